@@ -1,0 +1,29 @@
+/**
+ * noderl: a Node.js process as a real Erlang node.
+ *
+ * This entry point exports the term layer: the JS values for Erlang terms, the External Term
+ * Format codec, and Erlang-syntax printing, parsing and ordering.
+ */
+export {
+  Atom,
+  atom,
+  ErlFloat,
+  float,
+  BitBinary,
+  ImproperList,
+  Tuple,
+  tuple,
+  isTuple,
+  Pid,
+  Ref,
+  Port,
+  ExportFun,
+  ErlFun,
+  type Term,
+} from './term/types.js';
+export { DecodeError, EncodeError } from './term/errors.js';
+export { encode, type EncodeOptions } from './term/encode.js';
+export { decode, type DecodeOptions } from './term/decode.js';
+export { format } from './term/format.js';
+export { parse } from './term/parse.js';
+export { compare, equals, mapGet } from './term/compare.js';

@@ -1,0 +1,459 @@
+/**
+ * External Term Format decoder: `binary_to_term/1` for JS (otp-distribution.md §6,
+ * erts/emulator/beam/external.c `dec_term`).
+ *
+ * Hot path: one pass over a Buffer, no intermediate arrays, binaries returned as views into the
+ * input unless `copyBinaries` is set. Every length field is checked against the bytes that are
+ * left before anything is allocated, so no input allocates more than a bounded multiple of its
+ * own size (a compressed term is bounded by zlib's maximum ratio before it is inflated).
+ */
+import { inflateSync } from 'node:zlib';
+import { DecodeError } from './errors.js';
+import { Tag, VERSION } from './tags.js';
+import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type Term } from './types.js';
+import { equals } from './compare.js';
+
+export interface DecodeOptions {
+  /** Copy binary payloads out of the input instead of returning views into it (default false). */
+  copyBinaries?: boolean;
+  /**
+   * Atoms of the distribution header's atom cache, indexed by ATOM_CACHE_REF (tag 82). Only the
+   * distribution layer sets this; `binary_to_term` has no cache.
+   */
+  atomCache?: readonly (Atom | boolean)[];
+}
+
+/** zlib cannot expand data by more than about 1032:1, so a larger claimed size is a lie. */
+const MAX_ZLIB_RATIO = 1032;
+const MAX_REF_WORDS = 5;
+
+/**
+ * Decodes one external term (`131` followed by the term, compressed or not), as `binary_to_term/1`.
+ * Throws `DecodeError` naming the byte offset for anything OTP would reject, trailing bytes included.
+ */
+export function decode(bytes: Uint8Array, options?: DecodeOptions): Term {
+  const buf = asBuffer(bytes);
+  if (buf.length === 0) throw new DecodeError('empty input', 0);
+  if (buf[0] !== VERSION) throw new DecodeError(`expected version byte 131, got ${buf[0]}`, 0);
+  if (buf.length > 1 && buf[1] === Tag.COMPRESSED) return decodeCompressed(buf, options);
+  const { term, end } = decodeAt(buf, 1, options);
+  if (end !== buf.length) throw new DecodeError(`${buf.length - end} trailing bytes after the term`, end);
+  return term;
+}
+
+/**
+ * Decodes the term that starts at `offset` (no version byte) and says where it ends. The
+ * distribution layer uses this to read the terms that follow a message header.
+ */
+export function decodeAt(bytes: Uint8Array, offset: number, options?: DecodeOptions): { term: Term; end: number } {
+  const reader = new TermReader(asBuffer(bytes), offset, options);
+  try {
+    const term = reader.term();
+    return { term, end: reader.pos };
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new DecodeError('term nested too deeply for this decoder', reader.pos);
+    }
+    throw e;
+  }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function decodeCompressed(buf: Buffer, options?: DecodeOptions): Term {
+  if (buf.length < 6) throw new DecodeError('truncated compressed header', buf.length, Tag.COMPRESSED);
+  const size = buf.readUInt32BE(2);
+  const packed = buf.subarray(6);
+  if (size > packed.length * MAX_ZLIB_RATIO + 64) {
+    throw new DecodeError(`compressed term claims ${size} bytes from ${packed.length} compressed bytes`, 2, Tag.COMPRESSED);
+  }
+  let inflated: Buffer;
+  try {
+    inflated = inflateSync(packed, { maxOutputLength: Math.max(size, 1) });
+  } catch (e) {
+    throw new DecodeError(`bad zlib data (${(e as Error).message})`, 6, Tag.COMPRESSED);
+  }
+  if (inflated.length !== size) {
+    throw new DecodeError(`compressed term inflates to ${inflated.length} bytes, header says ${size}`, 2, Tag.COMPRESSED);
+  }
+  const { term, end } = decodeAt(inflated, 0, options);
+  if (end !== inflated.length) throw new DecodeError(`${inflated.length - end} trailing bytes inside the compressed term`, 6, Tag.COMPRESSED);
+  return term;
+}
+
+type BufferWithSlices = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
+
+/** The cursor over one input. Methods advance `pos`. */
+class TermReader {
+  private readonly buf: BufferWithSlices;
+  private readonly copy: boolean;
+  private readonly atomCache: readonly (Atom | boolean)[] | undefined;
+  pos: number;
+
+  constructor(buf: Buffer, offset: number, options?: DecodeOptions) {
+    this.buf = buf as BufferWithSlices;
+    this.pos = offset;
+    this.copy = options?.copyBinaries === true;
+    this.atomCache = options?.atomCache;
+  }
+
+  private fail(message: string, tag?: number, at = this.pos): never {
+    throw new DecodeError(message, at, tag);
+  }
+
+  /** Checks that `n` more bytes exist. */
+  private need(n: number, tag: number): void {
+    if (this.pos + n > this.buf.length) this.fail(`truncated: needs ${n} bytes, ${this.buf.length - this.pos} left`, tag);
+  }
+
+  /** Checks a count read from the input against the bytes left, each item taking at least `minBytes`. */
+  private count(n: number, minBytes: number, tag: number): void {
+    if (n * minBytes > this.buf.length - this.pos) this.fail(`length ${n} exceeds the ${this.buf.length - this.pos} bytes left`, tag);
+  }
+
+  private u8(): number {
+    return this.buf[this.pos++];
+  }
+  private u16(): number {
+    const b = this.buf, p = this.pos;
+    this.pos = p + 2;
+    return (b[p] << 8) | b[p + 1];
+  }
+  private u32(): number {
+    const b = this.buf, p = this.pos;
+    this.pos = p + 4;
+    return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+  }
+
+  term(): Term {
+    if (this.pos >= this.buf.length) this.fail('truncated: a term was expected');
+    const tag = this.buf[this.pos++];
+    switch (tag) {
+      case Tag.SMALL_INTEGER:
+        this.need(1, tag);
+        return this.u8();
+      case Tag.INTEGER:
+        this.need(4, tag);
+        return this.u32() | 0;
+      case Tag.SMALL_ATOM_UTF8:
+      case Tag.ATOM_UTF8:
+      case Tag.ATOM:
+      case Tag.SMALL_ATOM:
+      case Tag.ATOM_CACHE_REF:
+        return this.atomBody(tag);
+      case Tag.SMALL_TUPLE:
+        this.need(1, tag);
+        return this.tupleBody(this.u8(), tag);
+      case Tag.LARGE_TUPLE:
+        this.need(4, tag);
+        return this.tupleBody(this.u32(), tag);
+      case Tag.NIL:
+        return [];
+      case Tag.STRING:
+        return this.stringBody();
+      case Tag.LIST:
+        return this.listBody();
+      case Tag.BINARY:
+        return this.binaryBody();
+      case Tag.MAP:
+        return this.mapBody();
+      case Tag.NEW_FLOAT:
+        return this.newFloatBody();
+      case Tag.FLOAT:
+        return this.oldFloatBody();
+      case Tag.SMALL_BIG:
+        this.need(1, tag);
+        return this.bigBody(this.u8(), tag);
+      case Tag.LARGE_BIG:
+        this.need(4, tag);
+        return this.bigBody(this.u32(), tag);
+      case Tag.BIT_BINARY:
+        return this.bitBinaryBody();
+      case Tag.NEW_PID:
+      case Tag.PID:
+        return this.pidBody(tag);
+      case Tag.NEWER_REFERENCE:
+      case Tag.NEW_REFERENCE:
+        return this.newRefBody(tag);
+      case Tag.REFERENCE:
+        return this.oldRefBody();
+      case Tag.NEW_PORT:
+      case Tag.PORT:
+      case Tag.V4_PORT:
+        return this.portBody(tag);
+      case Tag.EXPORT:
+        return this.exportBody();
+      case Tag.NEW_FUN:
+        return this.funBody();
+      case Tag.COMPRESSED:
+        return this.fail('a compressed term is only allowed at the top level', tag, this.pos - 1);
+      default:
+        return this.fail('unknown tag', tag, this.pos - 1);
+    }
+  }
+
+  /** An atom, or `true`/`false` as booleans. */
+  private atomBody(tag: number): Atom | boolean {
+    const b = this.buf;
+    let len: number;
+    if (tag === Tag.ATOM_CACHE_REF) {
+      this.need(1, tag);
+      const index = this.u8();
+      const cached = this.atomCache?.[index];
+      if (cached === undefined) this.fail(`atom cache index ${index} is not in the header`, tag, this.pos - 1);
+      return cached;
+    }
+    if (tag === Tag.SMALL_ATOM_UTF8 || tag === Tag.SMALL_ATOM) {
+      this.need(1, tag);
+      len = this.u8();
+    } else {
+      this.need(2, tag);
+      len = this.u16();
+    }
+    this.need(len, tag);
+    const start = this.pos;
+    this.pos += len;
+    const latin1 = tag === Tag.ATOM || tag === Tag.SMALL_ATOM;
+    const name = latin1 ? b.latin1Slice(start, this.pos) : b.utf8Slice(start, this.pos);
+    if (name === 'true') return true;
+    if (name === 'false') return false;
+    if (!latin1 && name.includes('\ufffd') && !Buffer.from(name, 'utf8').equals(b.subarray(start, this.pos))) {
+      this.fail('atom is not valid UTF-8', tag, start);
+    }
+    if (len > 255 && [...name].length > 255) this.fail('atom longer than 255 characters', tag, start);
+    return Atom.of(name);
+  }
+
+  /** An atom where the format requires one (node names, modules). */
+  private atomField(what: string, tag: number): Atom {
+    const at = this.pos;
+    const a = this.term();
+    if (typeof a === 'boolean') return Atom.of(String(a));
+    if (!(a instanceof Atom)) this.fail(`${what} must be an atom`, tag, at);
+    return a;
+  }
+
+  private tupleBody(arity: number, tag: number): Tuple {
+    this.count(arity, 1, tag);
+    const t = new Tuple(NO_TERMS) as { length: number; [i: number]: Term };
+    t.length = arity;
+    for (let i = 0; i < arity; i++) t[i] = this.term();
+    return t as Tuple;
+  }
+
+  private stringBody(): number[] {
+    this.need(2, Tag.STRING);
+    const len = this.u16();
+    this.need(len, Tag.STRING);
+    const b = this.buf, out = new Array<number>(len);
+    for (let i = 0, p = this.pos; i < len; i++) out[i] = b[p + i];
+    this.pos += len;
+    return out;
+  }
+
+  private listBody(): Term[] | ImproperList {
+    this.need(4, Tag.LIST);
+    const len = this.u32();
+    this.count(len, 1, Tag.LIST);
+    const out = new Array<Term>(len);
+    for (let i = 0; i < len; i++) out[i] = this.term();
+    if (this.buf[this.pos] === Tag.NIL) {
+      this.pos++;
+      return out;
+    }
+    const tail = this.term();
+    if (len === 0) this.fail('a list with no elements must have [] as its tail', Tag.LIST);
+    return new ImproperList(out, tail);
+  }
+
+  private slice(len: number): Buffer {
+    const start = this.pos;
+    this.pos += len;
+    if (!this.copy) return this.buf.subarray(start, this.pos);
+    const out = Buffer.allocUnsafe(len);
+    this.buf.copy(out, 0, start, this.pos);
+    return out;
+  }
+
+  private binaryBody(): Buffer {
+    this.need(4, Tag.BINARY);
+    const len = this.u32();
+    this.need(len, Tag.BINARY);
+    return this.slice(len);
+  }
+
+  private bitBinaryBody(): Buffer | BitBinary {
+    const tag = Tag.BIT_BINARY;
+    this.need(5, tag);
+    const len = this.u32();
+    const bits = this.u8();
+    this.need(len, tag);
+    if (len === 0) {
+      if (bits !== 0) this.fail(`${bits} bits used in the last byte of an empty bitstring`, tag);
+      return Buffer.alloc(0);
+    }
+    if (bits < 1 || bits > 8) this.fail(`bits in last byte must be 1..8, got ${bits}`, tag);
+    if (bits === 8) return this.slice(len);
+    const mask = (0xff << (8 - bits)) & 0xff;
+    if ((this.buf[this.pos + len - 1] & ~mask) === 0) return new BitBinary(this.slice(len), bits);
+    // OTP ignores the unused low bits; clear them in a copy so equal bitstrings have equal bytes.
+    const out = Buffer.from(this.buf.subarray(this.pos, this.pos + len));
+    this.pos += len;
+    out[len - 1] &= mask;
+    return new BitBinary(out, bits);
+  }
+
+  private mapBody(): Map<Term, Term> {
+    const tag = Tag.MAP;
+    this.need(4, tag);
+    const arity = this.u32();
+    this.count(arity, 2, tag);
+    const m = new Map<Term, Term>();
+    let structuralKeys: Term[] | undefined;
+    for (let i = 0; i < arity; i++) {
+      const at = this.pos;
+      const key = this.term();
+      const value = this.term();
+      if (typeof key === 'object' && !(key instanceof Atom)) {
+        // Buffers, tuples, lists… are distinct JS objects even when equal as terms; OTP rejects
+        // duplicate keys (badarg), so look for structural twins.
+        structuralKeys ??= [];
+        for (const k of structuralKeys) if (equals(k, key)) this.fail('duplicate map key', tag, at);
+        structuralKeys.push(key);
+      } else if (m.has(key)) {
+        this.fail('duplicate map key', tag, at);
+      }
+      m.set(key, value);
+    }
+    return m;
+  }
+
+  private newFloatBody(): number | ErlFloat {
+    this.need(8, Tag.NEW_FLOAT);
+    const v = this.buf.readDoubleBE(this.pos);
+    this.pos += 8;
+    return this.floatValue(v, Tag.NEW_FLOAT);
+  }
+
+  private oldFloatBody(): number | ErlFloat {
+    this.need(31, Tag.FLOAT);
+    const text = this.buf.latin1Slice(this.pos, this.pos + 31).replace(/\0+$/, '').trim();
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) this.fail(`bad float text ${JSON.stringify(text)}`, Tag.FLOAT);
+    this.pos += 31;
+    return this.floatValue(Number(text), Tag.FLOAT);
+  }
+
+  private floatValue(v: number, tag: number): number | ErlFloat {
+    if (!Number.isFinite(v)) this.fail('NaN and infinities are not Erlang floats', tag, this.pos - 8);
+    return Number.isInteger(v) ? new ErlFloat(v) : v;
+  }
+
+  private bigBody(n: number, tag: number): number | bigint {
+    this.need(n + 1, tag);
+    const negative = this.u8();
+    if (negative > 1) this.fail(`bad sign byte ${negative}`, tag, this.pos - 1);
+    const b = this.buf, start = this.pos;
+    this.pos += n;
+    if (n <= 6) {
+      // Up to 48 bits: exact in a double, no bigint needed.
+      let v = 0;
+      for (let i = n - 1; i >= 0; i--) v = v * 256 + b[start + i];
+      return negative ? -v : v;
+    }
+    const hex = Buffer.from(b.subarray(start, this.pos)).reverse().toString('hex');
+    const big = BigInt('0x' + hex);
+    const signed = negative ? -big : big;
+    const small = Number(signed);
+    return Number.isSafeInteger(small) ? small : signed;
+  }
+
+  private pidBody(tag: number): Pid {
+    const node = this.atomField('pid node', tag);
+    const wide = tag === Tag.NEW_PID;
+    this.need(wide ? 12 : 9, tag);
+    const id = this.u32(), serial = this.u32();
+    return new Pid(node, id, serial, wide ? this.u32() : this.u8());
+  }
+
+  private newRefBody(tag: number): Ref {
+    this.need(2, tag);
+    const len = this.u16();
+    if (len < 1 || len > MAX_REF_WORDS) this.fail(`reference with ${len} words (1..${MAX_REF_WORDS} allowed)`, tag, this.pos - 2);
+    const node = this.atomField('reference node', tag);
+    const wide = tag === Tag.NEWER_REFERENCE;
+    this.need((wide ? 4 : 1) + 4 * len, tag);
+    const creation = wide ? this.u32() : this.u8();
+    const ids: number[] = [];
+    for (let i = 0; i < len; i++) ids.push(this.u32());
+    return new Ref(node, ids, creation);
+  }
+
+  private oldRefBody(): Ref {
+    const node = this.atomField('reference node', Tag.REFERENCE);
+    this.need(5, Tag.REFERENCE);
+    const id = this.u32();
+    return new Ref(node, [id], this.u8());
+  }
+
+  private portBody(tag: number): Port {
+    const node = this.atomField('port node', tag);
+    if (tag === Tag.V4_PORT) {
+      this.need(12, tag);
+      const big = this.buf.readBigUInt64BE(this.pos);
+      this.pos += 8;
+      const id = big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+      return new Port(node, id, this.u32());
+    }
+    const wide = tag === Tag.NEW_PORT;
+    this.need(wide ? 8 : 5, tag);
+    const id = this.u32();
+    return new Port(node, id, wide ? this.u32() : this.u8());
+  }
+
+  private exportBody(): ExportFun {
+    const tag = Tag.EXPORT;
+    const module = this.atomField('fun module', tag);
+    const fn = this.atomField('fun name', tag);
+    const at = this.pos;
+    const arity = this.term();
+    if (typeof arity !== 'number' || arity < 0 || arity > 255) this.fail('fun arity must be 0..255', tag, at);
+    return new ExportFun(module, fn, arity);
+  }
+
+  private funBody(): ErlFun {
+    const tag = Tag.NEW_FUN;
+    const start = this.pos - 1;
+    this.need(4 + 1 + 16 + 4 + 4, tag);
+    const size = this.u32();
+    const end = start + 1 + size;
+    if (size < 29 || end > this.buf.length) this.fail(`fun size ${size} does not fit the input`, tag, start + 1);
+    const arity = this.u8();
+    const uniq = Buffer.from(this.buf.subarray(this.pos, this.pos + 16));
+    this.pos += 16;
+    const index = this.u32();
+    const numFree = this.u32();
+    this.count(numFree, 1, tag);
+    const module = this.atomField('fun module', tag);
+    const oldIndex = this.intField('fun old index', tag);
+    const oldUniq = this.intField('fun old uniq', tag);
+    const at = this.pos;
+    const pid = this.term();
+    if (!(pid instanceof Pid)) this.fail('fun creator must be a pid', tag, at);
+    const freeVars: Term[] = [];
+    for (let i = 0; i < numFree; i++) freeVars.push(this.term());
+    if (this.pos !== end) this.fail(`fun size says ${size} bytes, its fields take ${this.pos - start - 1}`, tag, start + 1);
+    const bytes = Buffer.from(this.buf.subarray(start, end));
+    return new ErlFun(bytes, module, arity, index, uniq, oldIndex, oldUniq, pid, freeVars);
+  }
+
+  private intField(what: string, tag: number): number {
+    const at = this.pos;
+    const v = this.term();
+    if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`${what} must be an integer`, tag, at);
+    return v;
+  }
+}
+
+const NO_TERMS: Term[] = [];

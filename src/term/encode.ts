@@ -1,0 +1,337 @@
+/**
+ * External Term Format encoder: `term_to_binary/1,2` for JS values (otp-distribution.md §6,
+ * erts/emulator/beam/external.c `enc_term`).
+ *
+ * Integers are encoded canonically (97, 98, then big), floats always as NEW_FLOAT_EXT, lists of
+ * bytes as STRING_EXT, as OTP does. Hot path: one pass into a reused scratch buffer; the path of
+ * a bad value inside the term is only worked out after a failure, so it costs nothing otherwise.
+ */
+import { deflateSync } from 'node:zlib';
+import { EncodeError } from './errors.js';
+import { Tag, VERSION } from './tags.js';
+import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type Term } from './types.js';
+import { ByteWriter } from './writer.js';
+
+export interface EncodeOptions {
+  /** zlib-compress the term (tag 80), as `term_to_binary(T, [compressed])`; a number is the level 0..9 (default 6). */
+  compressed?: boolean | number;
+  /**
+   * 2 (default, OTP 26+'s default and what the distribution sends): atoms as UTF-8 (tags 119/118).
+   * 1 (OTP 25's `term_to_binary/1` default): Latin-1 atoms as ATOM_EXT (100).
+   */
+  minorVersion?: 1 | 2;
+}
+
+/** Thrown inside the fast pass; `encode` turns it into an `EncodeError` with the path. */
+class Unencodable extends Error {}
+
+const scratch = new ByteWriter();
+
+/** Encodes `term` as `term_to_binary` would. Throws `EncodeError` naming where a value has no Erlang form. */
+export function encode(term: Term, options?: EncodeOptions): Buffer {
+  const w = new TermWriter(scratch, options?.minorVersion === 1);
+  scratch.reset();
+  scratch.u8(VERSION);
+  try {
+    w.term(term);
+  } catch (e) {
+    scratch.reset();
+    if (e instanceof Unencodable) throw new EncodeError(e.message, pathOfFailure(term));
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw new EncodeError('term nested too deeply', '$');
+    throw e;
+  }
+  const out = options?.compressed ? compress(scratch, options.compressed) : scratch.take();
+  scratch.reset();
+  return out;
+}
+
+function compress(w: ByteWriter, level: boolean | number): Buffer {
+  const body = w.buf.subarray(1, w.pos);
+  const packed = deflateSync(body, { level: level === true ? 6 : Number(level) });
+  // Like OTP, keep the plain form when compression does not make it smaller.
+  if (packed.length + 5 >= body.length) return w.take();
+  const out = Buffer.allocUnsafe(6 + packed.length);
+  out[0] = VERSION;
+  out[1] = Tag.COMPRESSED;
+  out.writeUInt32BE(body.length, 2);
+  packed.copy(out, 6);
+  return out;
+}
+
+/**
+ * Writes terms into a `ByteWriter`. The distribution layer will subclass it to send atoms as
+ * atom-cache references (override `atom`).
+ */
+export class TermWriter {
+  constructor(
+    protected readonly w: ByteWriter,
+    private readonly latin1Atoms = false,
+  ) {}
+
+  term(t: Term): void {
+    switch (typeof t) {
+      case 'number':
+        return Number.isInteger(t) ? this.integer(t) : this.float(t);
+      case 'string':
+        return this.string(t);
+      case 'boolean':
+        return this.atom(t ? TRUE : FALSE);
+      case 'bigint':
+        return this.bigint(t);
+      case 'undefined':
+        return this.atom(UNDEFINED);
+      case 'object':
+        return this.object(t);
+      default:
+        throw new Unencodable(`a ${typeof t} has no Erlang form`);
+    }
+  }
+
+  private object(t: object | null): void {
+    if (t === null) return this.atom(UNDEFINED);
+    if (Array.isArray(t)) return this.list(t);
+    if (t instanceof Atom) return this.atom(t);
+    if (t instanceof Tuple) return this.tuple(t);
+    if (t instanceof Uint8Array) return this.binary(t);
+    if (t instanceof Map) return this.map(t);
+    if (t instanceof ErlFloat) return this.float(t.value);
+    if (t instanceof Pid) return this.pid(t);
+    if (t instanceof Ref) return this.ref(t);
+    if (t instanceof ImproperList) return this.improperList(t);
+    if (t instanceof BitBinary) return this.bitBinary(t);
+    if (t instanceof Port) return this.port(t);
+    if (t instanceof ExportFun) return this.exportFun(t);
+    if (t instanceof ErlFun) return this.w.bytes(t.bytes);
+    const proto = Object.getPrototypeOf(t);
+    if (proto === Object.prototype || proto === null) return this.record(t as Record<string, Term>);
+    throw new Unencodable(`a ${proto?.constructor?.name ?? 'object'} has no Erlang form`);
+  }
+
+  atom(a: Atom): void {
+    const w = this.w;
+    if (this.latin1Atoms && a.latin1 !== null) {
+      w.ensure(3 + a.latin1.length);
+      w.buf[w.pos++] = Tag.ATOM;
+      w.u16(a.latin1.length);
+      w.bytes(a.latin1);
+      return;
+    }
+    const bytes = a.utf8;
+    w.ensure(3 + bytes.length);
+    if (bytes.length <= 255) {
+      w.buf[w.pos++] = Tag.SMALL_ATOM_UTF8;
+      w.buf[w.pos++] = bytes.length;
+    } else {
+      w.buf[w.pos++] = Tag.ATOM_UTF8;
+      w.u16(bytes.length);
+    }
+    w.bytes(bytes);
+  }
+
+  private integer(n: number): void {
+    const w = this.w;
+    if (n >= 0 && n <= 255) {
+      w.ensure(2);
+      w.buf[w.pos++] = Tag.SMALL_INTEGER;
+      w.buf[w.pos++] = n;
+    } else if (n >= -2147483648 && n <= 2147483647) {
+      w.tagU32(Tag.INTEGER, n);
+    } else if (Number.isSafeInteger(n)) {
+      // At most 7 digit bytes; a double holds it exactly, so no bigint is needed.
+      let m = Math.abs(n), digits = 0;
+      w.ensure(10);
+      const b = w.buf, start = w.pos;
+      b[start] = Tag.SMALL_BIG;
+      b[start + 2] = n < 0 ? 1 : 0;
+      while (m > 0) {
+        b[start + 3 + digits++] = m % 256;
+        m = Math.floor(m / 256);
+      }
+      b[start + 1] = digits;
+      w.pos = start + 3 + digits;
+    } else {
+      this.bigint(BigInt(n));
+    }
+  }
+
+  private bigint(n: bigint): void {
+    if (n >= -2147483648n && n <= 2147483647n) return this.integer(Number(n));
+    const negative = n < 0n;
+    let hex = (negative ? -n : n).toString(16);
+    if (hex.length & 1) hex = '0' + hex;
+    const digits = Buffer.from(hex, 'hex').reverse();
+    const w = this.w;
+    if (digits.length <= 255) {
+      w.u8(Tag.SMALL_BIG);
+      w.u8(digits.length);
+    } else {
+      w.tagU32(Tag.LARGE_BIG, digits.length);
+    }
+    w.u8(negative ? 1 : 0);
+    w.bytes(digits);
+  }
+
+  private float(v: number): void {
+    if (!Number.isFinite(v)) throw new Unencodable(`${v} is not an Erlang float`);
+    this.w.u8(Tag.NEW_FLOAT);
+    this.w.f64(v);
+  }
+
+  /** A JS string is a UTF-8 binary (Elixir's convention). */
+  private string(s: string): void {
+    const w = this.w;
+    w.ensure(5 + s.length * 3);
+    const len = w.buf.write(s, w.pos + 5, 'utf8');
+    w.tagU32(Tag.BINARY, len);
+    w.pos += len;
+  }
+
+  private binary(b: Uint8Array): void {
+    this.w.tagU32(Tag.BINARY, b.length);
+    this.w.bytes(b);
+  }
+
+  private bitBinary(b: BitBinary): void {
+    const w = this.w, n = b.bytes.length;
+    w.tagU32(Tag.BIT_BINARY, n);
+    w.u8(b.bits);
+    w.bytes(b.bytes);
+    // OTP zeroes the unused low bits of the last byte; do the same so equal terms give equal bytes.
+    w.buf[w.pos - 1] &= (0xff << (8 - b.bits)) & 0xff;
+  }
+
+  private list(a: Term[]): void {
+    const n = a.length;
+    if (n === 0) return this.w.u8(Tag.NIL);
+    if (n < 65536 && isByteList(a)) {
+      const w = this.w;
+      w.ensure(3 + n);
+      w.buf[w.pos++] = Tag.STRING;
+      w.u16(n);
+      for (let i = 0; i < n; i++) w.buf[w.pos++] = a[i] as number;
+      return;
+    }
+    this.w.tagU32(Tag.LIST, n);
+    for (let i = 0; i < n; i++) this.term(a[i]);
+    this.w.u8(Tag.NIL);
+  }
+
+  private improperList(l: ImproperList): void {
+    if (l.elements.length === 0) return this.term(l.tail);
+    this.w.tagU32(Tag.LIST, l.elements.length);
+    for (const e of l.elements) this.term(e);
+    this.term(l.tail);
+  }
+
+  private tuple(t: Tuple): void {
+    const n = t.length;
+    if (n <= 255) {
+      this.w.u8(Tag.SMALL_TUPLE);
+      this.w.u8(n);
+    } else {
+      this.w.tagU32(Tag.LARGE_TUPLE, n);
+    }
+    for (let i = 0; i < n; i++) this.term(t[i]);
+  }
+
+  private map(m: Map<Term, Term>): void {
+    this.w.tagU32(Tag.MAP, m.size);
+    for (const [k, v] of m) {
+      this.term(k);
+      this.term(v);
+    }
+  }
+
+  /** A plain object is a map with atom keys. */
+  private record(o: Record<string, Term>): void {
+    const keys = Object.keys(o);
+    this.w.tagU32(Tag.MAP, keys.length);
+    for (const k of keys) {
+      this.atom(Atom.of(k));
+      this.term(o[k]);
+    }
+  }
+
+  private pid(p: Pid): void {
+    this.w.u8(Tag.NEW_PID);
+    this.atom(p.node);
+    this.w.u32(p.id);
+    this.w.u32(p.serial);
+    this.w.u32(p.creation);
+  }
+
+  private ref(r: Ref): void {
+    this.w.u8(Tag.NEWER_REFERENCE);
+    this.w.u16(r.ids.length);
+    this.atom(r.node);
+    this.w.u32(r.creation);
+    for (const id of r.ids) this.w.u32(id);
+  }
+
+  private port(p: Port): void {
+    const wide = typeof p.id === 'bigint' || p.id > 0xffffffff;
+    this.w.u8(wide ? Tag.V4_PORT : Tag.NEW_PORT);
+    this.atom(p.node);
+    if (wide) {
+      this.w.ensure(8);
+      this.w.buf.writeBigUInt64BE(BigInt(p.id), this.w.pos);
+      this.w.pos += 8;
+    } else {
+      this.w.u32(p.id as number);
+    }
+    this.w.u32(p.creation);
+  }
+
+  private exportFun(f: ExportFun): void {
+    this.w.u8(Tag.EXPORT);
+    this.atom(f.module);
+    this.atom(f.name);
+    this.w.u8(Tag.SMALL_INTEGER);
+    this.w.u8(f.arity);
+  }
+}
+
+function isByteList(a: Term[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (typeof x !== 'number' || (x & 255) !== x) return false;
+  }
+  return true;
+}
+
+const TRUE = Atom.of('true');
+const FALSE = Atom.of('false');
+const UNDEFINED = Atom.of('undefined');
+
+/** Walks the term again, slowly, to name the first value the fast pass could not encode. */
+function pathOfFailure(term: Term): string {
+  return findBad(term, '$') ?? '$';
+}
+
+function findBad(t: Term, path: string): string | null {
+  if (typeof t === 'function' || typeof t === 'symbol') return path;
+  if (typeof t === 'number') return Number.isFinite(t) ? null : path;
+  if (typeof t !== 'object' || t === null) return null;
+  if (Array.isArray(t)) return firstBad(t.map((x, i) => [`${path}[${i}]`, x]));
+  if (t instanceof Tuple) return firstBad(t.toArray().map((x, i) => [`${path}[${i}]`, x]));
+  if (t instanceof ImproperList) {
+    return firstBad([...t.elements.map((x, i): [string, Term] => [`${path}[${i}]`, x]), [`${path}.tail`, t.tail]]);
+  }
+  if (t instanceof Map) {
+    return firstBad([...t].flatMap(([k, v], i): [string, Term][] => [[`${path}.<key ${i}>`, k], [`${path}.<value ${i}>`, v]]));
+  }
+  if (t instanceof ErlFloat) return Number.isFinite(t.value) ? null : path;
+  const known = [Atom, Uint8Array, BitBinary, Pid, Ref, Port, ExportFun, ErlFun].some((c) => t instanceof c);
+  if (known) return null;
+  const proto = Object.getPrototypeOf(t);
+  if (proto !== Object.prototype && proto !== null) return path;
+  return firstBad(Object.entries(t).map(([k, v]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, v]));
+}
+
+function firstBad(children: [string, Term][]): string | null {
+  for (const [p, x] of children) {
+    const bad = findBad(x, p);
+    if (bad !== null) return bad;
+  }
+  return null;
+}

@@ -1,0 +1,203 @@
+/**
+ * The JS values that stand for Erlang terms (the mapping decided in DESIGN.md).
+ *
+ * Plain JS values carry the common terms: `number`/`bigint` integers, `number` floats,
+ * `boolean` for `true`/`false`, `Buffer` binaries, `Array` lists and `Map` maps. The classes
+ * here carry what JS has no lossless value for.
+ */
+
+/** Any value `encode` accepts or `decode` produces. */
+export type Term =
+  | number
+  | bigint
+  | boolean
+  | string
+  | null
+  | undefined
+  | Atom
+  | ErlFloat
+  | Buffer
+  | Uint8Array
+  | BitBinary
+  | Term[]
+  | ImproperList
+  | Tuple
+  | Map<Term, Term>
+  | Pid
+  | Ref
+  | Port
+  | ExportFun
+  | ErlFun
+  | { [key: string]: Term };
+
+const atomTable = new Map<string, Atom>();
+
+/**
+ * An Erlang atom. Atoms are interned: `atom('ok') === atom('ok')`, so they work as `Map` keys
+ * and compare with `===`. `true` and `false` decode to JS booleans instead.
+ */
+export class Atom {
+  /** The atom's text. */
+  readonly name: string;
+  /** UTF-8 bytes of the name, kept so encoding an atom never re-encodes its text. */
+  readonly utf8: Buffer;
+  /** Latin-1 bytes of the name, or null when it has a character above U+00FF (then ATOM_EXT cannot carry it). */
+  readonly latin1: Buffer | null;
+
+  private constructor(name: string) {
+    this.name = name;
+    this.utf8 = Buffer.from(name, 'utf8');
+    this.latin1 = /^[\u0000-\u00ff]*$/.test(name) ? Buffer.from(name, 'latin1') : null;
+  }
+
+  /** The one `Atom` for `name`. Throws a `RangeError` for names over 255 characters, as OTP does. */
+  static of(name: string): Atom {
+    let a = atomTable.get(name);
+    if (a === undefined) {
+      if (name.length > 255 && [...name].length > 255) {
+        throw new RangeError(`atom too long: ${[...name].length} characters (Erlang allows 255)`);
+      }
+      a = new Atom(name);
+      atomTable.set(name, a);
+    }
+    return a;
+  }
+
+  toString(): string {
+    return this.name;
+  }
+}
+
+/** The interned atom `name`. */
+export function atom(name: string): Atom {
+  return Atom.of(name);
+}
+
+/**
+ * A float whose value is integral (`1.0`, `-0.0`, `1.0e20`). A JS `number` that is an integer
+ * encodes as an Erlang integer, so such floats need a wrapper to stay floats.
+ */
+export class ErlFloat {
+  constructor(readonly value: number) {}
+  valueOf(): number {
+    return this.value;
+  }
+}
+
+/** `float(1)` is the Erlang float `1.0`. */
+export function float(value: number): ErlFloat {
+  return new ErlFloat(value);
+}
+
+/** A bitstring whose length is not a whole number of bytes: `bits` (1..8) are used in the last byte, most significant first. */
+export class BitBinary {
+  constructor(
+    readonly bytes: Buffer,
+    readonly bits: number,
+  ) {
+    if (!Number.isInteger(bits) || bits < 1 || bits > 8) throw new RangeError(`BitBinary bits must be 1..8, got ${bits}`);
+    if (bytes.length === 0) throw new RangeError('BitBinary needs at least one byte');
+  }
+  /** Length in bits. */
+  get bitLength(): number {
+    return (this.bytes.length - 1) * 8 + this.bits;
+  }
+}
+
+/** A list whose tail is not `[]`: `[a, b | tail]`. */
+export class ImproperList {
+  constructor(
+    readonly elements: Term[],
+    readonly tail: Term,
+  ) {}
+}
+
+/**
+ * An Erlang tuple: indexable (`t[0]`), with `.length`, iterable. Make one with `tuple(a, b)`.
+ * Not an `Array`, so `Array.isArray` tells lists from tuples.
+ */
+export class Tuple implements Iterable<Term> {
+  [index: number]: Term;
+  readonly length: number;
+
+  constructor(elements: readonly Term[]) {
+    this.length = elements.length;
+    for (let i = 0; i < elements.length; i++) this[i] = elements[i];
+  }
+
+  *[Symbol.iterator](): Iterator<Term> {
+    for (let i = 0; i < this.length; i++) yield this[i];
+  }
+
+  /** The elements as a new array. */
+  toArray(): Term[] {
+    return Array.from(this);
+  }
+}
+
+/** The tuple `{...elements}`. */
+export function tuple(...elements: Term[]): Tuple {
+  return new Tuple(elements);
+}
+
+/** True for a `Tuple`. */
+export function isTuple(x: unknown): x is Tuple {
+  return x instanceof Tuple;
+}
+
+/** A process identifier: `<0.52.0>` on its own node, `<N.52.0>` seen from another. */
+export class Pid {
+  constructor(
+    readonly node: Atom,
+    readonly id: number,
+    readonly serial: number,
+    readonly creation: number,
+  ) {}
+}
+
+/** A reference: 1 to 5 32-bit words, as OTP makes them. */
+export class Ref {
+  constructor(
+    readonly node: Atom,
+    readonly ids: readonly number[],
+    readonly creation: number,
+  ) {}
+}
+
+/** A port identifier. `id` is a `bigint` when it does not fit a safe integer (V4_PORT_EXT). */
+export class Port {
+  constructor(
+    readonly node: Atom,
+    readonly id: number | bigint,
+    readonly creation: number,
+  ) {}
+}
+
+/** `fun Module:Function/Arity`. */
+export class ExportFun {
+  constructor(
+    readonly module: Atom,
+    /** The function's name (as `erlang:fun_info(F, name)`). */
+    readonly name: Atom,
+    readonly arity: number,
+  ) {}
+}
+
+/**
+ * A closure made on a BEAM node. noderl cannot run it, so it keeps the encoded bytes
+ * (NEW_FUN_EXT, tag included) and sends them back unchanged; the decoded fields are for display.
+ */
+export class ErlFun {
+  constructor(
+    /** The whole NEW_FUN_EXT encoding, starting with tag 112. */
+    readonly bytes: Buffer,
+    readonly module: Atom,
+    readonly arity: number,
+    readonly index: number,
+    readonly uniq: Buffer,
+    readonly oldIndex: number,
+    readonly oldUniq: number,
+    readonly pid: Pid,
+    readonly freeVars: Term[],
+  ) {}
+}
