@@ -215,15 +215,17 @@ class TermReader {
     this.need(len, tag);
     const start = this.pos;
     this.pos += len;
+    const known = knownAsciiAtom(b, start, len);
+    if (known !== undefined) return known;
     const latin1 = tag === Tag.ATOM || tag === Tag.SMALL_ATOM;
     const name = latin1 ? b.latin1Slice(start, this.pos) : b.utf8Slice(start, this.pos);
-    if (name === 'true') return true;
-    if (name === 'false') return false;
     if (!latin1 && name.includes('\ufffd') && !Buffer.from(name, 'utf8').equals(b.subarray(start, this.pos))) {
       this.fail('atom is not valid UTF-8', tag, start);
     }
     if (len > 255 && [...name].length > 255) this.fail('atom longer than 255 characters', tag, start);
-    return Atom.of(name);
+    const value = name === 'true' ? true : name === 'false' ? false : Atom.of(name);
+    rememberAsciiAtom(b, start, len, value);
+    return value;
   }
 
   /** An atom where the format requires one (node names, modules). */
@@ -237,10 +239,9 @@ class TermReader {
 
   private tupleBody(arity: number, tag: number): Tuple {
     this.count(arity, 1, tag);
-    const t = new Tuple(NO_TERMS) as { length: number; [i: number]: Term };
-    t.length = arity;
+    const t = new Tuple(arity);
     for (let i = 0; i < arity; i++) t[i] = this.term();
-    return t as Tuple;
+    return t;
   }
 
   private stringBody(): number[] {
@@ -258,7 +259,20 @@ class TermReader {
     const len = this.u32();
     this.count(len, 1, Tag.LIST);
     const out = new Array<Term>(len);
-    for (let i = 0; i < len; i++) out[i] = this.term();
+    const b = this.buf, end = b.length;
+    for (let i = 0; i < len; i++) {
+      // Fast path for integer elements (lists of numbers are common and have no nesting).
+      const p = this.pos, tag = b[p];
+      if (tag === Tag.SMALL_INTEGER && p + 1 < end) {
+        out[i] = b[p + 1];
+        this.pos = p + 2;
+      } else if (tag === Tag.INTEGER && p + 4 < end) {
+        out[i] = (b[p + 1] << 24) | (b[p + 2] << 16) | (b[p + 3] << 8) | b[p + 4];
+        this.pos = p + 5;
+      } else {
+        out[i] = this.term();
+      }
+    }
     if (this.buf[this.pos] === Tag.NIL) {
       this.pos++;
       return out;
@@ -456,4 +470,36 @@ class TermReader {
   }
 }
 
-const NO_TERMS: Term[] = [];
+/*
+ * A direct-mapped cache from an atom's bytes to its value. Messages repeat the same few atoms, and
+ * finding one here costs a hash and a byte compare instead of a string allocation and a table
+ * lookup (measured: about a third of small_tuple's decode time). Only ASCII names are cached, so
+ * the Latin-1 and UTF-8 atom tags share entries.
+ */
+const ATOM_SLOTS = 2048;
+const MAX_CACHED_LEN = 64;
+const slotBytes: (Buffer | undefined)[] = new Array(ATOM_SLOTS).fill(undefined);
+const slotValues: (Atom | boolean)[] = new Array(ATOM_SLOTS).fill(false);
+
+function atomSlot(b: Buffer, start: number, len: number): number {
+  let h = len;
+  for (let i = 0; i < len; i++) h = (Math.imul(h, 31) + b[start + i]) | 0;
+  return (h ^ (h >>> 11)) & (ATOM_SLOTS - 1);
+}
+
+function knownAsciiAtom(b: Buffer, start: number, len: number): Atom | boolean | undefined {
+  if (len > MAX_CACHED_LEN) return undefined;
+  const slot = atomSlot(b, start, len);
+  const bytes = slotBytes[slot];
+  if (bytes === undefined || bytes.length !== len) return undefined;
+  for (let i = 0; i < len; i++) if (bytes[i] !== b[start + i]) return undefined;
+  return slotValues[slot];
+}
+
+function rememberAsciiAtom(b: Buffer, start: number, len: number, value: Atom | boolean): void {
+  if (len > MAX_CACHED_LEN) return;
+  for (let i = 0; i < len; i++) if (b[start + i] > 127) return;
+  const slot = atomSlot(b, start, len);
+  slotBytes[slot] = Buffer.from(b.subarray(start, start + len));
+  slotValues[slot] = value;
+}

@@ -89,9 +89,9 @@ export class TermWriter {
 
   private object(t: object | null): void {
     if (t === null) return this.atom(UNDEFINED);
-    if (Array.isArray(t)) return this.list(t);
+    // Tuple is an Array subclass, so it is told apart here.
+    if (Array.isArray(t)) return t instanceof Tuple ? this.tuple(t) : this.list(t);
     if (t instanceof Atom) return this.atom(t);
-    if (t instanceof Tuple) return this.tuple(t);
     if (t instanceof Uint8Array) return this.binary(t);
     if (t instanceof Map) return this.map(t);
     if (t instanceof ErlFloat) return this.float(t.value);
@@ -312,8 +312,7 @@ function findBad(t: Term, path: string): string | null {
   if (typeof t === 'function' || typeof t === 'symbol') return path;
   if (typeof t === 'number') return Number.isFinite(t) ? null : path;
   if (typeof t !== 'object' || t === null) return null;
-  if (Array.isArray(t)) return firstBad(t.map((x, i) => [`${path}[${i}]`, x]));
-  if (t instanceof Tuple) return firstBad(t.toArray().map((x, i) => [`${path}[${i}]`, x]));
+  if (Array.isArray(t)) return firstBad(Array.from(t, (x, i): [string, Term] => [`${path}[${i}]`, x]));
   if (t instanceof ImproperList) {
     return firstBad([...t.elements.map((x, i): [string, Term] => [`${path}[${i}]`, x]), [`${path}.tail`, t.tail]]);
   }

@@ -5,7 +5,7 @@
  */
 const INITIAL_SIZE = 64 * 1024;
 /** A scratch buffer that grew past this is dropped after use rather than kept alive. */
-const KEEP_LIMIT = 1024 * 1024;
+const KEEP_LIMIT = 16 * 1024 * 1024;
 
 export class ByteWriter {
   buf: Buffer;
