@@ -253,6 +253,7 @@ export class TermWriter {
   }
 
   private pid(p: Pid): void {
+    if (!(isU32(p.id) && isU32(p.serial) && isU32(p.creation))) throw new Unencodable('a Pid needs 32-bit unsigned id, serial and creation');
     this.w.u8(Tag.NEW_PID);
     this.atom(p.node);
     this.w.u32(p.id);
@@ -261,6 +262,9 @@ export class TermWriter {
   }
 
   private ref(r: Ref): void {
+    if (r.ids.length < 1 || r.ids.length > 5 || !r.ids.every(isU32) || !isU32(r.creation)) {
+      throw new Unencodable('a Ref needs 1 to 5 32-bit unsigned ids and a 32-bit creation');
+    }
     this.w.u8(Tag.NEWER_REFERENCE);
     this.w.u16(r.ids.length);
     this.atom(r.node);
@@ -269,6 +273,8 @@ export class TermWriter {
   }
 
   private port(p: Port): void {
+    const validId = typeof p.id === 'bigint' ? p.id >= 0n && p.id < 1n << 64n : Number.isSafeInteger(p.id) && p.id >= 0;
+    if (!validId || !isU32(p.creation)) throw new Unencodable('a Port needs a 64-bit unsigned id and a 32-bit creation');
     const wide = typeof p.id === 'bigint' || p.id > 0xffffffff;
     this.w.u8(wide ? Tag.V4_PORT : Tag.NEW_PORT);
     this.atom(p.node);
@@ -283,12 +289,17 @@ export class TermWriter {
   }
 
   private exportFun(f: ExportFun): void {
+    if (!(Number.isInteger(f.arity) && f.arity >= 0 && f.arity <= 255)) throw new Unencodable('an ExportFun arity must be 0..255');
     this.w.u8(Tag.EXPORT);
     this.atom(f.module);
     this.atom(f.name);
     this.w.u8(Tag.SMALL_INTEGER);
     this.w.u8(f.arity);
   }
+}
+
+function isU32(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
 }
 
 function isByteList(a: Term[]): boolean {
@@ -308,23 +319,26 @@ function pathOfFailure(term: Term): string {
   return findBad(term, '$') ?? '$';
 }
 
+/** The path of the first leaf in `t` that does not encode, or null. Containers are walked; leaves are tried. */
 function findBad(t: Term, path: string): string | null {
-  if (typeof t === 'function' || typeof t === 'symbol') return path;
-  if (typeof t === 'number') return Number.isFinite(t) ? null : path;
-  if (typeof t !== 'object' || t === null) return null;
-  if (Array.isArray(t)) return firstBad(Array.from(t, (x, i): [string, Term] => [`${path}[${i}]`, x]));
   if (t instanceof ImproperList) {
     return firstBad([...t.elements.map((x, i): [string, Term] => [`${path}[${i}]`, x]), [`${path}.tail`, t.tail]]);
   }
+  if (Array.isArray(t)) return firstBad(Array.from(t, (x, i): [string, Term] => [`${path}[${i}]`, x]));
   if (t instanceof Map) {
     return firstBad([...t].flatMap(([k, v], i): [string, Term][] => [[`${path}.<key ${i}>`, k], [`${path}.<value ${i}>`, v]]));
   }
-  if (t instanceof ErlFloat) return Number.isFinite(t.value) ? null : path;
-  const known = [Atom, Uint8Array, BitBinary, Pid, Ref, Port, ExportFun, ErlFun].some((c) => t instanceof c);
-  if (known) return null;
-  const proto = Object.getPrototypeOf(t);
-  if (proto !== Object.prototype && proto !== null) return path;
-  return firstBad(Object.entries(t).map(([k, v]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, v]));
+  const proto = typeof t === 'object' && t !== null ? Object.getPrototypeOf(t) : undefined;
+  if (proto === Object.prototype || proto === null) {
+    const entries = Object.entries(t as Record<string, Term>);
+    return firstBad(entries.map(([k, v]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, v]));
+  }
+  try {
+    new TermWriter(new ByteWriter(64)).term(t);
+    return null;
+  } catch {
+    return path;
+  }
 }
 
 function firstBad(children: [string, Term][]): string | null {

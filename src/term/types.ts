@@ -66,6 +66,11 @@ export class Atom {
   toString(): string {
     return this.name;
   }
+
+  /** `console.log(atom('ok'))` shows `Atom(ok)` rather than the cached byte buffers. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Atom(${this.name})`;
+  }
 }
 
 /** The interned atom `name`. */
