@@ -25,5 +25,5 @@ export { DecodeError, EncodeError } from './term/errors.js';
 export { encode, type EncodeOptions } from './term/encode.js';
 export { decode, type DecodeOptions } from './term/decode.js';
 export { format } from './term/format.js';
-export { parse } from './term/parse.js';
+export { parse, term } from './term/parse.js';
 export { compare, equals, mapGet } from './term/compare.js';

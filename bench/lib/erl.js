@@ -34,7 +34,9 @@ export function killAll() {
   tempDirs.clear();
 }
 
-// Node skips 'exit' handlers when killed by a signal, so signals get their own handlers.
+// Node skips 'exit' handlers when killed by a signal, so signals get their own handlers. They run
+// once the current synchronous timing batch returns (a second or two at most). If Node dies
+// without running them (SIGKILL), a line server's stdin closes and it halts by itself.
 function installCleanup() {
   if (cleanupInstalled) return;
   cleanupInstalled = true;

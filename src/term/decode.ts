@@ -11,7 +11,7 @@ import { inflateSync } from 'node:zlib';
 import { DecodeError } from './errors.js';
 import { Tag, VERSION } from './tags.js';
 import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type Term } from './types.js';
-import { equals } from './compare.js';
+import { encode } from './encode.js';
 
 export interface DecodeOptions {
   /** Copy binary payloads out of the input instead of returning views into it (default false). */
@@ -29,16 +29,16 @@ const MAX_REF_WORDS = 5;
 
 /**
  * Decodes one external term (`131` followed by the term, compressed or not), as `binary_to_term/1`.
- * Throws `DecodeError` naming the byte offset for anything OTP would reject, trailing bytes included.
+ * Throws `DecodeError` naming the byte offset for anything OTP would reject. Like OTP, it ignores
+ * bytes after the term; `decodeAt` says where the term ended.
  */
 export function decode(bytes: Uint8Array, options?: DecodeOptions): Term {
   const buf = asBuffer(bytes);
   if (buf.length === 0) throw new DecodeError('empty input', 0);
   if (buf[0] !== VERSION) throw new DecodeError(`expected version byte 131, got ${buf[0]}`, 0);
   if (buf.length > 1 && buf[1] === Tag.COMPRESSED) return decodeCompressed(buf, options);
-  const { term, end } = decodeAt(buf, 1, options);
-  if (end !== buf.length) throw new DecodeError(`${buf.length - end} trailing bytes after the term`, end);
-  return term;
+  // binary_to_term/1 ignores bytes after the term (OTP 25, checked); so do we.
+  return decodeAt(buf, 1, options).term;
 }
 
 /**
@@ -78,9 +78,7 @@ function decodeCompressed(buf: Buffer, options?: DecodeOptions): Term {
   if (inflated.length !== size) {
     throw new DecodeError(`compressed term inflates to ${inflated.length} bytes, header says ${size}`, 2, Tag.COMPRESSED);
   }
-  const { term, end } = decodeAt(inflated, 0, options);
-  if (end !== inflated.length) throw new DecodeError(`${inflated.length - end} trailing bytes inside the compressed term`, 6, Tag.COMPRESSED);
-  return term;
+  return decodeAt(inflated, 0, options).term;
 }
 
 type BufferWithSlices = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
@@ -254,32 +252,47 @@ class TermReader {
     return out;
   }
 
-  private listBody(): Term[] | ImproperList {
-    this.need(4, Tag.LIST);
-    const len = this.u32();
-    this.count(len, 1, Tag.LIST);
-    const out = new Array<Term>(len);
+  /**
+   * LIST_EXT. A tail that is itself a LIST_EXT continues the same list (OTP accepts such
+   * non-canonical input), so it is read in this loop rather than by recursion, and a long chain
+   * of them costs no stack.
+   */
+  private listBody(): Term {
+    const out: Term[] = [];
+    const b = this.buf;
+    for (;;) {
+      this.need(4, Tag.LIST);
+      const len = this.u32();
+      this.count(len, 1, Tag.LIST);
+      this.readElements(out, len);
+      if (b[this.pos] !== Tag.LIST) break;
+      this.pos++;
+    }
+    if (b[this.pos] === Tag.NIL) {
+      this.pos++;
+      return out;
+    }
+    const tail = this.term();
+    if (out.length === 0) return tail; // [ | T] is T, as binary_to_term reads it
+    if (Array.isArray(tail) && !(tail instanceof Tuple)) return out.concat(tail); // a STRING_EXT tail
+    return new ImproperList(out, tail);
+  }
+
+  private readElements(out: Term[], len: number): void {
     const b = this.buf, end = b.length;
     for (let i = 0; i < len; i++) {
       // Fast path for integer elements (lists of numbers are common and have no nesting).
       const p = this.pos, tag = b[p];
       if (tag === Tag.SMALL_INTEGER && p + 1 < end) {
-        out[i] = b[p + 1];
+        out.push(b[p + 1]);
         this.pos = p + 2;
       } else if (tag === Tag.INTEGER && p + 4 < end) {
-        out[i] = (b[p + 1] << 24) | (b[p + 2] << 16) | (b[p + 3] << 8) | b[p + 4];
+        out.push((b[p + 1] << 24) | (b[p + 2] << 16) | (b[p + 3] << 8) | b[p + 4]);
         this.pos = p + 5;
       } else {
-        out[i] = this.term();
+        out.push(this.term());
       }
     }
-    if (this.buf[this.pos] === Tag.NIL) {
-      this.pos++;
-      return out;
-    }
-    const tail = this.term();
-    if (len === 0) this.fail('a list with no elements must have [] as its tail', Tag.LIST);
-    return new ImproperList(out, tail);
   }
 
   private slice(len: number): Buffer {
@@ -325,17 +338,19 @@ class TermReader {
     const arity = this.u32();
     this.count(arity, 2, tag);
     const m = new Map<Term, Term>();
-    let structuralKeys: Term[] | undefined;
+    let structuralKeys: Set<string> | undefined;
     for (let i = 0; i < arity; i++) {
       const at = this.pos;
       const key = this.term();
       const value = this.term();
       if (typeof key === 'object' && !(key instanceof Atom)) {
-        // Buffers, tuples, lists… are distinct JS objects even when equal as terms; OTP rejects
-        // duplicate keys (badarg), so look for structural twins.
-        structuralKeys ??= [];
-        for (const k of structuralKeys) if (equals(k, key)) this.fail('duplicate map key', tag, at);
-        structuralKeys.push(key);
+        // Buffers, tuples, lists… are distinct JS objects even when equal as terms, and OTP
+        // rejects duplicate keys (badarg). Their canonical encoding finds twins in linear time
+        // (a pairwise `equals` made a map with many binary keys quadratic).
+        structuralKeys ??= new Set();
+        const bytes = encode(key).toString('latin1', 1);
+        if (structuralKeys.has(bytes)) this.fail('duplicate map key', tag, at);
+        structuralKeys.add(bytes);
       } else if (m.has(key)) {
         this.fail('duplicate map key', tag, at);
       }
@@ -353,10 +368,14 @@ class TermReader {
 
   private oldFloatBody(): number | ErlFloat {
     this.need(31, Tag.FLOAT);
-    const text = this.buf.latin1Slice(this.pos, this.pos + 31).replace(/\0+$/, '').trim();
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) this.fail(`bad float text ${JSON.stringify(text)}`, Tag.FLOAT);
+    // OTP reads up to the first NUL and wants digits, a point (or comma), digits, and an optional
+    // exponent; anything else is badarg (checked against OTP 25's binary_to_term).
+    const raw = this.buf.latin1Slice(this.pos, this.pos + 31);
+    const nul = raw.indexOf('\0');
+    const text = nul < 0 ? '' : raw.slice(0, nul);
+    if (!/^[-+]?\d+[.,]\d+([eE][-+]?\d+)?$/.test(text)) this.fail(`bad float text ${JSON.stringify(raw.replace(/\0+$/, ''))}`, Tag.FLOAT);
     this.pos += 31;
-    return this.floatValue(Number(text), Tag.FLOAT);
+    return this.floatValue(Number(text.replace(',', '.')), Tag.FLOAT);
   }
 
   private floatValue(v: number, tag: number): number | ErlFloat {
@@ -366,15 +385,15 @@ class TermReader {
 
   private bigBody(n: number, tag: number): number | bigint {
     this.need(n + 1, tag);
-    const negative = this.u8();
-    if (negative > 1) this.fail(`bad sign byte ${negative}`, tag, this.pos - 1);
+    // OTP treats any non-zero sign byte as negative.
+    const negative = this.u8() !== 0;
     const b = this.buf, start = this.pos;
     this.pos += n;
     if (n <= 6) {
       // Up to 48 bits: exact in a double, no bigint needed.
       let v = 0;
       for (let i = n - 1; i >= 0; i--) v = v * 256 + b[start + i];
-      return negative ? -v : v;
+      return negative && v !== 0 ? -v : v;
     }
     const hex = Buffer.from(b.subarray(start, this.pos)).reverse().toString('hex');
     const big = BigInt('0x' + hex);
@@ -388,27 +407,41 @@ class TermReader {
     const wide = tag === Tag.NEW_PID;
     this.need(wide ? 12 : 9, tag);
     const id = this.u32(), serial = this.u32();
-    return new Pid(node, id, serial, wide ? this.u32() : this.u8());
+    return new Pid(node, id, serial, wide ? this.u32() : this.oldCreation(tag));
   }
 
   private newRefBody(tag: number): Ref {
     this.need(2, tag);
     const len = this.u16();
-    if (len < 1 || len > MAX_REF_WORDS) this.fail(`reference with ${len} words (1..${MAX_REF_WORDS} allowed)`, tag, this.pos - 2);
+    if (len > MAX_REF_WORDS) this.fail(`reference with ${len} words (at most ${MAX_REF_WORDS})`, tag, this.pos - 2);
     const node = this.atomField('reference node', tag);
     const wide = tag === Tag.NEWER_REFERENCE;
     this.need((wide ? 4 : 1) + 4 * len, tag);
-    const creation = wide ? this.u32() : this.u8();
+    const creation = wide ? this.u32() : this.oldCreation(tag);
     const ids: number[] = [];
     for (let i = 0; i < len; i++) ids.push(this.u32());
+    if (!wide) this.oldRefWord(ids[0], tag);
     return new Ref(node, ids, creation);
   }
 
   private oldRefBody(): Ref {
     const node = this.atomField('reference node', Tag.REFERENCE);
     this.need(5, Tag.REFERENCE);
-    const id = this.u32();
-    return new Ref(node, [id], this.u8());
+    const id = this.oldRefWord(this.u32(), Tag.REFERENCE);
+    return new Ref(node, [id], this.oldCreation(Tag.REFERENCE));
+  }
+
+  /** The 8-bit creation of the old pid, port and reference tags: OTP 25 accepts only 0..3 there. */
+  private oldCreation(tag: number): number {
+    const c = this.u8();
+    if (c > 3) this.fail(`creation ${c} in an old-format identifier (0..3 allowed)`, tag, this.pos - 1);
+    return c;
+  }
+
+  /** The first word of an old-format reference is 18 bits in OTP 25. */
+  private oldRefWord(word: number, tag: number): number {
+    if (word >= 1 << 18) this.fail(`first reference word ${word} exceeds 18 bits in an old-format reference`, tag);
+    return word;
   }
 
   private portBody(tag: number): Port {
@@ -423,7 +456,7 @@ class TermReader {
     const wide = tag === Tag.NEW_PORT;
     this.need(wide ? 8 : 5, tag);
     const id = this.u32();
-    return new Port(node, id, wide ? this.u32() : this.u8());
+    return new Port(node, id, wide ? this.u32() : this.oldCreation(tag));
   }
 
   private exportBody(): ExportFun {
@@ -432,7 +465,7 @@ class TermReader {
     const fn = this.atomField('fun name', tag);
     const at = this.pos;
     const arity = this.term();
-    if (typeof arity !== 'number' || arity < 0 || arity > 255) this.fail('fun arity must be 0..255', tag, at);
+    if (typeof arity !== 'number' || !Number.isInteger(arity) || arity < 0) this.fail('fun arity must be a non-negative integer', tag, at);
     return new ExportFun(module, fn, arity);
   }
 
@@ -440,9 +473,7 @@ class TermReader {
     const tag = Tag.NEW_FUN;
     const start = this.pos - 1;
     this.need(4 + 1 + 16 + 4 + 4, tag);
-    const size = this.u32();
-    const end = start + 1 + size;
-    if (size < 29 || end > this.buf.length) this.fail(`fun size ${size} does not fit the input`, tag, start + 1);
+    this.pos += 4; // Size: OTP ignores it and reads the fields, so do we.
     const arity = this.u8();
     const uniq = Buffer.from(this.buf.subarray(this.pos, this.pos + 16));
     this.pos += 16;
@@ -457,8 +488,7 @@ class TermReader {
     if (!(pid instanceof Pid)) this.fail('fun creator must be a pid', tag, at);
     const freeVars: Term[] = [];
     for (let i = 0; i < numFree; i++) freeVars.push(this.term());
-    if (this.pos !== end) this.fail(`fun size says ${size} bytes, its fields take ${this.pos - start - 1}`, tag, start + 1);
-    const bytes = Buffer.from(this.buf.subarray(start, end));
+    const bytes = Buffer.from(this.buf.subarray(start, this.pos));
     return new ErlFun(bytes, module, arity, index, uniq, oldIndex, oldUniq, pid, freeVars);
   }
 

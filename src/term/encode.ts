@@ -262,8 +262,8 @@ export class TermWriter {
   }
 
   private ref(r: Ref): void {
-    if (r.ids.length < 1 || r.ids.length > 5 || !r.ids.every(isU32) || !isU32(r.creation)) {
-      throw new Unencodable('a Ref needs 1 to 5 32-bit unsigned ids and a 32-bit creation');
+    if (r.ids.length > 5 || !r.ids.every(isU32) || !isU32(r.creation)) {
+      throw new Unencodable('a Ref needs at most 5 32-bit unsigned ids and a 32-bit creation');
     }
     this.w.u8(Tag.NEWER_REFERENCE);
     this.w.u16(r.ids.length);
@@ -275,7 +275,8 @@ export class TermWriter {
   private port(p: Port): void {
     const validId = typeof p.id === 'bigint' ? p.id >= 0n && p.id < 1n << 64n : Number.isSafeInteger(p.id) && p.id >= 0;
     if (!validId || !isU32(p.creation)) throw new Unencodable('a Port needs a 64-bit unsigned id and a 32-bit creation');
-    const wide = typeof p.id === 'bigint' || p.id > 0xffffffff;
+    // OTP 25 writes NEW_PORT_EXT only for ids below 2^28 (its port-number width) and V4_PORT_EXT above.
+    const wide = typeof p.id === 'bigint' || p.id > 0x0fffffff;
     this.w.u8(wide ? Tag.V4_PORT : Tag.NEW_PORT);
     this.atom(p.node);
     if (wide) {
@@ -289,12 +290,11 @@ export class TermWriter {
   }
 
   private exportFun(f: ExportFun): void {
-    if (!(Number.isInteger(f.arity) && f.arity >= 0 && f.arity <= 255)) throw new Unencodable('an ExportFun arity must be 0..255');
+    if (!(Number.isInteger(f.arity) && f.arity >= 0 && f.arity <= 0xffffffff)) throw new Unencodable('an ExportFun arity must be a non-negative integer');
     this.w.u8(Tag.EXPORT);
     this.atom(f.module);
     this.atom(f.name);
-    this.w.u8(Tag.SMALL_INTEGER);
-    this.w.u8(f.arity);
+    this.integer(f.arity);
   }
 }
 
