@@ -258,15 +258,14 @@ class TermReader {
    * of them costs no stack.
    */
   private listBody(): Term {
-    const out: Term[] = [];
     const b = this.buf;
-    for (;;) {
-      this.need(4, Tag.LIST);
-      const len = this.u32();
-      this.count(len, 1, Tag.LIST);
-      this.readElements(out, len);
-      if (b[this.pos] !== Tag.LIST) break;
+    const out = new Array<Term>(this.listLength());
+    this.readElements(out, 0, out.length);
+    while (b[this.pos] === Tag.LIST) {
       this.pos++;
+      const from = out.length, more = this.listLength();
+      out.length = from + more;
+      this.readElements(out, from, more);
     }
     if (b[this.pos] === Tag.NIL) {
       this.pos++;
@@ -278,19 +277,26 @@ class TermReader {
     return new ImproperList(out, tail);
   }
 
-  private readElements(out: Term[], len: number): void {
+  private listLength(): number {
+    this.need(4, Tag.LIST);
+    const len = this.u32();
+    this.count(len, 1, Tag.LIST);
+    return len;
+  }
+
+  private readElements(out: Term[], from: number, len: number): void {
     const b = this.buf, end = b.length;
-    for (let i = 0; i < len; i++) {
+    for (let i = from; i < from + len; i++) {
       // Fast path for integer elements (lists of numbers are common and have no nesting).
       const p = this.pos, tag = b[p];
       if (tag === Tag.SMALL_INTEGER && p + 1 < end) {
-        out.push(b[p + 1]);
+        out[i] = b[p + 1];
         this.pos = p + 2;
       } else if (tag === Tag.INTEGER && p + 4 < end) {
-        out.push((b[p + 1] << 24) | (b[p + 2] << 16) | (b[p + 3] << 8) | b[p + 4]);
+        out[i] = (b[p + 1] << 24) | (b[p + 2] << 16) | (b[p + 3] << 8) | b[p + 4];
         this.pos = p + 5;
       } else {
-        out.push(this.term());
+        out[i] = this.term();
       }
     }
   }
