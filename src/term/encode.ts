@@ -25,23 +25,22 @@ export interface EncodeOptions {
 /** Thrown inside the fast pass; `encode` turns it into an `EncodeError` with the path. */
 class Unencodable extends Error {}
 
-const scratch = new ByteWriter();
-
 /** Encodes `term` as `term_to_binary` would. Throws `EncodeError` naming where a value has no Erlang form. */
 export function encode(term: Term, options?: EncodeOptions): Buffer {
-  const w = new TermWriter(scratch, options?.minorVersion === 1);
-  scratch.reset();
-  scratch.u8(VERSION);
+  const w = scratch;
+  w.reset();
+  w.latin1Atoms = options?.minorVersion === 1;
+  w.u8(VERSION);
   try {
     w.term(term);
   } catch (e) {
-    scratch.reset();
+    w.reset();
     if (e instanceof Unencodable) throw new EncodeError(e.message, pathOfFailure(term));
     if (e instanceof RangeError && /call stack/i.test(e.message)) throw new EncodeError('term nested too deeply', '$');
     throw e;
   }
-  const out = options?.compressed ? compress(scratch, options.compressed) : scratch.take();
-  scratch.reset();
+  const out = options?.compressed ? compress(w, options.compressed) : w.take();
+  w.reset();
   return out;
 }
 
@@ -59,14 +58,13 @@ function compress(w: ByteWriter, level: boolean | number): Buffer {
 }
 
 /**
- * Writes terms into a `ByteWriter`. The distribution layer will subclass it to send atoms as
- * atom-cache references (override `atom`).
+ * A `ByteWriter` that writes terms. The distribution layer will subclass it to send atoms as
+ * atom-cache references (override `atom`). Terms are written straight into the writer's own
+ * buffer: one object, no indirection on the hot path.
  */
-export class TermWriter {
-  constructor(
-    protected readonly w: ByteWriter,
-    private readonly latin1Atoms = false,
-  ) {}
+export class TermWriter extends ByteWriter {
+  /** Write Latin-1 atoms as ATOM_EXT (minor version 1) instead of UTF-8. */
+  latin1Atoms = false;
 
   term(t: Term): void {
     switch (typeof t) {
@@ -101,35 +99,18 @@ export class TermWriter {
     if (t instanceof BitBinary) return this.bitBinary(t);
     if (t instanceof Port) return this.port(t);
     if (t instanceof ExportFun) return this.exportFun(t);
-    if (t instanceof ErlFun) return this.w.bytes(t.bytes);
+    if (t instanceof ErlFun) return this.bytes(t.bytes);
     const proto = Object.getPrototypeOf(t);
     if (proto === Object.prototype || proto === null) return this.record(t as Record<string, Term>);
     throw new Unencodable(`a ${proto?.constructor?.name ?? 'object'} has no Erlang form`);
   }
 
   atom(a: Atom): void {
-    const w = this.w;
-    if (this.latin1Atoms && a.latin1 !== null) {
-      w.ensure(3 + a.latin1.length);
-      w.buf[w.pos++] = Tag.ATOM;
-      w.u16(a.latin1.length);
-      w.bytes(a.latin1);
-      return;
-    }
-    const bytes = a.utf8;
-    w.ensure(3 + bytes.length);
-    if (bytes.length <= 255) {
-      w.buf[w.pos++] = Tag.SMALL_ATOM_UTF8;
-      w.buf[w.pos++] = bytes.length;
-    } else {
-      w.buf[w.pos++] = Tag.ATOM_UTF8;
-      w.u16(bytes.length);
-    }
-    w.bytes(bytes);
+    this.bytes(this.latin1Atoms && a.etfLatin1 !== null ? a.etfLatin1 : a.etfUtf8);
   }
 
   private integer(n: number): void {
-    const w = this.w;
+    const w = this;
     if (n >= 0 && n <= 255) {
       w.ensure(2);
       w.buf[w.pos++] = Tag.SMALL_INTEGER;
@@ -160,7 +141,7 @@ export class TermWriter {
     let hex = (negative ? -n : n).toString(16);
     if (hex.length & 1) hex = '0' + hex;
     const digits = Buffer.from(hex, 'hex').reverse();
-    const w = this.w;
+    const w = this;
     if (digits.length <= 255) {
       w.u8(Tag.SMALL_BIG);
       w.u8(digits.length);
@@ -173,13 +154,13 @@ export class TermWriter {
 
   private float(v: number): void {
     if (!Number.isFinite(v)) throw new Unencodable(`${v} is not an Erlang float`);
-    this.w.u8(Tag.NEW_FLOAT);
-    this.w.f64(v);
+    this.u8(Tag.NEW_FLOAT);
+    this.f64(v);
   }
 
   /** A JS string is a UTF-8 binary (Elixir's convention). */
   private string(s: string): void {
-    const w = this.w;
+    const w = this;
     w.ensure(5 + s.length * 3);
     const len = w.buf.write(s, w.pos + 5, 'utf8');
     w.tagU32(Tag.BINARY, len);
@@ -187,12 +168,12 @@ export class TermWriter {
   }
 
   private binary(b: Uint8Array): void {
-    this.w.tagU32(Tag.BINARY, b.length);
-    this.w.bytes(b);
+    this.tagU32(Tag.BINARY, b.length);
+    this.bytes(b);
   }
 
   private bitBinary(b: BitBinary): void {
-    const w = this.w, n = b.bytes.length;
+    const w = this, n = b.bytes.length;
     w.tagU32(Tag.BIT_BINARY, n);
     w.u8(b.bits);
     w.bytes(b.bytes);
@@ -202,23 +183,39 @@ export class TermWriter {
 
   private list(a: Term[]): void {
     const n = a.length;
-    if (n === 0) return this.w.u8(Tag.NIL);
+    if (n === 0) return this.u8(Tag.NIL);
     if (n < 65536 && isByteList(a)) {
-      const w = this.w;
+      const w = this;
       w.ensure(3 + n);
       w.buf[w.pos++] = Tag.STRING;
       w.u16(n);
       for (let i = 0; i < n; i++) w.buf[w.pos++] = a[i] as number;
       return;
     }
-    this.w.tagU32(Tag.LIST, n);
-    for (let i = 0; i < n; i++) this.term(a[i]);
-    this.w.u8(Tag.NIL);
+    const w = this;
+    w.tagU32(Tag.LIST, n);
+    for (let i = 0; i < n; i++) {
+      const x = a[i];
+      // Inline the 32-bit integer case: lists of numbers are common and this skips two calls.
+      if (typeof x === 'number' && (x | 0) === x) {
+        if (x >= 0 && x <= 255) {
+          w.ensure(2);
+          w.buf[w.pos] = Tag.SMALL_INTEGER;
+          w.buf[w.pos + 1] = x;
+          w.pos += 2;
+        } else {
+          w.tagU32(Tag.INTEGER, x);
+        }
+      } else {
+        this.term(x);
+      }
+    }
+    w.u8(Tag.NIL);
   }
 
   private improperList(l: ImproperList): void {
     if (l.elements.length === 0) return this.term(l.tail);
-    this.w.tagU32(Tag.LIST, l.elements.length);
+    this.tagU32(Tag.LIST, l.elements.length);
     for (const e of l.elements) this.term(e);
     this.term(l.tail);
   }
@@ -226,26 +223,29 @@ export class TermWriter {
   private tuple(t: Tuple): void {
     const n = t.length;
     if (n <= 255) {
-      this.w.u8(Tag.SMALL_TUPLE);
-      this.w.u8(n);
+      this.u8(Tag.SMALL_TUPLE);
+      this.u8(n);
     } else {
-      this.w.tagU32(Tag.LARGE_TUPLE, n);
+      this.tagU32(Tag.LARGE_TUPLE, n);
     }
     for (let i = 0; i < n; i++) this.term(t[i]);
   }
 
   private map(m: Map<Term, Term>): void {
-    this.w.tagU32(Tag.MAP, m.size);
-    for (const [k, v] of m) {
-      this.term(k);
-      this.term(v);
-    }
+    this.tagU32(Tag.MAP, m.size);
+    // forEach, not for-of: the iterator allocates an [key, value] array per entry.
+    m.forEach(this.mapEntry);
   }
+
+  private readonly mapEntry = (v: Term, k: Term): void => {
+    this.term(k);
+    this.term(v);
+  };
 
   /** A plain object is a map with atom keys. */
   private record(o: Record<string, Term>): void {
     const keys = Object.keys(o);
-    this.w.tagU32(Tag.MAP, keys.length);
+    this.tagU32(Tag.MAP, keys.length);
     for (const k of keys) {
       this.atom(Atom.of(k));
       this.term(o[k]);
@@ -254,22 +254,22 @@ export class TermWriter {
 
   private pid(p: Pid): void {
     if (!(isU32(p.id) && isU32(p.serial) && isU32(p.creation))) throw new Unencodable('a Pid needs 32-bit unsigned id, serial and creation');
-    this.w.u8(Tag.NEW_PID);
+    this.u8(Tag.NEW_PID);
     this.atom(p.node);
-    this.w.u32(p.id);
-    this.w.u32(p.serial);
-    this.w.u32(p.creation);
+    this.u32(p.id);
+    this.u32(p.serial);
+    this.u32(p.creation);
   }
 
   private ref(r: Ref): void {
     if (r.ids.length > 5 || !r.ids.every(isU32) || !isU32(r.creation)) {
       throw new Unencodable('a Ref needs at most 5 32-bit unsigned ids and a 32-bit creation');
     }
-    this.w.u8(Tag.NEWER_REFERENCE);
-    this.w.u16(r.ids.length);
+    this.u8(Tag.NEWER_REFERENCE);
+    this.u16(r.ids.length);
     this.atom(r.node);
-    this.w.u32(r.creation);
-    for (const id of r.ids) this.w.u32(id);
+    this.u32(r.creation);
+    for (const id of r.ids) this.u32(id);
   }
 
   private port(p: Port): void {
@@ -277,26 +277,28 @@ export class TermWriter {
     if (!validId || !isU32(p.creation)) throw new Unencodable('a Port needs a 64-bit unsigned id and a 32-bit creation');
     // OTP 25 writes NEW_PORT_EXT only for ids below 2^28 (its port-number width) and V4_PORT_EXT above.
     const wide = typeof p.id === 'bigint' || p.id > 0x0fffffff;
-    this.w.u8(wide ? Tag.V4_PORT : Tag.NEW_PORT);
+    this.u8(wide ? Tag.V4_PORT : Tag.NEW_PORT);
     this.atom(p.node);
     if (wide) {
-      this.w.ensure(8);
-      this.w.buf.writeBigUInt64BE(BigInt(p.id), this.w.pos);
-      this.w.pos += 8;
+      this.ensure(8);
+      this.buf.writeBigUInt64BE(BigInt(p.id), this.pos);
+      this.pos += 8;
     } else {
-      this.w.u32(p.id as number);
+      this.u32(p.id as number);
     }
-    this.w.u32(p.creation);
+    this.u32(p.creation);
   }
 
   private exportFun(f: ExportFun): void {
     if (!(Number.isInteger(f.arity) && f.arity >= 0 && f.arity <= 0xffffffff)) throw new Unencodable('an ExportFun arity must be a non-negative integer');
-    this.w.u8(Tag.EXPORT);
+    this.u8(Tag.EXPORT);
     this.atom(f.module);
     this.atom(f.name);
     this.integer(f.arity);
   }
 }
+
+const scratch = new TermWriter();
 
 function isU32(n: number): boolean {
   return Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
@@ -334,7 +336,7 @@ function findBad(t: Term, path: string): string | null {
     return firstBad(entries.map(([k, v]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, v]));
   }
   try {
-    new TermWriter(new ByteWriter(64)).term(t);
+    new TermWriter(64).term(t);
     return null;
   } catch {
     return path;

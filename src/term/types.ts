@@ -30,6 +30,8 @@ export type Term =
   | ErlFun
   | { [key: string]: Term };
 
+import { Tag } from './tags.js';
+
 const atomTable = new Map<string, Atom>();
 
 /**
@@ -39,15 +41,26 @@ const atomTable = new Map<string, Atom>();
 export class Atom {
   /** The atom's text. */
   readonly name: string;
-  /** UTF-8 bytes of the name, kept so encoding an atom never re-encodes its text. */
+  /** UTF-8 bytes of the name. */
   readonly utf8: Buffer;
-  /** Latin-1 bytes of the name, or null when it has a character above U+00FF (then ATOM_EXT cannot carry it). */
-  readonly latin1: Buffer | null;
+  /**
+   * The atom as the External Term Format writes it, tag and length included: UTF-8 (tag 119 or
+   * 118), and Latin-1 ATOM_EXT (100) or null when a character is above U+00FF. Made once, so
+   * encoding an atom is one short copy.
+   * @internal
+   */
+  readonly etfUtf8: Buffer;
+  /** @internal */
+  readonly etfLatin1: Buffer | null;
 
   private constructor(name: string) {
     this.name = name;
     this.utf8 = Buffer.from(name, 'utf8');
-    this.latin1 = /^[\u0000-\u00ff]*$/.test(name) ? Buffer.from(name, 'latin1') : null;
+    const n = this.utf8.length;
+    const head = n <= 255 ? [Tag.SMALL_ATOM_UTF8, n] : [Tag.ATOM_UTF8, n >> 8, n & 255];
+    this.etfUtf8 = Buffer.concat([Buffer.from(head), this.utf8]);
+    const latin1 = /^[\u0000-\u00ff]*$/.test(name) ? Buffer.from(name, 'latin1') : null;
+    this.etfLatin1 = latin1 && Buffer.concat([Buffer.from([Tag.ATOM, latin1.length >> 8, latin1.length & 255]), latin1]);
   }
 
   /** The one `Atom` for `name`. Throws a `RangeError` for names over 255 characters, as OTP does. */

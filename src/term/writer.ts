@@ -6,6 +6,10 @@
 const INITIAL_SIZE = 64 * 1024;
 /** A scratch buffer that grew past this is dropped after use rather than kept alive. */
 const KEEP_LIMIT = 16 * 1024 * 1024;
+/** Below this many bytes a JS loop copies faster than a native `set`/`copy` call (measured). */
+const SMALL_COPY = 64;
+/** The same for the final copy out, where the native call also has to set up a new view. */
+const SMALL_TAKE = 256;
 
 export class ByteWriter {
   buf: Buffer;
@@ -68,15 +72,27 @@ export class ByteWriter {
   }
 
   bytes(src: Uint8Array): void {
-    this.ensure(src.length);
-    this.buf.set(src, this.pos);
-    this.pos += src.length;
+    const n = src.length;
+    this.ensure(n);
+    if (n < SMALL_COPY) {
+      const b = this.buf, p = this.pos;
+      for (let i = 0; i < n; i++) b[p + i] = src[i];
+    } else {
+      this.buf.set(src, this.pos);
+    }
+    this.pos += n;
   }
 
   /** The bytes written so far, copied into a buffer of their own. */
   take(): Buffer {
-    const out = Buffer.allocUnsafe(this.pos);
-    this.buf.copy(out, 0, 0, this.pos);
+    const n = this.pos;
+    const out = Buffer.allocUnsafe(n);
+    if (n < SMALL_TAKE) {
+      const b = this.buf;
+      for (let i = 0; i < n; i++) out[i] = b[i];
+    } else {
+      this.buf.copy(out, 0, 0, n);
+    }
     return out;
   }
 
