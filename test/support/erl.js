@@ -10,11 +10,16 @@
 //   await erl.equal(a, b);                                         // binary_to_term(A) =:= binary_to_term(B)
 //   const back = await erl.roundTrip(bytes);                       // Buffer, or an ErlRejected
 //   await erl.stop();
+//
+// useErl() does the start/stop for a whole test file; runErlang() is the other way to ask erl,
+// one batch of Erlang code in one short-lived `erl -noshell` run.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -342,4 +347,52 @@ export async function startErl({ timeoutMs = 30000 } = {}) {
     clearTimeout(timer);
   }
   return oracle;
+}
+
+/**
+ * One oracle for a whole test file: registers before/after hooks that start it (unless erl is
+ * missing and skipped, see erlSkip) and stop it. Call at the top level of the test file.
+ *
+ *   const oracle = useErl();
+ *   const { skip } = oracle;
+ *   test('...', { skip }, async () => { await oracle.erl.evalTerm('ok'); });
+ *
+ * `skip` is erlSkip()'s answer; `erl` is the running oracle once the before hook has run.
+ */
+export function useErl() {
+  const skip = erlSkip();
+  let erl;
+  before(async () => {
+    if (!skip) erl = await startErl();
+  });
+  after(async () => {
+    await erl?.stop();
+  });
+  return {
+    skip,
+    get erl() {
+      return erl;
+    },
+  };
+}
+
+/**
+ * Runs `code` (Erlang expressions, ASCII only) in one `erl -noshell`, with `flags` (e.g.
+ * ['+pc', 'unicode']) before -noshell, and returns what it wrote to OUT. In `code`, IN names a
+ * temp file holding `input` and OUT the file to write. Fails the calling test when erl exits
+ * non-zero. Guard the test with erlOrSkip(t) first.
+ */
+export function runErlang(code, input, { flags = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'noderl-erl-batch-'));
+  try {
+    const inFile = join(dir, 'in');
+    const outFile = join(dir, 'out');
+    writeFileSync(inFile, input);
+    const src = code.replaceAll('IN', JSON.stringify(inFile)).replaceAll('OUT', JSON.stringify(outFile));
+    const r = spawnSync('erl', [...flags, '-noshell', '-eval', src, '-s', 'init', 'stop'], { encoding: 'utf8', timeout: 15000 });
+    assert.equal(r.status, 0, `erl failed: ${r.stdout}${r.stderr}`);
+    return readFileSync(outFile, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -2,10 +2,6 @@
 // against a real OTP node (one `erl` run sorts a mixed list and compares every pair).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   atom,
   BitBinary,
@@ -23,6 +19,8 @@ import {
   Ref,
   tuple,
 } from '../../dist/index.js';
+import { erlOrSkip, runErlang } from '../support/erl.js';
+import { atomUtf8, u32 } from '../support/terms.js';
 
 const a = atom;
 const bits = (bytes, n) => new BitBinary(Buffer.from(bytes), n);
@@ -241,46 +239,14 @@ test('compare rejects values that are not terms', () => {
 
 // ---- oracle: real erl -------------------------------------------------------------------
 
-/** True when erl runs here; otherwise skips `t` loudly, or fails it when REQUIRE_ERLANG=1. */
-function haveErlang(t) {
-  const probe = spawnSync('erl', ['-noshell', '-eval', 'halt().'], { timeout: 15000 });
-  if (!probe.error && probe.status === 0) return true;
-  const why = `erl is not runnable (${probe.error?.code ?? `exit ${probe.status}`}): the OTP oracle test cannot run`;
-  if (process.env.REQUIRE_ERLANG === '1') assert.fail(`${why}, and REQUIRE_ERLANG=1`);
-  console.error(`\n!!!!! SKIPPED: ${why} !!!!!\n`);
-  t.skip(why);
-  return false;
-}
-
-/** Runs `code` (Erlang expressions, ASCII only) in one `erl -noshell`; IN and OUT name the temp files. */
-function runErlang(code, input) {
-  const dir = mkdtempSync(join(tmpdir(), 'noderl-compare-'));
-  try {
-    const inFile = join(dir, 'in');
-    const outFile = join(dir, 'out');
-    writeFileSync(inFile, input);
-    const src = code.replaceAll('IN', JSON.stringify(inFile)).replaceAll('OUT', JSON.stringify(outFile));
-    const r = spawnSync('erl', ['-noshell', '-eval', src, '-s', 'init', 'stop'], { encoding: 'utf8', timeout: 15000 });
-    assert.equal(r.status, 0, `erl failed: ${r.stdout}${r.stderr}`);
-    return readFileSync(outFile, 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** Erlang source for a term; pids, refs and ports are rebuilt from their external format. */
 function erlangExpr(t) {
-  const atomExt = (x) => {
-    const b = Buffer.from(x.name, 'utf8');
-    return [119, b.length, ...b];
-  };
-  const u32 = (n) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
   const fromExt = (bytes) => `binary_to_term(<<131,${bytes.join(',')}>>)`;
-  if (t instanceof Pid) return fromExt([88, ...atomExt(t.node), ...u32(t.id), ...u32(t.serial), ...u32(t.creation)]);
-  if (t instanceof Ref) return fromExt([90, 0, t.ids.length, ...atomExt(t.node), ...u32(t.creation), ...t.ids.flatMap(u32)]);
+  if (t instanceof Pid) return fromExt([88, ...atomUtf8(t.node.name), ...u32(t.id), ...u32(t.serial), ...u32(t.creation)]);
+  if (t instanceof Ref) return fromExt([90, 0, t.ids.length, ...atomUtf8(t.node.name), ...u32(t.creation), ...t.ids.flatMap(u32)]);
   if (t instanceof Port) {
     const id = BigInt(t.id);
-    return fromExt([120, ...atomExt(t.node), ...u32(Number(id >> 32n)), ...u32(Number(id & 0xffffffffn)), ...u32(t.creation)]);
+    return fromExt([120, ...atomUtf8(t.node.name), ...u32(Number(id >> 32n)), ...u32(Number(id & 0xffffffffn)), ...u32(t.creation)]);
   }
   if (t instanceof Map) return `#{${[...t].map(([k, v]) => `${erlangExpr(k)} => ${erlangExpr(v)}`).join(', ')}}`;
   if (isTuple(t)) return `{${Array.from(t, erlangExpr).join(', ')}}`;
@@ -323,7 +289,7 @@ const ORACLE_TERMS = [
 ];
 
 test('agrees with OTP on <, == and =:= for every pair of a mixed list (real erl)', (t) => {
-  if (!haveErlang(t)) return;
+  if (erlOrSkip(t)) return;
   const code = String.raw`
     {ok, In} = file:read_file(IN),
     Ts = [begin

@@ -2,10 +2,6 @@
 // run reads every formatted text back with erl_scan/erl_parse and prints it with ~w and ~tp).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   atom,
   BitBinary,
@@ -21,6 +17,7 @@ import {
   Ref,
   tuple,
 } from '../../dist/index.js';
+import { erlOrSkip, runErlang } from '../support/erl.js';
 
 const a = atom;
 const bits = (bytes, n) => new BitBinary(Buffer.from(bytes), n);
@@ -177,33 +174,6 @@ test('values with no Erlang form are refused', () => {
 
 // ---- oracle: real erl -------------------------------------------------------------------
 
-/** True when erl runs here; otherwise skips `t` loudly, or fails it when REQUIRE_ERLANG=1. */
-function haveErlang(t) {
-  const probe = spawnSync('erl', ['-noshell', '-eval', 'halt().'], { timeout: 15000 });
-  if (!probe.error && probe.status === 0) return true;
-  const why = `erl is not runnable (${probe.error?.code ?? `exit ${probe.status}`}): the OTP oracle test cannot run`;
-  if (process.env.REQUIRE_ERLANG === '1') assert.fail(`${why}, and REQUIRE_ERLANG=1`);
-  console.error(`\n!!!!! SKIPPED: ${why} !!!!!\n`);
-  t.skip(why);
-  return false;
-}
-
-/** Runs `code` (Erlang expressions, ASCII only) in one `erl -noshell +pc unicode`; IN and OUT name the temp files. */
-function runErlang(code, input) {
-  const dir = mkdtempSync(join(tmpdir(), 'noderl-format-'));
-  try {
-    const inFile = join(dir, 'in');
-    const outFile = join(dir, 'out');
-    writeFileSync(inFile, input);
-    const src = code.replaceAll('IN', JSON.stringify(inFile)).replaceAll('OUT', JSON.stringify(outFile));
-    const r = spawnSync('erl', ['+pc', 'unicode', '-noshell', '-eval', src, '-s', 'init', 'stop'], { encoding: 'utf8', timeout: 15000 });
-    assert.equal(r.status, 0, `erl failed: ${r.stdout}${r.stderr}`);
-    return readFileSync(outFile, 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** A deterministic spread of doubles: random bit patterns (xorshift), all magnitudes. */
 function randomFloats(n) {
   let s = 0x9e3779b9;
@@ -259,7 +229,7 @@ const ORACLE_CASES = [
 ];
 
 test('erl reads every formatted term back as the same term, and short ones print as ~tp does (real erl)', (t) => {
-  if (!haveErlang(t)) return;
+  if (erlOrSkip(t)) return;
   const code = String.raw`
     {ok, In} = file:read_file(IN),
     R = [case erl_scan:string(unicode:characters_to_list(S) ++ "\n.") of
@@ -272,7 +242,7 @@ test('erl reads every formatted term back as the same term, and short ones print
          end || S <- binary:split(In, <<30>>, [global])],
     ok = file:write_file(OUT, unicode:characters_to_binary(lists:join(30, R))).`;
   const texts = ORACLE_CASES.map(([term]) => format(term));
-  const results = runErlang(code, texts.join('\x1e')).split('\x1e');
+  const results = runErlang(code, texts.join('\x1e'), { flags: ['+pc', 'unicode'] }).split('\x1e');
   assert.equal(results.length, ORACLE_CASES.length);
   const failures = [];
   ORACLE_CASES.forEach(([term, exact], i) => {

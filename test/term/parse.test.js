@@ -3,11 +3,8 @@
 // with ~tp for parse to read back).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { atom, BitBinary, equals, ErlFloat, ExportFun, float, format, ImproperList, isTuple, parse, term, tuple } from '../../dist/index.js';
+import { erlOrSkip, runErlang } from '../support/erl.js';
 
 const a = atom;
 const codes = (s) => Array.from(s, (c) => c.codePointAt(0));
@@ -213,33 +210,6 @@ test('the term template splices JS values in as terms', () => {
 
 // ---- oracle: real erl -------------------------------------------------------------------
 
-/** True when erl runs here; otherwise skips `t` loudly, or fails it when REQUIRE_ERLANG=1. */
-function haveErlang(t) {
-  const probe = spawnSync('erl', ['-noshell', '-eval', 'halt().'], { timeout: 15000 });
-  if (!probe.error && probe.status === 0) return true;
-  const why = `erl is not runnable (${probe.error?.code ?? `exit ${probe.status}`}): the OTP oracle test cannot run`;
-  if (process.env.REQUIRE_ERLANG === '1') assert.fail(`${why}, and REQUIRE_ERLANG=1`);
-  console.error(`\n!!!!! SKIPPED: ${why} !!!!!\n`);
-  t.skip(why);
-  return false;
-}
-
-/** Runs `code` (Erlang expressions, ASCII only) in one `erl -noshell +pc unicode`; IN and OUT name the temp files. */
-function runErlang(code, input) {
-  const dir = mkdtempSync(join(tmpdir(), 'noderl-parse-'));
-  try {
-    const inFile = join(dir, 'in');
-    const outFile = join(dir, 'out');
-    writeFileSync(inFile, input);
-    const src = code.replaceAll('IN', JSON.stringify(inFile)).replaceAll('OUT', JSON.stringify(outFile));
-    const r = spawnSync('erl', ['+pc', 'unicode', '-noshell', '-eval', src, '-s', 'init', 'stop'], { encoding: 'utf8', timeout: 15000 });
-    assert.equal(r.status, 0, `erl failed: ${r.stdout}${r.stderr}`);
-    return readFileSync(outFile, 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 // Texts erl_parse:parse_term reads (and some it refuses): parse must agree on each.
 const ORACLE_TEXTS = [
   '{ok, [1, 2.5, "abc", <<"x">>, #{a => b}]}', '[1|2]', '[1,2|[3]]', '16#ff', '16#FF_FF', '2#101', '36#Zz', '8#777', '-5', '+5',
@@ -287,7 +257,7 @@ for (let i = 0; i < 40; i++) {
 }
 
 test('reads what erl_parse reads, refuses what it refuses, and reads back ~tp output (real erl)', (t) => {
-  if (!haveErlang(t)) return;
+  if (erlOrSkip(t)) return;
   const code = String.raw`
     {ok, In} = file:read_file(IN),
     Parse = fun(S) ->
@@ -314,7 +284,7 @@ test('reads what erl_parse reads, refuses what it refuses, and reads back ~tp ou
            lists:duplicate(5, #{nested => #{deeper => [{tuple, "with a long string inside it to force a line break"}]}})],
     Shown = [[io_lib:format("~tp", [T]), 31, io_lib:format("~w", [T])] || T <- Gen],
     ok = file:write_file(OUT, unicode:characters_to_binary(lists:join(30, Read ++ Shown))).`;
-  const results = runErlang(code, ORACLE_TEXTS.join('\x1e')).split('\x1e');
+  const results = runErlang(code, ORACLE_TEXTS.join('\x1e'), { flags: ['+pc', 'unicode'] }).split('\x1e');
   const shown = results.slice(ORACLE_TEXTS.length);
   assert.ok(shown.length > 20);
   assert.ok(shown.some((x) => x.split('\x1f')[0].includes('\n')), 'some ~tp output spans lines');

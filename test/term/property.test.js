@@ -5,7 +5,7 @@
 //  (b) erl -> JS: OTP makes random terms (term_oracle:gen/2, with minor_version 0/1/2 and
 //      compression), and encode(decode(bytes)) is =:= to them in Erlang.
 // Reproduce a failure with FC_SEED=<seed> (fast-check prints it with the counterexample).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
@@ -23,21 +23,15 @@ import {
   float,
   tuple,
 } from '../../dist/index.js';
-import { ErlRejected, erlSkip, startErl } from '../support/erl.js';
+import { ErlRejected, useErl } from '../support/erl.js';
 import { assertTermEqual, expectedDecode, hex, show, termKey } from '../support/terms.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 400);
 const SEED = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 const fcParams = { numRuns: RUNS, includeErrorInReport: true, ...(SEED === undefined ? {} : { seed: SEED }) };
 
-const skip = erlSkip();
-let erl;
-before(async () => {
-  if (!skip) erl = await startErl();
-});
-after(async () => {
-  await erl?.stop();
-});
+const oracle = useErl();
+const { skip } = oracle;
 
 // ---- arbitraries ------------------------------------------------------------------------------
 
@@ -179,7 +173,7 @@ const { term: termArb } = fc.letrec((tie) => ({
 
 /** OTP's text for the term in `bytes`, cut short for messages. */
 async function erlText(bytes) {
-  const text = await erl.format(bytes);
+  const text = await oracle.erl.format(bytes);
   return text.length > 600 ? `${text.slice(0, 600)} …` : text;
 }
 
@@ -205,7 +199,7 @@ test('JS -> erl: encode(t) is accepted by binary_to_term and comes back as t', {
       const enc = encode(t, options);
       // noderl alone first: decode(encode(t)) is t.
       assertTermEqual(decode(enc), expected);
-      const back = await erl.roundTrip(enc, erlOptions);
+      const back = await oracle.erl.roundTrip(enc, erlOptions);
       if (back instanceof ErlRejected) {
         assert.fail(`binary_to_term refused encode(t, ${JSON.stringify(options)}): ${back.reason}\n  bytes: ${hex(enc.subarray(0, 200))}`);
       }
@@ -218,7 +212,7 @@ test('JS -> erl: encode(t) is accepted by binary_to_term and comes back as t', {
 
 /** decode of term_oracle:gen(seed, size), failing with the input when decode throws. */
 async function generated(seed, size) {
-  const { bytes, options } = await erl.gen(seed, size);
+  const { bytes, options } = await oracle.erl.gen(seed, size);
   try {
     return { bytes, options, term: decode(bytes) };
   } catch (e) {
@@ -235,7 +229,7 @@ test('erl -> JS: encode(decode(bytes)) is =:= to what OTP made', { skip }, async
       const { bytes, options, term: t } = await generated(seed, size);
       seen.set(options, (seen.get(options) ?? 0) + 1);
       const again = encode(t);
-      if (!(await erl.equal(bytes, again))) {
+      if (!(await oracle.erl.equal(bytes, again))) {
         assert.fail(
           `encode(decode(gen(${seed}, ${size}))) is not =:= the original (${options})\n` +
             `  erl:     ${await erlText(bytes)}\n  noderl:  ${await erlText(again)}\n  decoded: ${show(t)}`,

@@ -1,12 +1,12 @@
 // The standard term set of ../shared/bench/README.md, made by the real erl in this run (so the
 // test needs no files from outside the repository): decode then encode must give OTP's own bytes
 // back, for both atom encodings. Where ../shared/bench/terms is present, its files are checked too.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decode, encode } from '../../dist/index.js';
-import { erlSkip, startErl } from '../support/erl.js';
+import { useErl } from '../support/erl.js';
 import { hex } from '../support/terms.js';
 
 // The Erlang source of the set, as the bench README gives it.
@@ -24,14 +24,8 @@ const TERM_SET = {
 
 const SHARED = fileURLToPath(new URL('../../../shared/bench/terms/', import.meta.url));
 
-const skip = erlSkip();
-let erl;
-before(async () => {
-  if (!skip) erl = await startErl();
-});
-after(async () => {
-  await erl?.stop();
-});
+const oracle = useErl();
+const { skip } = oracle;
 
 for (const [name, src] of Object.entries(TERM_SET)) {
   test(`${name}: encode(decode(term_to_binary(T))) is OTP's bytes (real erl)`, { skip }, async () => {
@@ -40,7 +34,7 @@ for (const [name, src] of Object.entries(TERM_SET)) {
       { file: `${name}.utf8atoms.etf`, erlOpts: '[{minor_version,2}]', minorVersion: 2 },
     ];
     for (const { file, erlOpts, minorVersion } of variants) {
-      const otp = await erl.evalTermWith(src, erlOpts);
+      const otp = await oracle.erl.evalTermWith(src, erlOpts);
       if (existsSync(SHARED + file)) {
         assert.ok(readFileSync(SHARED + file).equals(otp), `${file} in shared/bench/terms differs from what erl makes now`);
       }
