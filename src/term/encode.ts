@@ -45,10 +45,11 @@ export function encode(term: Term, options?: EncodeOptions): Buffer {
 }
 
 function compress(w: ByteWriter, level: boolean | number): Buffer {
-  const body = w.buf.subarray(1, w.pos);
+  const plain = w.take();
+  const body = plain.subarray(1);
   const packed = deflateSync(body, { level: level === true ? 6 : Number(level) });
   // Like OTP, keep the plain form when compression does not make it smaller.
-  if (packed.length + 5 >= body.length) return w.take();
+  if (packed.length + 5 >= body.length) return plain;
   const out = Buffer.allocUnsafe(6 + packed.length);
   out[0] = VERSION;
   out[1] = Tag.COMPRESSED;
@@ -176,9 +177,9 @@ export class TermWriter extends ByteWriter {
     const w = this, n = b.bytes.length;
     w.tagU32(Tag.BIT_BINARY, n);
     w.u8(b.bits);
-    w.bytes(b.bytes);
+    w.bytes(b.bytes.subarray(0, n - 1));
     // OTP zeroes the unused low bits of the last byte; do the same so equal terms give equal bytes.
-    w.buf[w.pos - 1] &= (0xff << (8 - b.bits)) & 0xff;
+    w.u8(b.bytes[n - 1] & (0xff << (8 - b.bits)));
   }
 
   private list(a: Term[]): void {

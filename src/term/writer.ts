@@ -1,7 +1,9 @@
 /**
  * The one byte writer for every wire format noderl emits: a grow-on-demand buffer with big-endian
  * integer writes. Encoders write into a reused scratch buffer and copy the result out once, so a
- * small term costs one pooled allocation.
+ * small term costs one pooled allocation. Large byte runs (binaries) are not copied into the
+ * scratch buffer at all: the writer remembers where they go, and `take` copies each one once,
+ * straight into the result.
  */
 const INITIAL_SIZE = 64 * 1024;
 /** A scratch buffer that grew past this is dropped after use rather than kept alive. */
@@ -10,10 +12,25 @@ const KEEP_LIMIT = 16 * 1024 * 1024;
 const SMALL_COPY = 64;
 /** The same for the final copy out, where the native call also has to set up a new view. */
 const SMALL_TAKE = 256;
+/**
+ * Byte runs at least this long are deferred to `take` instead of copied into the scratch buffer
+ * (measured on binary_1mib: two copies of 1 MiB plus a scratch buffer that grows to 2 MiB cost
+ * more than 3x one copy).
+ */
+const DEFER_MIN = 4096;
+
+/** A byte run that belongs at scratch offset `at` of the output. */
+interface Deferred {
+  at: number;
+  bytes: Uint8Array;
+}
 
 export class ByteWriter {
   buf: Buffer;
+  /** Bytes written into `buf`; deferred runs are not counted (see `length`). */
   pos = 0;
+  private deferred: Deferred[] = [];
+  private deferredLength = 0;
 
   constructor(size = INITIAL_SIZE) {
     this.buf = Buffer.allocUnsafe(size);
@@ -71,8 +88,19 @@ export class ByteWriter {
     this.pos += 8;
   }
 
+  /** The length of the output so far, deferred runs included. */
+  get length(): number {
+    return this.pos + this.deferredLength;
+  }
+
+  /** Appends `src`. A long run is only referenced until `take`, so `src` must not change before then. */
   bytes(src: Uint8Array): void {
     const n = src.length;
+    if (n >= DEFER_MIN) {
+      this.deferred.push({ at: this.pos, bytes: src });
+      this.deferredLength += n;
+      return;
+    }
     this.ensure(n);
     if (n < SMALL_COPY) {
       const b = this.buf, p = this.pos;
@@ -86,6 +114,7 @@ export class ByteWriter {
   /** The bytes written so far, copied into a buffer of their own. */
   take(): Buffer {
     const n = this.pos;
+    if (this.deferred.length > 0) return this.takeWithDeferred();
     const out = Buffer.allocUnsafe(n);
     if (n < SMALL_TAKE) {
       const b = this.buf;
@@ -96,9 +125,26 @@ export class ByteWriter {
     return out;
   }
 
+  private takeWithDeferred(): Buffer {
+    const out = Buffer.allocUnsafe(this.length);
+    let from = 0, to = 0;
+    for (const { at, bytes } of this.deferred) {
+      to += this.buf.copy(out, to, from, at);
+      from = at;
+      out.set(bytes, to);
+      to += bytes.length;
+    }
+    this.buf.copy(out, to, from, this.pos);
+    return out;
+  }
+
   /** Empties the writer for reuse, dropping a buffer that grew very large. */
   reset(): void {
     this.pos = 0;
+    if (this.deferred.length > 0) {
+      this.deferred = [];
+      this.deferredLength = 0;
+    }
     if (this.buf.length > KEEP_LIMIT) this.buf = Buffer.allocUnsafe(INITIAL_SIZE);
   }
 }
