@@ -24,6 +24,6 @@ export {
 export { DecodeError, EncodeError } from './term/errors.js';
 export { encode, type EncodeOptions } from './term/encode.js';
 export { decode, type DecodeOptions } from './term/decode.js';
-export { format } from './term/format.js';
-export { parse, term } from './term/parse.js';
+export { format, type FormatOptions } from './term/format.js';
+export { parse, term, TermSyntaxError } from './term/parse.js';
 export { compare, equals, mapGet } from './term/compare.js';
