@@ -7,7 +7,7 @@
 // =:= the file's term. A wrong answer fails the scenario; a slow one never does.
 
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,6 +17,7 @@ import { compileErlang, erlString, ErlLineServer, makeTempDir } from '../lib/erl
 import { bytes as fmtBytes, rate, table, times } from '../lib/format.js';
 import { FULL, measure, opsPerSecond, QUICK } from '../lib/measure.js';
 import { loadPeers } from '../lib/peers.js';
+import { writeTermSet } from '../lib/term-set.js';
 
 export const description = 'ETF encode/decode of the standard term set: noderl vs BEAM, erlpack, erlang_js, JSON';
 
@@ -40,7 +41,7 @@ export async function run({ quick }) {
   const settings = quick ? QUICK : FULL;
   const noderl = await loadNoderl();
   const peers = await loadPeers();
-  const terms = listTerms(TERMS_DIR);
+  const terms = listTerms(await termsDir());
   const work = makeTempDir();
   const beam = await startBeam();
   try {
@@ -91,6 +92,15 @@ async function loadNoderl() {
  * The term set: [{ name, latin1, utf8 }] with file paths (utf8 may be null), smallest first so
  * the table reads from small terms to large.
  */
+/** shared/bench/terms when it is there; otherwise the same set made now by the installed erl. */
+async function termsDir() {
+  if (process.env.NODERL_BENCH_TERMS || existsSync(TERMS_DIR)) return TERMS_DIR;
+  const dir = makeTempDir('noderl-bench-terms-');
+  console.log(`  (${TERMS_DIR} not found: the term set is made by this erl from bench/lib/term-set.js)`);
+  await writeTermSet(dir);
+  return dir;
+}
+
 function listTerms(dir) {
   let files;
   try {

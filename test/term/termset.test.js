@@ -8,19 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { decode, encode } from '../../dist/index.js';
 import { useErl } from '../support/erl.js';
 import { hex } from '../support/terms.js';
-
-// The Erlang source of the set, as the bench README gives it.
-const TERM_SET = {
-  small_tuple: '{ok, 42, <<"hello">>}',
-  map10:
-    '#{id => 12345, name => <<"alice">>, active => true, score => 98.625, tags => [red, green, blue], ' +
-    'parent => undefined, delta => -42, label => "text", pair => {1, 2}, big => 1 bsl 40}',
-  int_list_1000: 'lists:seq(1, 1000)',
-  binary_1mib: '<< <<(I rem 256)>> || I <- lists:seq(0, 1048575) >>',
-  nested_10k:
-    '[{item, I, "item-" ++ integer_to_list(I), element(I rem 3 + 1, {red, green, blue}), ' +
-    'I * 1.25, [{x, I}, {y, -I}]} || I <- lists:seq(1, 164)]',
-};
+import { TERM_SET } from '../../bench/lib/term-set.js';
 
 const SHARED = fileURLToPath(new URL('../../../shared/bench/terms/', import.meta.url));
 
