@@ -26,3 +26,8 @@ export class EncodeError extends Error {
     this.name = 'EncodeError';
   }
 }
+
+/** True for V8's "Maximum call stack size exceeded": the readers and writers then switch to their non-recursive forms. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
