@@ -1,8 +1,9 @@
 /**
  * noderl: a Node.js process as a real Erlang node.
  *
- * This entry point exports the term layer: the JS values for Erlang terms, the External Term
- * Format codec, and Erlang-syntax printing, parsing and ordering.
+ * This entry point exports the term layer (the JS values for Erlang terms, the External Term
+ * Format codec, Erlang-syntax printing, parsing and ordering) and the port mapper (client,
+ * daemon, and the embedded default that starts one when none answers).
  */
 export {
   Atom,
@@ -27,3 +28,18 @@ export { decode, type DecodeOptions } from './term/decode.js';
 export { format, type FormatOptions } from './term/format.js';
 export { parse, term, TermSyntaxError } from './term/parse.js';
 export { compare, equals, mapGet } from './term/compare.js';
+export {
+  lookupNode,
+  listNames,
+  dumpEpmd,
+  killEpmd,
+  stopName,
+  isEpmdRunning,
+  EpmdRegistration,
+  EpmdError,
+  type EpmdOptions,
+  type NodeRegistration,
+} from './epmd/client.js';
+export { EpmdServer, EpmdServerError, type EpmdServerOptions } from './epmd/server.js';
+export { ensureEpmd } from './epmd/daemon.js';
+export { epmdPort } from './epmd/protocol.js';

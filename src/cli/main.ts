@@ -1,48 +1,72 @@
 /**
- * The `noderl` command line (DESIGN.md, "The command line"). Each command is a function from its
- * arguments to an exit code; `main` picks one.
+ * The `noderl` command line (DESIGN.md, "The command line"). Each command is a module in this
+ * folder exporting `run(args)`, loaded only when asked for, so `noderl names` does not load what
+ * `noderl epmd` needs.
  */
 import { readFileSync } from 'node:fs';
 
-const HELP = `noderl — a Node.js process as a real Erlang node
+/** A command: its usage line and how to load it. */
+interface Command {
+  usage: string;
+  load?: () => Promise<{ run(args: string[]): Promise<number> }>;
+}
 
-Usage: noderl <command> [options]
+const COMMANDS: Record<string, Command> = {
+  epmd: {
+    usage: 'epmd [--port P] [--address A] [--daemon] [--relaxed-command-check] | epmd --names | --dump | --kill | --stop NAME',
+    load: () => import('./epmd.js'),
+  },
+  names: { usage: 'names [--host H]', load: () => import('./names.js') },
+  start: { usage: 'start --sname N | --name N [--cookie C] [--hidden] [--code-path DIR] [--ticktime S]' },
+  shell: { usage: 'shell --sname N | --name N [--cookie C] [--hidden]' },
+  eval: { usage: "eval [node options] 'EXPR'" },
+  rpc: { usage: "rpc NODE MODULE FUNCTION 'ARGS' [--cookie C] [--timeout MS]" },
+  remsh: { usage: 'remsh NODE [--cookie C]' },
+  ping: { usage: 'ping NODE [--cookie C]' },
+};
 
-Commands that work today:
-  help                      this text
-  version                   the package version
-
-Planned (DESIGN.md), not built yet:
-  start --sname N | --name N [--cookie C] [--hidden] [--code-path DIR] [--ticktime S]
-  shell --sname N | --name N [--cookie C] [--hidden]
-  eval [node options] 'EXPR'
-  rpc NODE MODULE FUNCTION 'ARGS' [--cookie C] [--timeout MS]
-  remsh NODE [--cookie C]
-  ping NODE [--cookie C]
-  epmd [--port P] [--address A]
-  names [--host H]
-
-The library: import { encode, decode, format, parse, compare, equals } from 'noderl'.
-`;
-
-const PLANNED = new Set(['start', 'shell', 'eval', 'rpc', 'remsh', 'ping', 'epmd', 'names']);
+function help(): string {
+  const built = Object.values(COMMANDS).filter((c) => c.load);
+  const planned = Object.values(COMMANDS).filter((c) => !c.load);
+  return [
+    'noderl — a Node.js process as a real Erlang node',
+    '',
+    'Usage: noderl <command> [options]',
+    '',
+    'Commands:',
+    ...built.map((c) => `  ${c.usage}`),
+    '  help | version',
+    '',
+    'Planned (DESIGN.md), not built yet:',
+    ...planned.map((c) => `  ${c.usage}`),
+    '',
+    'ERL_EPMD_PORT sets the port mapper port (default 4369), as for erl.',
+    "The library: import { encode, decode, format, parse, compare, equals } from 'noderl'.",
+    '',
+  ].join('\n');
+}
 
 /** Runs the command in `args` and resolves to the process exit code. */
 export async function main(args: string[]): Promise<number> {
-  const [command = 'help'] = args;
-  if (command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(HELP);
+  const [name = 'help', ...rest] = args;
+  if (name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(help());
     return 0;
   }
-  if (command === 'version' || command === '--version') {
+  if (name === 'version' || name === '--version') {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  if (PLANNED.has(command)) {
-    process.stderr.write(`noderl ${command}: not built yet; see \`noderl help\`\n`);
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`noderl: unknown command '${name}'; see \`noderl help\`\n`);
     return 2;
   }
-  process.stderr.write(`noderl: unknown command '${command}'; see \`noderl help\`\n`);
-  return 2;
+  if (command.load === undefined) {
+    process.stderr.write(`noderl ${name}: not built yet; see \`noderl help\`\n`);
+    return 2;
+  }
+  const module = await command.load();
+  return module.run(rest);
 }
