@@ -43,3 +43,8 @@ export {
 export { EpmdServer, EpmdServerError, type EpmdServerOptions } from './epmd/server.js';
 export { ensureEpmd } from './epmd/daemon.js';
 export { epmdPort } from './epmd/protocol.js';
+export { Node, type NodeOptions, type NodeEvents } from './node/node.js';
+export { resolveCookie, CookieError } from './node/cookie.js';
+export { NodeNameError } from './node/names.js';
+export { DistFlag, type DistFlagName } from './dist/flags.js';
+export { HandshakeError } from './dist/handshake.js';

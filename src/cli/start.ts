@@ -1,0 +1,59 @@
+/**
+ * `noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S]`: runs a node in the
+ * foreground, prints `node NAME started` once it accepts connections, and stops on SIGTERM or
+ * SIGINT (unregistering and closing its connections) with exit code 0.
+ */
+import { parseArgs } from 'node:util';
+import { Node } from '../node/node.js';
+
+const USAGE = 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S]\n';
+
+/** Runs `noderl start`; resolves to the exit code once the node stopped. */
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        sname: { type: 'string' },
+        name: { type: 'string' },
+        cookie: { type: 'string' },
+        hidden: { type: 'boolean' },
+        ticktime: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`noderl start: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const ticktime = values.ticktime === undefined ? undefined : Number(values.ticktime);
+  if ((values.sname === undefined) === (values.name === undefined) || (ticktime !== undefined && !(ticktime > 0))) {
+    process.stderr.write(`noderl start: give exactly one of --sname and --name, and a positive --ticktime\n${USAGE}`);
+    return 2;
+  }
+  let node: Node;
+  try {
+    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime });
+  } catch (err) {
+    process.stderr.write(`noderl start: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`node ${node.name} started\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  await node.stop();
+  return 0;
+}

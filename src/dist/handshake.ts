@@ -1,0 +1,297 @@
+/**
+ * The distribution handshake, version 6 (otp-distribution.md §3; OTP's `dist_util.erl`). Both
+ * sides are written as the straight-line state machines `dist_util` has in its comments:
+ *
+ *   dialler (A)                          acceptor (B)
+ *   send_name 'N' ───────────────────►   recv_name: name, mandatory flags, who wins a race
+ *                 ◄───────────────────   send_status 's' ok | ok_simultaneous | nok | not_allowed | alive
+ *                 ◄───────────────────   send_challenge 'N' (flags, challenge B, creation, name)
+ *   send_challenge_reply 'r' ────────►   recv_challenge_reply: digest of cookie ++ challenge B
+ *                 ◄───────────────────   send_challenge_ack 'a': digest of cookie ++ challenge A
+ *
+ * Every message is `Len:16` + body over TCP. Each step must finish within the setup time (OTP's
+ * `net_setuptime`, 7 s), restarted after every step as OTP does. Bytes that arrive after the
+ * last message belong to the connection and are handed over in `rest`.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { missingFlags } from './flags.js';
+
+/** A handshake step timed out, the peer sent something that is not the protocol, or refused us. */
+export class HandshakeError extends Error {
+  constructor(
+    readonly code:
+      | 'ERR_NODERL_HANDSHAKE_TIMEOUT'
+      | 'ERR_NODERL_HANDSHAKE_CLOSED'
+      | 'ERR_NODERL_HANDSHAKE_PROTOCOL'
+      | 'ERR_NODERL_HANDSHAKE_REFUSED'
+      | 'ERR_NODERL_BAD_COOKIE'
+      | 'ERR_NODERL_MISSING_FLAGS',
+    message: string,
+    /** The peer's node name, once known. */
+    readonly peer?: string,
+  ) {
+    super(message);
+    this.name = 'HandshakeError';
+  }
+}
+
+/** What both sides know once the handshake succeeded. */
+export interface HandshakeResult {
+  peerName: string;
+  peerFlags: bigint;
+  peerCreation: number;
+  /** The connection's flags: ours AND the peer's. */
+  flags: bigint;
+  /** Bytes read past the last handshake message: the start of the first frame. */
+  rest: Buffer;
+}
+
+/** This node, as the handshake presents it. */
+export interface LocalNode {
+  name: string;
+  flags: bigint;
+  creation: number;
+  /** The cookie for a given peer. */
+  cookieFor(peer: string): string;
+  /** ms per handshake step. */
+  setupTimeMs: number;
+}
+
+/** The acceptor's answer to a send_name, chosen by the node (it knows its connections). */
+export type NameStatus = 'ok' | 'ok_simultaneous' | 'nok' | 'not_allowed' | 'alive';
+
+/** MD5 of the cookie followed by the challenge in decimal: `dist_util:gen_digest/2`. */
+export function genDigest(challenge: number, cookie: string): Buffer {
+  return createHash('md5').update(cookie, 'latin1').update(String(challenge >>> 0)).digest();
+}
+
+function newChallenge(): number {
+  return randomBytes(4).readUInt32BE(0);
+}
+
+function digestMatches(received: Buffer, expected: Buffer): boolean {
+  return received.length === expected.length && timingSafeEqual(received, expected);
+}
+
+/** A name the handshake accepts: two non-empty parts around one `@` (`dist_util:is_node_name/1`). */
+export function isNodeName(name: string): boolean {
+  const parts = name.split('@');
+  return parts.length === 2 && parts[0]!.length > 0 && parts[1]!.length > 0;
+}
+
+/**
+ * Reads `Len:16`-framed handshake messages from a socket as a stream (a message may span chunks;
+ * a chunk may hold more than one), each within the step deadline.
+ */
+class HandshakeReader {
+  private buffered: Buffer = Buffer.alloc(0);
+  private waiter?: { resolve: (b: Buffer) => void; reject: (e: Error) => void };
+  private failure?: Error;
+  private readonly onData = (chunk: Buffer): void => {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.deliver();
+  };
+  private readonly onEnd = (): void => this.fail(new HandshakeError('ERR_NODERL_HANDSHAKE_CLOSED', `connection closed during the handshake${this.buffered.length > 0 ? ` (${this.buffered.length} bytes of a truncated message)` : ''}`));
+  private readonly onError = (err: Error): void => this.fail(new HandshakeError('ERR_NODERL_HANDSHAKE_CLOSED', `socket error during the handshake: ${err.message}`));
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly stepMs: number,
+  ) {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('close', this.onEnd);
+    socket.on('error', this.onError);
+  }
+
+  /** The next message body, or a rejection on timeout, close, or error. */
+  next(step: string): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const timer = setTimeout(() => this.fail(new HandshakeError('ERR_NODERL_HANDSHAKE_TIMEOUT', `handshake timed out waiting for ${step} (${this.stepMs} ms)`)), this.stepMs);
+      this.waiter = {
+        resolve: (b) => (clearTimeout(timer), resolve(b)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      };
+      this.deliver();
+    });
+  }
+
+  private deliver(): void {
+    if (!this.waiter || this.buffered.length < 2) return;
+    const len = this.buffered.readUInt16BE(0);
+    if (this.buffered.length < 2 + len) return;
+    const body = this.buffered.subarray(2, 2 + len);
+    this.buffered = this.buffered.subarray(2 + len);
+    const w = this.waiter;
+    this.waiter = undefined;
+    w.resolve(body);
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.reject(this.failure);
+  }
+
+  /** Stops reading and hands over what was read past the last message. */
+  detach(): Buffer {
+    this.socket.off('data', this.onData);
+    this.socket.off('end', this.onEnd);
+    this.socket.off('close', this.onEnd);
+    this.socket.off('error', this.onError);
+    return this.buffered;
+  }
+}
+
+function send(socket: Socket, body: Buffer): void {
+  const head = Buffer.allocUnsafe(2);
+  head.writeUInt16BE(body.length, 0);
+  socket.write(Buffer.concat([head, body]));
+}
+
+function nameMessage(tag: number, flags: bigint, fields: number[], name: string): Buffer {
+  const nameBytes = Buffer.from(name, 'utf8');
+  const b = Buffer.allocUnsafe(1 + 8 + 4 * fields.length + 2 + nameBytes.length);
+  let o = b.writeUInt8(tag, 0);
+  o = b.writeBigUInt64BE(flags, o);
+  for (const f of fields) o = b.writeUInt32BE(f >>> 0, o);
+  o = b.writeUInt16BE(nameBytes.length, o);
+  nameBytes.copy(b, o);
+  return b;
+}
+
+const TAG_N = 78; // 'N'
+const TAG_S = 115; // 's'
+const TAG_R = 114; // 'r'
+const TAG_A = 97; // 'a'
+
+function protocolError(what: string, peer?: string): HandshakeError {
+  return new HandshakeError('ERR_NODERL_HANDSHAKE_PROTOCOL', what, peer);
+}
+
+/** Parses `'N', Flags:64, [fields:32…], Nlen:16, Name` (send_name has 1 field, send_challenge 2). */
+function parseNameMessage(body: Buffer, nFields: number, step: string): { flags: bigint; fields: number[]; name: string } {
+  const fixed = 1 + 8 + 4 * nFields + 2;
+  if (body.length < fixed || body[0] !== TAG_N) {
+    throw protocolError(`bad ${step}: expected 'N' with at least ${fixed} bytes, got tag ${body[0] ?? 'none'} in ${body.length} bytes`);
+  }
+  const flags = body.readBigUInt64BE(1);
+  const fields: number[] = [];
+  for (let i = 0; i < nFields; i++) fields.push(body.readUInt32BE(9 + 4 * i));
+  const nlen = body.readUInt16BE(fixed - 2);
+  if (body.length < fixed + nlen) throw protocolError(`bad ${step}: name of ${nlen} bytes in a ${body.length}-byte message`);
+  // Bytes after the name are ignored, as OTP does (room for future fields).
+  const name = body.toString('utf8', fixed, fixed + nlen);
+  return { flags, fields, name };
+}
+
+function checkFlags(peerFlags: bigint, peer: string): void {
+  const missing = missingFlags(peerFlags);
+  if (missing.length > 0) {
+    throw new HandshakeError('ERR_NODERL_MISSING_FLAGS', `node ${peer} cannot handle [${missing.map((m) => `"${m}"`).join(',')}]`, peer);
+  }
+}
+
+/**
+ * The dialling side (`dist_util:handshake_we_started/1`): runs the handshake on a connected
+ * socket toward `peerName` and resolves once both digests checked out.
+ */
+export async function dialHandshake(socket: Socket, local: LocalNode, peerName: string): Promise<HandshakeResult> {
+  const reader = new HandshakeReader(socket, local.setupTimeMs);
+  try {
+    send(socket, nameMessage(TAG_N, local.flags, [local.creation], local.name));
+    const status = await reader.next('send_status');
+    if (status[0] !== TAG_S) throw protocolError(`expected a status 's', got tag ${status[0]}`, peerName);
+    const text = status.toString('latin1', 1);
+    if (text === 'alive') {
+      // We dial only when we have no connection to it, so the peer's one is stale.
+      send(socket, Buffer.from('strue', 'latin1'));
+    } else if (text !== 'ok' && text !== 'ok_simultaneous') {
+      throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peerName} answered status '${text}'`, peerName);
+    }
+    const challenge = parseNameMessage(await reader.next('send_challenge'), 2, 'send_challenge');
+    // OTP checks the challenger is exactly the node it dialled (recv_challenge_failed otherwise).
+    if (challenge.name !== peerName) throw protocolError(`dialled ${peerName} but ${challenge.name} answered`, peerName);
+    checkFlags(challenge.flags, peerName);
+    const [challengeB, creation] = challenge.fields as [number, number];
+    const cookie = local.cookieFor(peerName);
+    const challengeA = newChallenge();
+    const reply = Buffer.allocUnsafe(1 + 4 + 16);
+    reply[0] = TAG_R;
+    reply.writeUInt32BE(challengeA, 1);
+    genDigest(challengeB, cookie).copy(reply, 5);
+    send(socket, reply);
+    const ack = await reader.next('send_challenge_ack');
+    if (ack[0] !== TAG_A || ack.length !== 17) throw protocolError(`bad challenge ack (tag ${ack[0]}, ${ack.length} bytes)`, peerName);
+    if (!digestMatches(ack.subarray(1), genDigest(challengeA, cookie))) {
+      throw new HandshakeError('ERR_NODERL_BAD_COOKIE', `${peerName} answered our challenge with a wrong digest`, peerName);
+    }
+    return { peerName, peerFlags: challenge.flags, peerCreation: creation, flags: local.flags & challenge.flags, rest: reader.detach() };
+  } catch (err) {
+    reader.detach();
+    throw err;
+  }
+}
+
+/**
+ * The accepting side (`dist_util:handshake_other_started/1`). `decide` answers the peer's name
+ * with a status (the node knows its live and pending connections); for `alive` the peer's
+ * `true`/`false` is passed to `onAliveReply`.
+ */
+export async function acceptHandshake(
+  socket: Socket,
+  local: LocalNode,
+  decide: (peer: string) => NameStatus,
+  onAliveReply: (peer: string, replaceOld: boolean) => void,
+): Promise<HandshakeResult> {
+  const reader = new HandshakeReader(socket, local.setupTimeMs);
+  let peer: string | undefined;
+  try {
+    const first = await reader.next('send_name');
+    const hello = parseNameMessage(first, 1, 'send_name');
+    peer = hello.name;
+    if (!isNodeName(peer)) throw protocolError(`send_name carries an invalid node name '${peer}'`);
+    try {
+      checkFlags(hello.flags, peer);
+    } catch (err) {
+      send(socket, Buffer.from('snot_allowed', 'latin1'));
+      throw err;
+    }
+    const status = decide(peer);
+    send(socket, Buffer.from(`s${status}`, 'latin1'));
+    if (status === 'nok' || status === 'not_allowed') {
+      throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `answered ${peer} with status '${status}'`, peer);
+    }
+    if (status === 'alive') {
+      const answer = (await reader.next('alive reply')).toString('latin1');
+      const replace = answer === 'strue';
+      if (!replace && answer !== 'sfalse') throw protocolError(`expected 'strue' or 'sfalse' after 'salive', got '${answer}'`, peer);
+      onAliveReply(peer, replace);
+      if (!replace) throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peer} kept its old connection`, peer);
+    }
+    const challengeB = newChallenge();
+    send(socket, nameMessage(TAG_N, local.flags, [challengeB, local.creation], local.name));
+    const reply = await reader.next('send_challenge_reply');
+    if (reply[0] !== TAG_R || reply.length !== 21) throw protocolError(`bad challenge reply (tag ${reply[0]}, ${reply.length} bytes)`, peer);
+    const cookie = local.cookieFor(peer);
+    if (!digestMatches(reply.subarray(5), genDigest(challengeB, cookie))) {
+      throw new HandshakeError('ERR_NODERL_BAD_COOKIE', `Connection attempt from disallowed node ${peer}`, peer);
+    }
+    const challengeA = reply.readUInt32BE(1);
+    const ack = Buffer.allocUnsafe(17);
+    ack[0] = TAG_A;
+    genDigest(challengeA, cookie).copy(ack, 1);
+    send(socket, ack);
+    return { peerName: peer, peerFlags: hello.flags, peerCreation: hello.fields[0]!, flags: local.flags & hello.flags, rest: reader.detach() };
+  } catch (err) {
+    reader.detach();
+    if (err instanceof HandshakeError && err.peer === undefined && peer !== undefined) {
+      throw new HandshakeError(err.code, err.message, peer);
+    }
+    throw err;
+  }
+}
+

@@ -1,0 +1,367 @@
+/**
+ * A noderl node: a name registered with the port mapper, a listening socket that runs the
+ * accepting handshake, dialled connections, and the connections' control messages turned into
+ * actions (kernel's `net_kernel` owns the same jobs in OTP).
+ *
+ * This version routes only what `net_adm:ping` needs: `{is_auth, _}` calls to `net_kernel` are
+ * answered, and replies to our own calls are matched by their reference. Other control messages
+ * are dropped until processes exist (issue 5).
+ */
+import { EventEmitter } from 'node:events';
+import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { ensureEpmd } from '../epmd/daemon.js';
+import { EpmdRegistration, lookupNode } from '../epmd/client.js';
+import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
+import { atom, isTuple, Pid, Ref, tuple, type Atom, type Term, type Tuple } from '../term/types.js';
+import { advertisedFlags, DistFlag, hasFlag } from '../dist/flags.js';
+import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../dist/handshake.js';
+import { Connection } from '../dist/connection.js';
+import { resolveCookie } from './cookie.js';
+import { dialRefusal, resolveNodeName, splitNode } from './names.js';
+import { isAuthRequest, isAuthYes, NET_KERNEL, netKernelAnswer } from '../services/net_kernel.js';
+
+/** Options of {@link Node.start}. */
+export interface NodeOptions {
+  /** A short name (`a` or `a@host`); the host part defaults to the short hostname, as `erl -sname`. */
+  sname?: string;
+  /** A long name (`a@host.domain`, `a@127.0.0.1`), as `erl -name`. */
+  name?: string;
+  /** The cookie; default `~/.erlang.cookie`, created as erl creates it. */
+  cookie?: string;
+  /** Leave out PUBLISHED: connections are hidden, as `erl -hidden`. */
+  hidden?: boolean;
+  /** `net_ticktime` in seconds (default 60). */
+  ticktime?: number;
+  /** Per handshake step, ms (OTP's `net_setuptime`, default 7000). */
+  setupTimeMs?: number;
+  /** Bound on one incoming frame, bytes (default 256 MiB). */
+  maxFrameSize?: number;
+  /** Port mapper port (default `ERL_EPMD_PORT`, else 4369). */
+  epmdPort?: number;
+  /** Where log lines go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface NodeEvents {
+  nodeup: [node: string];
+  nodedown: [node: string, reason: string];
+}
+
+interface DialAttempt {
+  promise: Promise<boolean>;
+  socket?: Socket;
+  /** Set when the peer's own attempt won a simultaneous connect (we answered `ok_simultaneous`). */
+  aborted: boolean;
+}
+
+/** A running node. */
+export class Node extends EventEmitter<NodeEvents> {
+  /** The full node name, `alive@host`. */
+  readonly name: string;
+  readonly nodeAtom: Atom;
+  /** The incarnation the port mapper assigned. */
+  readonly creation: number;
+  /** The TCP port that accepts distribution connections. */
+  readonly port: number;
+  readonly hidden: boolean;
+  private readonly connections = new Map<string, Connection>();
+  private readonly dialing = new Map<string, DialAttempt>();
+  private readonly calls = new Map<string, (reply: Term | undefined) => void>();
+  private readonly local: LocalNode;
+  private readonly netKernelPid: Pid;
+  private nextPid = 100;
+  private refCounter = 0;
+  private stopping?: Promise<void>;
+
+  private constructor(
+    private readonly options: NodeOptions & { node: string; longNames: boolean; cookie: string },
+    private readonly server: Server,
+    private readonly registration: EpmdRegistration,
+  ) {
+    super();
+    this.name = options.node;
+    this.nodeAtom = atom(options.node);
+    this.creation = registration.creation;
+    this.port = registration.port;
+    this.hidden = options.hidden ?? false;
+    this.netKernelPid = new Pid(this.nodeAtom, 1, 0, this.creation);
+    this.local = {
+      name: this.name,
+      flags: advertisedFlags(this.hidden),
+      creation: this.creation,
+      cookieFor: () => options.cookie,
+      setupTimeMs: options.setupTimeMs ?? 7000,
+    };
+    server.on('connection', (socket) => this.accept(socket));
+    registration.on('lost', (err) => this.log(`** noderl ${this.name}: port mapper registration lost: ${err.message} **`));
+  }
+
+  /**
+   * Starts a node: resolves the name as erl does, finds the cookie, makes sure a port mapper
+   * runs, listens, and registers. Resolves once it accepts connections.
+   */
+  static async start(options: NodeOptions): Promise<Node> {
+    const { node, longNames } = resolveNodeName(options);
+    const cookie = resolveCookie(options.cookie);
+    const port = options.epmdPort ?? defaultEpmdPort();
+    await ensureEpmd({ port });
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, () => (server.off('error', reject), resolve()));
+    });
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('the listening socket has no TCP port');
+    let registration: EpmdRegistration;
+    try {
+      registration = await EpmdRegistration.register({ name: splitNode(node)!.alive, port: address.port, hidden: options.hidden }, { port });
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+    return new Node({ ...options, node, longNames, cookie }, server, registration);
+  }
+
+  /** Connected nodes: `visible` (default, as `nodes()`), `hidden`, or all `connected`. */
+  nodes(kind: 'visible' | 'hidden' | 'connected' = 'visible'): string[] {
+    const out: string[] = [];
+    for (const c of this.connections.values()) {
+      if (kind === 'connected' || (kind === 'visible') === c.visible) out.push(c.peer);
+    }
+    return out;
+  }
+
+  /** Connects to `peer` (`net_kernel:connect_node/1`); resolves true once the handshake succeeded. */
+  connect(peer: string): Promise<boolean> {
+    if (peer === this.name || this.connections.has(peer)) return Promise.resolve(true);
+    if (this.stopping) return Promise.resolve(false);
+    const pending = this.dialing.get(peer);
+    if (pending) return pending.promise;
+    const attempt: DialAttempt = { promise: Promise.resolve(false), aborted: false };
+    attempt.promise = this.dial(peer, attempt).finally(() => {
+      if (this.dialing.get(peer) === attempt) this.dialing.delete(peer);
+    });
+    this.dialing.set(peer, attempt);
+    return attempt.promise;
+  }
+
+  /** `net_adm:ping/1`: connects and asks the peer's `net_kernel` `{is_auth, Us}`. */
+  async ping(peer: string, timeoutMs = 10_000): Promise<'pong' | 'pang'> {
+    if (peer === this.name) return 'pong';
+    if (!(await this.connect(peer))) return 'pang';
+    const from = this.newPid();
+    const ref = this.newRef();
+    const reply = await this.call(peer, ref, tuple(6, from, atom(''), NET_KERNEL), isAuthRequest(from, ref, this.name), timeoutMs);
+    if (isAuthYes(reply)) return 'pong';
+    this.disconnect(peer); // net_adm:ping does erlang:disconnect_node/1 on anything but yes
+    return 'pang';
+  }
+
+  /** Closes the connection to `peer`, if any. */
+  disconnect(peer: string): boolean {
+    const c = this.connections.get(peer);
+    c?.close('disconnect');
+    return c !== undefined;
+  }
+
+  /** Unregisters, closes every connection and the listening socket. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.server.close();
+      for (const c of [...this.connections.values()]) c.close('shutdown');
+      for (const a of this.dialing.values()) a.socket?.destroy();
+      await this.registration.close();
+    })();
+    return this.stopping;
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+  }
+
+  private newPid(): Pid {
+    return new Pid(this.nodeAtom, this.nextPid++, 0, this.creation);
+  }
+
+  private newRef(): Ref {
+    this.refCounter = (this.refCounter + 1) >>> 0;
+    const r = randomBytes(8);
+    return new Ref(this.nodeAtom, [this.refCounter & 0x3ffff, r.readUInt32BE(0), r.readUInt32BE(4)], this.creation);
+  }
+
+  /** Sends a gen_call-shaped request and waits for `{Ref, Reply}`, nodedown, or the timeout. */
+  private call(peer: string, ref: Ref, control: Tuple, message: Term, timeoutMs: number): Promise<Term | undefined> {
+    const conn = this.connections.get(peer);
+    if (!conn) return Promise.resolve(undefined);
+    const key = refKey(ref);
+    return new Promise((resolve) => {
+      const done = (reply: Term | undefined): void => {
+        clearTimeout(timer);
+        conn.off('close', onClose);
+        this.calls.delete(key);
+        resolve(reply);
+      };
+      const onClose = (): void => done(undefined);
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      conn.on('close', onClose);
+      this.calls.set(key, done);
+      conn.send(control, message);
+    });
+  }
+
+  private async dial(peer: string, attempt: DialAttempt): Promise<boolean> {
+    const refusal = dialRefusal(peer, this.options.longNames);
+    if (refusal !== undefined) {
+      this.log(refusal);
+      return false;
+    }
+    const { alive, host } = splitNode(peer)!;
+    let socket: Socket;
+    try {
+      const found = await lookupNode(alive, { host, port: this.registration.epmdPort, timeoutMs: this.local.setupTimeMs });
+      if (found === null) return false;
+      socket = await openSocket(host, found.port, this.local.setupTimeMs);
+    } catch {
+      return false; // nothing answers: pang, as OTP gives without a log line
+    }
+    attempt.socket = socket;
+    let result: HandshakeResult;
+    try {
+      result = await dialHandshake(socket, this.local, peer);
+    } catch (err) {
+      socket.destroy();
+      // The peer's attempt won the race (it answered nok, or we answered it ok_simultaneous).
+      if (attempt.aborted || (err instanceof HandshakeError && /status 'nok'/.test(err.message))) return this.waitUp(peer);
+      if (err instanceof HandshakeError && err.code === 'ERR_NODERL_MISSING_FLAGS') {
+        this.log(`** ${this.name}: Connection to node ${peer} refused since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
+      }
+      return false;
+    }
+    if (attempt.aborted || this.stopping) {
+      socket.destroy();
+      return this.waitUp(peer);
+    }
+    this.up(socket, result);
+    return true;
+  }
+
+  private waitUp(peer: string): Promise<boolean> {
+    if (this.connections.has(peer)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onUp = (node: string): void => {
+        if (node !== peer) return;
+        clearTimeout(timer);
+        this.off('nodeup', onUp);
+        resolve(true);
+      };
+      const timer = setTimeout(() => (this.off('nodeup', onUp), resolve(false)), this.local.setupTimeMs * 3);
+      this.on('nodeup', onUp);
+    });
+  }
+
+  /** `dist_util:handshake_other_started/1`'s decisions about a peer's name. */
+  private nameStatus(peer: string): NameStatus {
+    if (this.stopping) return 'not_allowed';
+    if (this.connections.has(peer)) return 'alive';
+    const pending = this.dialing.get(peer);
+    if (pending) {
+      // Simultaneous connect: the greater name keeps its own attempt (atoms compare as text).
+      if (this.name > peer) return 'nok';
+      pending.aborted = true;
+      pending.socket?.destroy();
+      return 'ok_simultaneous';
+    }
+    return 'ok';
+  }
+
+  private async accept(socket: Socket): Promise<void> {
+    socket.on('error', () => {});
+    const from = `${socket.remoteAddress}:${socket.remotePort}`;
+    let result: HandshakeResult;
+    try {
+      result = await acceptHandshake(
+        socket,
+        this.local,
+        (peer) => this.nameStatus(peer),
+        (peer, replace) => {
+          if (replace) this.connections.get(peer)?.close('replaced by a new connection');
+        },
+      );
+    } catch (err) {
+      socket.destroy();
+      this.logRefusal(err, from);
+      return;
+    }
+    if (this.stopping) return void socket.destroy();
+    this.up(socket, result);
+  }
+
+  private logRefusal(err: unknown, from: string): void {
+    if (!(err instanceof HandshakeError)) {
+      this.log(`** ${this.name}: handshake with ${from} failed: ${String(err)} **`);
+      return;
+    }
+    if (err.code === 'ERR_NODERL_BAD_COOKIE') this.log(`** Connection attempt from disallowed node ${err.peer} **`);
+    else if (err.code === 'ERR_NODERL_MISSING_FLAGS') this.log(`** ${this.name}: Connection attempt from node ${err.peer} rejected since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
+    else if (err.code !== 'ERR_NODERL_HANDSHAKE_REFUSED') this.log(`** ${this.name}: handshake with ${err.peer ?? from} failed: ${err.message} **`);
+  }
+
+  private up(socket: Socket, result: HandshakeResult): void {
+    this.connections.get(result.peerName)?.close('replaced by a new connection');
+    const conn = new Connection(socket, result, { ticktimeMs: (this.options.ticktime ?? 60) * 1000, maxFrameSize: this.options.maxFrameSize });
+    this.connections.set(conn.peer, conn);
+    conn.on('message', (control, payload) => this.dispatch(conn, control, payload));
+    conn.once('close', (reason) => {
+      if (this.connections.get(conn.peer) === conn) this.connections.delete(conn.peer);
+      if (reason === 'net_tick_timeout') this.log(`** Node ${conn.peer} not responding **\n** Removing (timedout) connection **`);
+      else if (reason.startsWith('bad ')) this.log(`** ${this.name}: connection to ${conn.peer} closed: ${reason} **`);
+      this.emit('nodedown', conn.peer, reason);
+    });
+    this.emit('nodeup', conn.peer);
+  }
+
+  /** The one place a control message becomes an action (otp-distribution.md §5). */
+  private dispatch(conn: Connection, control: Tuple, payload: Term | undefined): void {
+    switch (control[0]) {
+      case 6: // REG_SEND {6, From, '', ToName}
+        if (control[3] === NET_KERNEL) {
+          const answer = netKernelAnswer(payload);
+          if (answer) this.sendTo(conn, answer.to, answer.reply, this.netKernelPid);
+        }
+        return;
+      case 2: // SEND {2, '', ToPid}
+      case 22: // SEND_SENDER {22, From, ToPid}
+      case 33: // ALIAS_SEND {33, From, Alias}
+        this.deliverReply(payload);
+        return;
+      default:
+        // MONITOR_P of net_kernel is left unanswered on purpose: a DOWN/noproc would make ping pang (§7.6).
+        return;
+    }
+  }
+
+  private deliverReply(message: Term | undefined): void {
+    if (!isTuple(message) || message.length !== 2 || !(message[0] instanceof Ref)) return;
+    this.calls.get(refKey(message[0]))?.(message[1]);
+  }
+
+  /** `Pid ! Msg` over a connection: SEND_SENDER when negotiated, else SEND. */
+  private sendTo(conn: Connection, to: Pid, message: Term, from: Pid): void {
+    if (hasFlag(conn.flags, DistFlag.SEND_SENDER)) conn.send(tuple(22, from, to), message);
+    else conn.send(tuple(2, atom(''), to), message);
+  }
+}
+
+function refKey(ref: Ref): string {
+  return `${ref.node.name}/${ref.creation}/${ref.ids.join('.')}`;
+}
+
+function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host, port });
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`connect to ${host}:${port} timed out`))), timeoutMs);
+    socket.once('connect', () => (clearTimeout(timer), socket.off('error', reject), resolve(socket)));
+    socket.once('error', (err) => (clearTimeout(timer), reject(err)));
+  });
+}
