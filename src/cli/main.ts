@@ -17,7 +17,7 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./epmd.js'),
   },
   names: { usage: 'names [--host H]', load: () => import('./names.js') },
-  start: { usage: 'start --sname N | --name N [--cookie C] [--hidden] [--code-path DIR] [--ticktime S]', load: () => import('./start.js') },
+  start: { usage: 'start --sname N | --name N [--cookie C] [--hidden] [--ticktime S]', load: () => import('./start.js') },
   shell: { usage: 'shell --sname N | --name N [--cookie C] [--hidden]' },
   eval: { usage: "eval [node options] 'EXPR'" },
   rpc: { usage: "rpc NODE MODULE FUNCTION 'ARGS' [--cookie C] [--timeout MS]" },
