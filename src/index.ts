@@ -44,6 +44,8 @@ export { EpmdServer, EpmdServerError, type EpmdServerOptions } from './epmd/serv
 export { ensureEpmd } from './epmd/daemon.js';
 export { epmdPort } from './epmd/protocol.js';
 export { Node, type NodeOptions, type NodeEvents } from './node/node.js';
+export { Process, ProcessExit, type Destination } from './node/process.js';
+export { TIMEOUT, type Timeout, type ReceiveOptions } from './node/mailbox.js';
 export { resolveCookie, CookieError } from './node/cookie.js';
 export { NodeNameError } from './node/names.js';
 export { DistFlag, type DistFlagName } from './dist/flags.js';

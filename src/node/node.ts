@@ -3,23 +3,26 @@
  * accepting handshake, dialled connections, and the connections' control messages turned into
  * actions (kernel's `net_kernel` owns the same jobs in OTP).
  *
- * This version routes only what `net_adm:ping` needs: `{is_auth, _}` calls to `net_kernel` are
- * answered, and replies to our own calls are matched by their reference. Other control messages
- * are dropped until processes exist (issue 5).
+ * Incoming control messages become signals (src/dist/control.ts) handed to the process table
+ * (src/node/processes.ts), which also routes every signal our processes send. `net_kernel` answers
+ * `{is_auth, _}` so `net_adm:ping` gives pong.
  */
 import { EventEmitter } from 'node:events';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { ensureEpmd } from '../epmd/daemon.js';
 import { EpmdRegistration, lookupNode } from '../epmd/client.js';
 import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
-import { atom, isTuple, Pid, Ref, tuple, type Atom, type Term, type Tuple } from '../term/types.js';
+import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
 import { advertisedFlags, DistFlag, hasFlag } from '../dist/flags.js';
 import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../dist/handshake.js';
 import { Connection } from '../dist/connection.js';
 import { resolveCookie } from './cookie.js';
 import { dialRefusal, resolveNodeName, splitNode } from './names.js';
 import { isAuthRequest, isAuthYes, NET_KERNEL, netKernelAnswer } from '../services/net_kernel.js';
+import { decodeSignal } from '../dist/control.js';
+import { refKey, type Destination, type Process } from './process.js';
+import { toAtom } from './registry.js';
+import { ProcessTable } from './processes.js';
 
 /** Options of {@link Node.start}. */
 export interface NodeOptions {
@@ -70,8 +73,7 @@ export class Node extends EventEmitter<NodeEvents> {
   private readonly calls = new Map<string, (reply: Term | undefined) => void>();
   private readonly local: LocalNode;
   private readonly netKernelPid: Pid;
-  private nextPid = 100;
-  private refCounter = 0;
+  private readonly processes: ProcessTable;
   private stopping?: Promise<void>;
 
   private constructor(
@@ -93,6 +95,10 @@ export class Node extends EventEmitter<NodeEvents> {
       cookieFor: () => options.cookie,
       setupTimeMs: options.setupTimeMs ?? 7000,
     };
+    this.processes = new ProcessTable(this.nodeAtom, this.creation, {
+      connection: (node) => this.connections.get(node),
+      connect: (node) => this.connect(node),
+    });
     server.on('connection', (socket) => this.accept(socket));
     registration.on('lost', (err) => this.log(`** noderl ${this.name}: port mapper registration lost: ${err.message} **`));
   }
@@ -132,6 +138,40 @@ export class Node extends EventEmitter<NodeEvents> {
     return out;
   }
 
+  /**
+   * Starts a process: `fn` gets the process handle (`self`) and runs from the next microtask. The
+   * process ends with `normal` when `fn` returns, with the reason of `self.exit(reason)`, or with
+   * an Erlang-shaped reason when it throws (`{js_error, <<"Name: message">>}`, `{nocatch, Term}`).
+   */
+  spawn(fn: (self: Process) => unknown): Pid {
+    return this.processes.spawn(fn);
+  }
+
+  /** `register/2`; false (Erlang's badarg) when the name is taken or the pid is not a live process here. */
+  register(name: string | Atom, pid: Pid): boolean {
+    return this.processes.register(name, pid);
+  }
+
+  /** `unregister/1`. */
+  unregister(name: string | Atom): boolean {
+    return this.processes.registry.unregister(toAtom(name));
+  }
+
+  /** `whereis/1`. */
+  whereis(name: string | Atom): Pid | undefined {
+    return this.processes.registry.whereis(toAtom(name));
+  }
+
+  /** True while `pid` is a live process of this node. */
+  isAlive(pid: Pid): boolean {
+    return this.processes.isAlive(pid);
+  }
+
+  /** `Dest ! Msg` from outside any process (the sender is a pid that no process owns). */
+  send(dest: Destination, message: Term): void {
+    this.processes.send(dest, message);
+  }
+
   /** Connects to `peer` (`net_kernel:connect_node/1`); resolves true once the handshake succeeded. */
   connect(peer: string): Promise<boolean> {
     if (peer === this.name || this.connections.has(peer)) return Promise.resolve(true);
@@ -150,8 +190,8 @@ export class Node extends EventEmitter<NodeEvents> {
   async ping(peer: string, timeoutMs = 10_000): Promise<'pong' | 'pang'> {
     if (peer === this.name) return 'pong';
     if (!(await this.connect(peer))) return 'pang';
-    const from = this.newPid();
-    const ref = this.newRef();
+    const from = this.processes.newPid();
+    const ref = this.processes.newRef();
     const reply = await this.call(peer, ref, tuple(6, from, atom(''), NET_KERNEL), isAuthRequest(from, ref, this.name), timeoutMs);
     if (isAuthYes(reply)) return 'pong';
     this.disconnect(peer); // net_adm:ping does erlang:disconnect_node/1 on anything but yes
@@ -168,6 +208,7 @@ export class Node extends EventEmitter<NodeEvents> {
   /** Unregisters, closes every connection and the listening socket. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.processes.endAll(atom('shutdown'));
       this.server.close();
       for (const c of [...this.connections.values()]) c.close('shutdown');
       for (const a of this.dialing.values()) a.socket?.destroy();
@@ -178,16 +219,6 @@ export class Node extends EventEmitter<NodeEvents> {
 
   private log(line: string): void {
     (this.options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
-  }
-
-  private newPid(): Pid {
-    return new Pid(this.nodeAtom, this.nextPid++, 0, this.creation);
-  }
-
-  private newRef(): Ref {
-    this.refCounter = (this.refCounter + 1) >>> 0;
-    const r = randomBytes(8);
-    return new Ref(this.nodeAtom, [this.refCounter & 0x3ffff, r.readUInt32BE(0), r.readUInt32BE(4)], this.creation);
   }
 
   /** Sends a gen_call-shaped request and waits for `{Ref, Reply}`, nodedown, or the timeout. */
@@ -316,6 +347,8 @@ export class Node extends EventEmitter<NodeEvents> {
       if (this.connections.get(conn.peer) === conn) this.connections.delete(conn.peer);
       if (reason === 'net_tick_timeout') this.log(`** Node ${conn.peer} not responding **\n** Removing (timedout) connection **`);
       else if (reason.startsWith('bad ')) this.log(`** ${this.name}: connection to ${conn.peer} closed: ${reason} **`);
+      const peer = atom(conn.peer);
+      this.processes.nodeDown(peer);
       this.emit('nodedown', conn.peer, reason);
     });
     this.emit('nodeup', conn.peer);
@@ -323,22 +356,30 @@ export class Node extends EventEmitter<NodeEvents> {
 
   /** The one place a control message becomes an action (otp-distribution.md §5). */
   private dispatch(conn: Connection, control: Tuple, payload: Term | undefined): void {
-    switch (control[0]) {
-      case 6: // REG_SEND {6, From, '', ToName}
-        if (control[3] === NET_KERNEL) {
-          const answer = netKernelAnswer(payload);
-          if (answer) this.sendTo(conn, answer.to, answer.reply, this.netKernelPid);
-        }
-        return;
-      case 2: // SEND {2, '', ToPid}
-      case 22: // SEND_SENDER {22, From, ToPid}
-      case 33: // ALIAS_SEND {33, From, Alias}
-        this.deliverReply(payload);
-        return;
-      default:
-        // MONITOR_P of net_kernel is left unanswered on purpose: a DOWN/noproc would make ping pang (§7.6).
-        return;
+    if (control[0] === 33 || control[0] === 34) {
+      this.deliverReply(payload); // ALIAS_SEND: aliases are not processes' yet; a reply to our own call may use one
+      return;
     }
+    const incoming = decodeSignal(control, payload);
+    if (!incoming) return; // spawn, group leader and aliases come with the next slice
+    const { to, signal } = incoming;
+    if (to instanceof Pid) {
+      if (to.node !== this.nodeAtom) return;
+      if (signal.kind === 'message' && !this.processes.isAlive(to)) {
+        this.deliverReply(signal.message); // a reply to one of our own calls (ping)
+        return;
+      }
+      this.processes.deliverLocal(to, signal);
+      return;
+    }
+    if (to === NET_KERNEL && !this.processes.registry.whereis(to)) {
+      // MONITOR_P of net_kernel is left unanswered on purpose: a DOWN/noproc would make ping pang (§7.6).
+      if (signal.kind !== 'message') return;
+      const answer = netKernelAnswer(signal.message);
+      if (answer) this.sendTo(conn, answer.to, answer.reply, this.netKernelPid);
+      return;
+    }
+    this.processes.deliverToName(to, signal);
   }
 
   private deliverReply(message: Term | undefined): void {
@@ -351,10 +392,6 @@ export class Node extends EventEmitter<NodeEvents> {
     if (hasFlag(conn.flags, DistFlag.SEND_SENDER)) conn.send(tuple(22, from, to), message);
     else conn.send(tuple(2, atom(''), to), message);
   }
-}
-
-function refKey(ref: Ref): string {
-  return `${ref.node.name}/${ref.creation}/${ref.ids.join('.')}`;
 }
 
 function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {

@@ -13,7 +13,9 @@ import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
 export { erlSkip, erlOrSkip, erlAvailable } from './erl.js';
+import { after, before } from 'node:test';
 import { accepts, freePort } from '../../bench/lib/net.js';
+import { erlSkip } from './erl.js';
 export { freePort };
 
 const live = new Set();
@@ -206,4 +208,29 @@ export async function startErlNode({ epmdPort, name = uniqueName('erl'), timeout
       await kill(child);
     },
   };
+}
+
+/**
+ * Registers before/after hooks that start a private port mapper, one real erl node and one noderl
+ * node with the erl node's cookie, and stop all three. `ready(state)` is called once they run;
+ * returns `{ skip, epmd, erl, node }`.
+ */
+export function useErlAndNode({ ping = false, ready = () => {} } = {}) {
+  const skip = erlSkip();
+  const state = { skip };
+  before(async () => {
+    if (skip) return;
+    const { Node } = await import('../../dist/node/node.js');
+    state.epmd = await startEpmd();
+    state.erl = await startErlNode({ epmdPort: state.epmd.port });
+    state.node = await Node.start({ sname: uniqueName('js'), cookie: state.erl.cookie, epmdPort: state.epmd.port, log: () => {} });
+    if (ping && (await state.node.ping(state.erl.node)) !== 'pong') throw new Error(`noderl could not ping ${state.erl.node}`);
+    ready(state);
+  });
+  after(async () => {
+    await state.node?.stop();
+    await state.erl?.stop();
+    await state.epmd?.stop();
+  });
+  return state;
 }

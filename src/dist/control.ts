@@ -1,0 +1,143 @@
+/**
+ * Control messages (otp-distribution.md §5) to and from the {@link Signal}s processes exchange:
+ * the one place that knows op codes. Outgoing, the forms OTP 25 itself sends when the flags allow
+ * (SEND_SENDER, PAYLOAD_EXIT*, UNLINK_ID); incoming, every form a peer may use, old, new and traced
+ * (a peer switches from "hopeful" to negotiated forms mid-connection, §5).
+ */
+import { Atom, atom, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
+import type { Address, Signal } from '../node/process.js';
+import { DistFlag, hasFlag } from './flags.js';
+
+export const Op = {
+  LINK: 1,
+  SEND: 2,
+  EXIT: 3,
+  UNLINK: 4,
+  REG_SEND: 6,
+  GROUP_LEADER: 7,
+  EXIT2: 8,
+  SEND_TT: 12,
+  EXIT_TT: 13,
+  REG_SEND_TT: 16,
+  EXIT2_TT: 18,
+  MONITOR_P: 19,
+  DEMONITOR_P: 20,
+  MONITOR_P_EXIT: 21,
+  SEND_SENDER: 22,
+  SEND_SENDER_TT: 23,
+  PAYLOAD_EXIT: 24,
+  PAYLOAD_EXIT_TT: 25,
+  PAYLOAD_EXIT2: 26,
+  PAYLOAD_EXIT2_TT: 27,
+  PAYLOAD_MONITOR_P_EXIT: 28,
+  ALIAS_SEND: 33,
+  ALIAS_SEND_TT: 34,
+  UNLINK_ID: 35,
+  UNLINK_ID_ACK: 36,
+} as const;
+
+const EMPTY = atom('');
+
+/** A control tuple and its payload, ready for `Connection.send`. */
+export type Outgoing = [control: Tuple, payload: Term | undefined];
+
+/** The control message that carries `signal` to `to` over a connection with `flags`. */
+export function encodeSignal(to: Address, signal: Signal, flags: bigint): Outgoing | undefined {
+  const payloadExits = hasFlag(flags, DistFlag.EXIT_PAYLOAD);
+  const toPid = to instanceof Pid ? to : undefined;
+  switch (signal.kind) {
+    case 'message':
+      if (!toPid) return [tuple(Op.REG_SEND, signal.from, EMPTY, (to as { name: Atom }).name), signal.message];
+      if (hasFlag(flags, DistFlag.SEND_SENDER)) return [tuple(Op.SEND_SENDER, signal.from, toPid), signal.message];
+      return [tuple(Op.SEND, EMPTY, toPid), signal.message];
+    case 'link':
+      return toPid && [tuple(Op.LINK, signal.from, toPid), undefined];
+    case 'unlink':
+      if (!toPid) return undefined;
+      if (hasFlag(flags, DistFlag.UNLINK_ID)) return [tuple(Op.UNLINK_ID, signal.id, signal.from, toPid), undefined];
+      return [tuple(Op.UNLINK, signal.from, toPid), undefined];
+    case 'unlink_ack':
+      // An old-protocol UNLINK (op 4, no UNLINK_ID) expects no ack.
+      if (!toPid || !hasFlag(flags, DistFlag.UNLINK_ID)) return undefined;
+      return [tuple(Op.UNLINK_ID_ACK, signal.id, signal.from, toPid), undefined];
+    case 'exit': {
+      if (!toPid) return undefined;
+      if (payloadExits) return [tuple(signal.link ? Op.PAYLOAD_EXIT : Op.PAYLOAD_EXIT2, signal.from, toPid), signal.reason];
+      return [tuple(signal.link ? Op.EXIT : Op.EXIT2, signal.from, toPid, signal.reason), undefined];
+    }
+    case 'monitor':
+      return [tuple(Op.MONITOR_P, signal.from, signal.target, signal.ref), undefined];
+    case 'demonitor':
+      return [tuple(Op.DEMONITOR_P, signal.from, signal.target, signal.ref), undefined];
+    case 'down':
+      if (!toPid) return undefined;
+      if (payloadExits) return [tuple(Op.PAYLOAD_MONITOR_P_EXIT, signal.from, toPid, signal.ref), signal.reason];
+      return [tuple(Op.MONITOR_P_EXIT, signal.from, toPid, signal.ref, signal.reason), undefined];
+  }
+}
+
+/** An incoming signal and its local target: a pid, or a registered name (REG_SEND, MONITOR_P by name). */
+export interface Incoming {
+  to: Pid | Atom;
+  signal: Signal;
+}
+
+/**
+ * The signal a control message carries, or undefined for an op that is not a process signal
+ * (spawn, group leader: the node handles those) or a malformed one.
+ */
+export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | undefined {
+  const pid = (i: number): Pid | undefined => (c[i] instanceof Pid ? (c[i] as Pid) : undefined);
+  const from = pid(1);
+  switch (c[0]) {
+    case Op.SEND:
+    case Op.SEND_TT:
+      // SEND has no sender; the message still arrives (`from` is only used for replies we never make).
+      return pid(2) && { to: pid(2)!, signal: { kind: 'message', from: pid(2)!, message: payload ?? [] } };
+    case Op.SEND_SENDER:
+    case Op.SEND_SENDER_TT:
+      return from && pid(2) && { to: pid(2)!, signal: { kind: 'message', from, message: payload ?? [] } };
+    case Op.REG_SEND:
+    case Op.REG_SEND_TT:
+      return from && c[3] instanceof Atom ? { to: c[3], signal: { kind: 'message', from, message: payload ?? [] } } : undefined;
+    case Op.LINK:
+      return from && pid(2) && { to: pid(2)!, signal: { kind: 'link', from } };
+    case Op.UNLINK: // old protocol: no id, no ack expected
+      return from && pid(2) && { to: pid(2)!, signal: { kind: 'unlink', from, id: 0 } };
+    case Op.UNLINK_ID:
+      return pid(2) && pid(3) && { to: pid(3)!, signal: { kind: 'unlink', from: pid(2)!, id: c[1] as number | bigint } };
+    case Op.UNLINK_ID_ACK:
+      return pid(2) && pid(3) && { to: pid(3)!, signal: { kind: 'unlink_ack', from: pid(2)!, id: c[1] as number | bigint } };
+    case Op.EXIT:
+    case Op.EXIT2:
+      return from && pid(2) && { to: pid(2)!, signal: { kind: 'exit', from, reason: c[3]!, link: c[0] === Op.EXIT } };
+    case Op.EXIT_TT:
+    case Op.EXIT2_TT:
+      return from && pid(2) && { to: pid(2)!, signal: { kind: 'exit', from, reason: c[4]!, link: c[0] === Op.EXIT_TT } };
+    case Op.PAYLOAD_EXIT:
+    case Op.PAYLOAD_EXIT2:
+    case Op.PAYLOAD_EXIT_TT:
+    case Op.PAYLOAD_EXIT2_TT:
+      return from && pid(2) && { to: pid(2)!, signal: { kind: 'exit', from, reason: payload!, link: c[0] === Op.PAYLOAD_EXIT || c[0] === Op.PAYLOAD_EXIT_TT } };
+    case Op.MONITOR_P:
+    case Op.DEMONITOR_P: {
+      const target = c[2];
+      if (!from || !(c[3] instanceof Ref) || !(target instanceof Pid || isAtomTerm(target))) return undefined;
+      const kind = c[0] === Op.MONITOR_P ? 'monitor' : 'demonitor';
+      return { to: target as Pid | Atom, signal: { kind, from, ref: c[3], target: target as Pid | Atom } };
+    }
+    case Op.MONITOR_P_EXIT:
+    case Op.PAYLOAD_MONITOR_P_EXIT: {
+      const object = c[1];
+      if (!pid(2) || !(c[3] instanceof Ref) || !(object instanceof Pid || isAtomTerm(object))) return undefined;
+      const reason = c[0] === Op.MONITOR_P_EXIT ? c[4]! : payload!;
+      return { to: pid(2)!, signal: { kind: 'down', from: object as Pid | Atom, ref: c[3], reason } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function isAtomTerm(x: Term | undefined): x is Atom {
+  return x instanceof Atom;
+}
