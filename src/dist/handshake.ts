@@ -13,6 +13,7 @@
  * `net_setuptime`, 7 s), restarted after every step as OTP does. Bytes that arrive after the
  * last message belong to the connection and are handed over in `rest`.
  */
+import { ByteWriter } from '../term/writer.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { missingFlags } from './flags.js';
@@ -146,21 +147,32 @@ class HandshakeReader {
   }
 }
 
+/** Sends one handshake message: `Len:16` then the body. */
 function send(socket: Socket, body: Buffer): void {
-  const head = Buffer.allocUnsafe(2);
-  head.writeUInt16BE(body.length, 0);
-  socket.write(Buffer.concat([head, body]));
+  const w = new ByteWriter(2 + body.length);
+  w.u16(body.length);
+  w.bytes(body);
+  socket.write(w.take());
 }
 
 function nameMessage(tag: number, flags: bigint, fields: number[], name: string): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
-  const b = Buffer.allocUnsafe(1 + 8 + 4 * fields.length + 2 + nameBytes.length);
-  let o = b.writeUInt8(tag, 0);
-  o = b.writeBigUInt64BE(flags, o);
-  for (const f of fields) o = b.writeUInt32BE(f >>> 0, o);
-  o = b.writeUInt16BE(nameBytes.length, o);
-  nameBytes.copy(b, o);
-  return b;
+  const w = new ByteWriter(1 + 8 + 4 * fields.length + 2 + nameBytes.length);
+  w.u8(tag);
+  w.u64(flags);
+  for (const f of fields) w.u32(f >>> 0);
+  w.u16(nameBytes.length);
+  w.bytes(nameBytes);
+  return w.take();
+}
+
+/** A tag byte, optionally a challenge, then a digest: challenge_reply ('r') and challenge_ack ('a'). */
+function digestMessage(tag: number, digest: Buffer, challenge?: number): Buffer {
+  const w = new ByteWriter(1 + 4 + digest.length);
+  w.u8(tag);
+  if (challenge !== undefined) w.u32(challenge);
+  w.bytes(digest);
+  return w.take();
 }
 
 const TAG_N = 78; // 'N'
@@ -219,11 +231,7 @@ export async function dialHandshake(socket: Socket, local: LocalNode, peerName: 
     const [challengeB, creation] = challenge.fields as [number, number];
     const cookie = local.cookieFor(peerName);
     const challengeA = newChallenge();
-    const reply = Buffer.allocUnsafe(1 + 4 + 16);
-    reply[0] = TAG_R;
-    reply.writeUInt32BE(challengeA, 1);
-    genDigest(challengeB, cookie).copy(reply, 5);
-    send(socket, reply);
+    send(socket, digestMessage(TAG_R, genDigest(challengeB, cookie), challengeA));
     const ack = await reader.next('send_challenge_ack');
     if (ack[0] !== TAG_A || ack.length !== 17) throw protocolError(`bad challenge ack (tag ${ack[0]}, ${ack.length} bytes)`, peerName);
     if (!digestMatches(ack.subarray(1), genDigest(challengeA, cookie))) {
@@ -281,10 +289,7 @@ export async function acceptHandshake(
       throw new HandshakeError('ERR_NODERL_BAD_COOKIE', `Connection attempt from disallowed node ${peer}`, peer);
     }
     const challengeA = reply.readUInt32BE(1);
-    const ack = Buffer.allocUnsafe(17);
-    ack[0] = TAG_A;
-    genDigest(challengeA, cookie).copy(ack, 1);
-    send(socket, ack);
+    send(socket, digestMessage(TAG_A, genDigest(challengeA, cookie)));
     return { peerName: peer, peerFlags: hello.flags, peerCreation: hello.fields[0]!, flags: local.flags & hello.flags, rest: reader.detach() };
   } catch (err) {
     reader.detach();

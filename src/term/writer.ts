@@ -82,6 +82,12 @@ export class ByteWriter {
     this.pos = p + 5;
   }
 
+  u64(v: bigint): void {
+    this.ensure(8);
+    this.buf.writeBigUInt64BE(v, this.pos);
+    this.pos += 8;
+  }
+
   f64(v: number): void {
     this.ensure(8);
     this.buf.writeDoubleBE(v, this.pos);
