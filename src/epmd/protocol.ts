@@ -151,11 +151,29 @@ export function parsePort2Reply(bytes: Buffer): NodeRegistration | null | undefi
 
 /** The NAMES reply: the daemon's own port, then `name N at port P\n` per node (net_adm:names checks the port). */
 export function namesReply(ownPort: number, nodes: Iterable<{ name: string; port: number }>): Buffer {
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(ownPort);
   let text = '';
   for (const n of nodes) text += `name ${n.name} at port ${n.port}\n`;
-  return Buffer.concat([head, Buffer.from(text, 'utf8')]);
+  return portThenText(ownPort, [Buffer.from(text, 'utf8')]);
+}
+
+/** The DUMP reply: the daemon's own port, then active nodes and remembered (old/unused) names, each line ending in NUL. */
+export function dumpReply(
+  ownPort: number,
+  active: Iterable<{ name: string; port: number; fd: number }>,
+  old: Iterable<{ name: string; port: number; fd: number }>,
+): Buffer {
+  const lines: Buffer[] = [];
+  for (const n of active) lines.push(dumpActiveLine(n.name, n.port, n.fd));
+  for (const n of old) lines.push(dumpOldLine(n.name, n.port, n.fd));
+  return portThenText(ownPort, lines);
+}
+
+/** NAMES and DUMP replies share a shape: `EpmdPort:32`, then text. */
+function portThenText(ownPort: number, parts: Buffer[]): Buffer {
+  const w = new ByteWriter(4 + parts.reduce((n, p) => n + p.length, 0));
+  w.u32(ownPort);
+  for (const p of parts) w.bytes(p);
+  return w.take();
 }
 
 /** Reads a whole NAMES reply (after the daemon closed the connection). */

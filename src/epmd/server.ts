@@ -12,8 +12,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { isLocalPeer, listenAddresses } from './addresses.js';
 import {
   alive2Reply,
-  dumpActiveLine,
-  dumpOldLine,
+  dumpReply,
   epmdPort,
   namesReply,
   port2Reply,
@@ -308,7 +307,7 @@ export class EpmdServer extends EventEmitter {
         return this.finish(conn, namesReply(this.boundPort, this.table.registered()));
       case Request.DUMP:
         if (!conn.local) return this.refuse(conn, 'DUMP_REQ from a non-local address');
-        return this.finish(conn, this.dumpReply());
+        return this.finish(conn, dumpReply(this.boundPort, this.table.registered(), this.table.unregistered()));
       case Request.KILL:
         return this.kill(conn);
       case Request.STOP:
@@ -347,15 +346,6 @@ export class EpmdServer extends EventEmitter {
     conn.entry = entry;
     conn.socket.write(alive2Reply(0, creationFor(entry), wide));
     this.emit('register', publicView(entry));
-  }
-
-  private dumpReply(): Buffer {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(this.boundPort);
-    const parts: Buffer[] = [head];
-    for (const n of this.table.registered()) parts.push(dumpActiveLine(n.name, n.port, n.fd));
-    for (const n of this.table.unregistered()) parts.push(dumpOldLine(n.name, n.port, n.fd));
-    return Buffer.concat(parts);
   }
 
   private kill(conn: Connection): void {
