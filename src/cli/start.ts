@@ -1,12 +1,13 @@
 /**
- * `noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S]`: runs a node in the
- * foreground, prints `node NAME started` once it accepts connections, and stops on SIGTERM or
- * SIGINT (unregistering and closing its connections) with exit code 0.
+ * `noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P
+ * [--listen-max P]]`: runs a node in the foreground, prints `node NAME started` once it accepts
+ * connections, and stops on SIGTERM or SIGINT (unregistering and closing its connections) with
+ * exit code 0.
  */
 import { parseArgs } from 'node:util';
 import { Node } from '../node/node.js';
 
-const USAGE = 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S]\n';
+const USAGE = 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]]\n';
 
 /** Runs `noderl start`; resolves to the exit code once the node stopped. */
 export async function run(args: string[]): Promise<number> {
@@ -20,6 +21,8 @@ export async function run(args: string[]): Promise<number> {
         cookie: { type: 'string' },
         hidden: { type: 'boolean' },
         ticktime: { type: 'string' },
+        'listen-min': { type: 'string' },
+        'listen-max': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -39,7 +42,8 @@ export async function run(args: string[]): Promise<number> {
   }
   let node: Node;
   try {
-    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime });
+    const listen = values['listen-min'] === undefined ? undefined : { min: Number(values['listen-min']), max: values['listen-max'] === undefined ? undefined : Number(values['listen-max']) };
+    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen });
   } catch (err) {
     process.stderr.write(`noderl start: ${(err as Error).message}\n`);
     return 1;

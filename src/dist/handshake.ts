@@ -211,7 +211,7 @@ function checkFlags(peerFlags: bigint, peer: string): void {
  * The dialling side (`dist_util:handshake_we_started/1`): runs the handshake on a connected
  * socket toward `peerName` and resolves once both digests checked out.
  */
-export async function dialHandshake(socket: Socket, local: LocalNode, peerName: string): Promise<HandshakeResult> {
+export async function dialHandshake(socket: Socket, local: LocalNode, peerName: string, stillWanted: () => boolean = () => true): Promise<HandshakeResult> {
   const reader = new HandshakeReader(socket, local.setupTimeMs);
   try {
     send(socket, nameMessage(TAG_N, local.flags, [local.creation], local.name));
@@ -219,8 +219,11 @@ export async function dialHandshake(socket: Socket, local: LocalNode, peerName: 
     if (status[0] !== TAG_S) throw protocolError(`expected a status 's', got tag ${status[0]}`, peerName);
     const text = status.toString('latin1', 1);
     if (text === 'alive') {
-      // We dial only when we have no connection to it, so the peer's one is stale.
-      send(socket, Buffer.from('strue', 'latin1'));
+      // The peer has a connection to us. Ours is stale unless one came up while we dialled (the
+      // peer's own attempt won a simultaneous connect): then keep it, as dist_util does.
+      const replace = stillWanted();
+      send(socket, Buffer.from(replace ? 'strue' : 'sfalse', 'latin1'));
+      if (!replace) throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peerName} is already connected`, peerName);
     } else if (text !== 'ok' && text !== 'ok_simultaneous') {
       throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peerName} answered status '${text}'`, peerName);
     }

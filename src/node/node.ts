@@ -40,6 +40,11 @@ export interface NodeOptions {
   setupTimeMs?: number;
   /** Bound on one incoming frame, bytes (default 256 MiB). */
   maxFrameSize?: number;
+  /**
+   * Ports the node may accept connections on (kernel's `inet_dist_listen_min`/`max`): the first
+   * free port of `min..max` is taken. Default: any port the system gives.
+   */
+  listen?: { min: number; max?: number };
   /** Port mapper port (default `ERL_EPMD_PORT`, else 4369). */
   epmdPort?: number;
   /** Where log lines go (default: stderr). */
@@ -112,11 +117,7 @@ export class Node extends EventEmitter<NodeEvents> {
     const cookie = resolveCookie(options.cookie);
     const port = options.epmdPort ?? defaultEpmdPort();
     await ensureEpmd({ port });
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, () => (server.off('error', reject), resolve()));
-    });
+    const server = await listenInRange(options.listen);
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('the listening socket has no TCP port');
     let registration: EpmdRegistration;
@@ -257,13 +258,17 @@ export class Node extends EventEmitter<NodeEvents> {
       return false; // nothing answers: pang, as OTP gives without a log line
     }
     attempt.socket = socket;
+    if (attempt.aborted || this.connections.has(peer)) {
+      socket.destroy(); // the peer's attempt won while we looked it up
+      return this.waitUp(peer);
+    }
     let result: HandshakeResult;
     try {
-      result = await dialHandshake(socket, this.local, peer);
+      result = await dialHandshake(socket, this.local, peer, () => !attempt.aborted && !this.connections.has(peer));
     } catch (err) {
       socket.destroy();
       // The peer's attempt won the race (it answered nok, or we answered it ok_simultaneous).
-      if (attempt.aborted || (err instanceof HandshakeError && /status 'nok'/.test(err.message))) return this.waitUp(peer);
+      if (attempt.aborted || (err instanceof HandshakeError && /status 'nok'|already connected/.test(err.message))) return this.waitUp(peer);
       if (err instanceof HandshakeError && err.code === 'ERR_NODERL_MISSING_FLAGS') {
         this.log(`** ${this.name}: Connection to node ${peer} refused since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
       }
@@ -333,6 +338,8 @@ export class Node extends EventEmitter<NodeEvents> {
       this.log(`** ${this.name}: handshake with ${from} failed: ${String(err)} **`);
       return;
     }
+    // Closed before a byte was sent: a dial the peer abandoned (simultaneous connect) or a port probe.
+    if (err.code === 'ERR_NODERL_HANDSHAKE_CLOSED' && err.peer === undefined && err.message === 'connection closed during the handshake') return;
     if (err.code === 'ERR_NODERL_BAD_COOKIE') this.log(`** Connection attempt from disallowed node ${err.peer} **`);
     else if (err.code === 'ERR_NODERL_MISSING_FLAGS') this.log(`** ${this.name}: Connection attempt from node ${err.peer} rejected since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
     else if (err.code !== 'ERR_NODERL_HANDSHAKE_REFUSED') this.log(`** ${this.name}: handshake with ${err.peer ?? from} failed: ${err.message} **`);
@@ -392,6 +399,25 @@ export class Node extends EventEmitter<NodeEvents> {
     if (hasFlag(conn.flags, DistFlag.SEND_SENDER)) conn.send(tuple(22, from, to), message);
     else conn.send(tuple(2, atom(''), to), message);
   }
+}
+
+/** Listens on the first free port of the range (as inet_tcp_dist does), or on any port. */
+async function listenInRange(range: NodeOptions['listen']): Promise<Server> {
+  const min = range?.min ?? 0;
+  const max = range?.max ?? min;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max > 65535 || max < min) {
+    throw new RangeError(`listen range ${min}..${max} is not a range of TCP ports`);
+  }
+  for (let port = min; port <= max; port++) {
+    const server = createServer();
+    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(port, () => (server.removeAllListeners('error'), resolve(undefined)));
+    });
+    if (error === undefined) return server;
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+  }
+  throw new Error(`no free port to listen on in ${min}..${max} (inet_dist_listen_min/max)`);
 }
 
 function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {

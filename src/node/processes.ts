@@ -110,10 +110,12 @@ export class ProcessTable implements SignalRouter {
     if (out) conn.send(out[0], out[1]);
   }
 
-  /** A signal to a process of ours; another creation names another incarnation and is dropped (§1.2). */
+  /**
+   * A signal to a process of ours. A pid of another creation names an earlier incarnation: a
+   * message to it is dropped, a link or monitor gets noproc (as BEAM does, verified on OTP 25).
+   */
   deliverLocal(to: Pid, signal: Signal): void {
-    if (to.creation !== this.creation) return;
-    const proc = this.processes.get(pidKey(to));
+    const proc = to.creation === this.creation ? this.processes.get(pidKey(to)) : undefined;
     if (proc) proc.deliver(signal);
     else this.unreachable(to, signal, NOPROC);
   }

@@ -144,11 +144,11 @@ Loop().
  * Starts a real `erl -sname NAME -noshell -setcookie RANDOM -start_epmd false` registered with
  * the epmd at `epmdPort` (ERL_EPMD_PORT). Resolves once the node is up (and so registered), with
  * { name, node, pid, cookie, eval(expr), stop() }. `eval` runs one Erlang expression (one line, no
- * trailing dot) in the node and resolves with its value printed by `~0p`.
+ * trailing dot) in the node and resolves with its value printed by `~0p`. `args` go to erl before
+ * `-eval` (e.g. `['-kernel', 'net_ticktime', '4']`); `cookie` defaults to a random one.
  */
-export async function startErlNode({ epmdPort, name = uniqueName('erl'), timeoutMs = 20000 } = {}) {
-  const cookie = randomBytes(12).toString('hex');
-  const child = spawn('erl', ['-sname', name, '-noshell', '-setcookie', cookie, '-start_epmd', 'false', '-eval', EVAL_LOOP], {
+export async function startErlNode({ epmdPort, name = uniqueName('erl'), timeoutMs = 20000, cookie = randomBytes(12).toString('hex'), args = [] } = {}) {
+  const child = spawn('erl', ['-sname', name, '-noshell', '-setcookie', cookie, '-start_epmd', 'false', ...args, '-eval', EVAL_LOOP], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ERL_EPMD_PORT: String(epmdPort), ERL_CRASH_DUMP_SECONDS: '0' },
   });
