@@ -1,13 +1,14 @@
 /**
  * `noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P
  * [--listen-max P]]`: runs a node in the foreground, prints `node NAME started` once it accepts
- * connections, and stops on SIGTERM or SIGINT (unregistering and closing its connections) with
- * exit code 0.
+ * connections, and stops on SIGTERM or SIGINT (unregistering and closing its connections), or
+ * when a peer calls `init:stop()` on it, with exit code 0. `--code-path DIR` serves the ES modules
+ * in DIR as Erlang modules (remote spawn, rpc).
  */
 import { parseArgs } from 'node:util';
 import { Node } from '../node/node.js';
 
-const USAGE = 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]]\n';
+const USAGE = 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]] [--code-path DIR]\n';
 
 /** Runs `noderl start`; resolves to the exit code once the node stopped. */
 export async function run(args: string[]): Promise<number> {
@@ -23,6 +24,7 @@ export async function run(args: string[]): Promise<number> {
         ticktime: { type: 'string' },
         'listen-min': { type: 'string' },
         'listen-max': { type: 'string' },
+        'code-path': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -43,7 +45,7 @@ export async function run(args: string[]): Promise<number> {
   let node: Node;
   try {
     const listen = values['listen-min'] === undefined ? undefined : { min: Number(values['listen-min']), max: values['listen-max'] === undefined ? undefined : Number(values['listen-max']) };
-    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen });
+    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen, codePath: values['code-path'] });
   } catch (err) {
     process.stderr.write(`noderl start: ${(err as Error).message}\n`);
     return 1;
@@ -57,6 +59,7 @@ export async function run(args: string[]): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    node.once('stopped', stop); // init:stop() from a peer
   });
   await node.stop();
   return 0;

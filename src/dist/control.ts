@@ -4,8 +4,8 @@
  * (SEND_SENDER, PAYLOAD_EXIT*, UNLINK_ID); incoming, every form a peer may use, old, new and traced
  * (a peer switches from "hopeful" to negotiated forms mid-connection, §5).
  */
-import { Atom, atom, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
-import type { Address, Signal } from '../node/process.js';
+import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
+import type { Signal, SignalTarget } from '../node/process.js';
 import { DistFlag, hasFlag } from './flags.js';
 
 export const Op = {
@@ -30,6 +30,10 @@ export const Op = {
   PAYLOAD_EXIT2: 26,
   PAYLOAD_EXIT2_TT: 27,
   PAYLOAD_MONITOR_P_EXIT: 28,
+  SPAWN_REQUEST: 29,
+  SPAWN_REQUEST_TT: 30,
+  SPAWN_REPLY: 31,
+  SPAWN_REPLY_TT: 32,
   ALIAS_SEND: 33,
   ALIAS_SEND_TT: 34,
   UNLINK_ID: 35,
@@ -42,7 +46,9 @@ const EMPTY = atom('');
 export type Outgoing = [control: Tuple, payload: Term | undefined];
 
 /** The control message that carries `signal` to `to` over a connection with `flags`. */
-export function encodeSignal(to: Address, signal: Signal, flags: bigint): Outgoing | undefined {
+export function encodeSignal(to: SignalTarget, signal: Signal, flags: bigint): Outgoing | undefined {
+  // `Alias ! Msg`: ALIAS_SEND, only when ALIAS was negotiated; else dropped, as OTP drops it (§7.1).
+  if (to instanceof Ref) return signal.kind === 'message' && hasFlag(flags, DistFlag.ALIAS) ? [tuple(Op.ALIAS_SEND, signal.from, to), signal.message] : undefined;
   const payloadExits = hasFlag(flags, DistFlag.EXIT_PAYLOAD);
   const toPid = to instanceof Pid ? to : undefined;
   switch (signal.kind) {
@@ -73,18 +79,23 @@ export function encodeSignal(to: Address, signal: Signal, flags: bigint): Outgoi
       if (!toPid) return undefined;
       if (payloadExits) return [tuple(Op.PAYLOAD_MONITOR_P_EXIT, signal.from, toPid, signal.ref), signal.reason];
       return [tuple(Op.MONITOR_P_EXIT, signal.from, toPid, signal.ref, signal.reason), undefined];
+    case 'group_leader':
+      return toPid && [tuple(Op.GROUP_LEADER, signal.from, toPid), undefined];
+    case 'spawn_reply':
+      return toPid && [tuple(Op.SPAWN_REPLY, signal.ref, toPid, signal.flags, signal.result), undefined];
   }
 }
 
 /** An incoming signal and its local target: a pid, or a registered name (REG_SEND, MONITOR_P by name). */
 export interface Incoming {
-  to: Pid | Atom;
+  /** A pid, a registered name, or one of our aliases (ALIAS_SEND). */
+  to: Pid | Atom | Ref;
   signal: Signal;
 }
 
 /**
  * The signal a control message carries, or undefined for an op that is not a process signal
- * (spawn, group leader: the node handles those) or a malformed one.
+ * (SPAWN_REQUEST: see {@link decodeSpawnRequest}) or a malformed one.
  */
 export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | undefined {
   const pid = (i: number): Pid | undefined => (c[i] instanceof Pid ? (c[i] as Pid) : undefined);
@@ -97,6 +108,9 @@ export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | un
     case Op.SEND_SENDER:
     case Op.SEND_SENDER_TT:
       return from && pid(2) && { to: pid(2)!, signal: { kind: 'message', from, message: payload ?? [] } };
+    case Op.ALIAS_SEND:
+    case Op.ALIAS_SEND_TT:
+      return from && c[2] instanceof Ref ? { to: c[2], signal: { kind: 'message', from, message: payload ?? [] } } : undefined;
     case Op.REG_SEND:
     case Op.REG_SEND_TT:
       return from && c[3] instanceof Atom ? { to: c[3], signal: { kind: 'message', from, message: payload ?? [] } } : undefined;
@@ -126,6 +140,14 @@ export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | un
       const kind = c[0] === Op.MONITOR_P ? 'monitor' : 'demonitor';
       return { to: target as Pid | Atom, signal: { kind, from, ref: c[3], target: target as Pid | Atom } };
     }
+    case Op.GROUP_LEADER: // {7, NewGroupLeader, Pid}: element 1 is the new group leader, not a sender (§5)
+      return from && pid(2) && { to: pid(2)!, signal: { kind: 'group_leader', from } };
+    case Op.SPAWN_REPLY:
+    case Op.SPAWN_REPLY_TT: {
+      const flags = c[3];
+      if (!(c[1] instanceof Ref) || !pid(2) || typeof flags !== 'number' || c[4] === undefined) return undefined;
+      return { to: pid(2)!, signal: { kind: 'spawn_reply', ref: c[1], flags, result: c[4] } };
+    }
     case Op.MONITOR_P_EXIT:
     case Op.PAYLOAD_MONITOR_P_EXIT: {
       const object = c[1];
@@ -140,4 +162,35 @@ export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | un
 
 function isAtomTerm(x: Term | undefined): x is Atom {
   return x instanceof Atom;
+}
+
+/** SPAWN_REPLY flags (§5): the link and the monitor the spawning node set up. */
+export const SpawnReplyFlag = { LINK: 1, MONITOR: 2 } as const;
+
+/** A SPAWN_REQUEST (op 29, traced 30): `{29, ReqId, From, GroupLeader, {M, F, Arity}, Opts}` + Args. */
+export interface SpawnRequest {
+  /** Names the request in the SPAWN_REPLY, and is the monitor's ref when `monitor` was asked for. */
+  reqId: Ref;
+  from: Pid;
+  groupLeader: Pid;
+  module: Atom;
+  function: Atom;
+  args: Term[];
+  /** The spawn_opt list as sent (`[]`, `[link]`, `[monitor]`, `[{priority, high}, link]`). */
+  options: Term[];
+}
+
+/** The SPAWN_REQUEST in a control message, or undefined when the op is another or the message is malformed. */
+export function decodeSpawnRequest(c: Tuple, payload: Term | undefined): SpawnRequest | undefined {
+  if (c[0] !== Op.SPAWN_REQUEST && c[0] !== Op.SPAWN_REQUEST_TT) return undefined;
+  const [, reqId, from, groupLeader, mfa, options] = c;
+  if (!(reqId instanceof Ref) || !(from instanceof Pid) || !(groupLeader instanceof Pid)) return undefined;
+  if (!isTuple(mfa) || mfa.length !== 3 || !(mfa[0] instanceof Atom) || !(mfa[1] instanceof Atom)) return undefined;
+  if (!Array.isArray(options) || isTuple(options) || !Array.isArray(payload) || isTuple(payload)) return undefined;
+  return { reqId, from, groupLeader, module: mfa[0], function: mfa[1], args: payload, options };
+}
+
+/** The SPAWN_REQUEST control message and its argument list, ready for `Connection.send`. */
+export function encodeSpawnRequest(r: SpawnRequest): Outgoing {
+  return [tuple(Op.SPAWN_REQUEST, r.reqId, r.from, r.groupLeader, tuple(r.module, r.function, r.args.length), r.options), r.args];
 }

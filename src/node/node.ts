@@ -12,17 +12,23 @@ import { connect as tcpConnect, createServer, type Server, type Socket } from 'n
 import { ensureEpmd } from '../epmd/daemon.js';
 import { EpmdRegistration, lookupNode } from '../epmd/client.js';
 import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
-import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
+import { Atom, atom, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
 import { advertisedFlags, DistFlag, hasFlag } from '../dist/flags.js';
 import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../dist/handshake.js';
 import { Connection } from '../dist/connection.js';
 import { resolveCookie } from './cookie.js';
 import { dialRefusal, resolveNodeName, splitNode } from './names.js';
-import { isAuthRequest, isAuthYes, NET_KERNEL, netKernelAnswer } from '../services/net_kernel.js';
-import { decodeSignal } from '../dist/control.js';
-import { refKey, type Destination, type Process } from './process.js';
+import { isAuthYes, NET_KERNEL, netKernelAnswer } from '../services/net_kernel.js';
+import { decodeSignal, decodeSpawnRequest } from '../dist/control.js';
+import { CodePath } from './code-path.js';
+import { createApply, serveSpawnRequest, type Apply, type SpawnHost } from './spawn.js';
+import type { SpawnOptions } from './spawn-options.js';
+import { serveIo } from '../services/io.js';
+import { REX, serveRex } from '../services/rex.js';
+import type { Destination, Process } from './process.js';
 import { toAtom } from './registry.js';
 import { ProcessTable } from './processes.js';
+import { startGenServer, type GenServerOptions, type GenServerSpec } from './gen-server.js';
 
 /** Options of {@link Node.start}. */
 export interface NodeOptions {
@@ -49,11 +55,20 @@ export interface NodeOptions {
   epmdPort?: number;
   /** Where log lines go (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * The code path: a folder of ES modules, one per Erlang module (`echo.js` serves `echo:F/A`);
+   * remote spawn and {@link Node.apply} resolve `M:F/A` there after the built-ins.
+   */
+  codePath?: string;
+  /** Where the node's default group leader (`user`) writes output (default: stdout). */
+  output?: (text: string) => void;
 }
 
 export interface NodeEvents {
   nodeup: [node: string];
   nodedown: [node: string, reason: string];
+  /** The node stopped (`node.stop()`, or `init:stop()` called on it). */
+  stopped: [];
 }
 
 interface DialAttempt {
@@ -75,11 +90,18 @@ export class Node extends EventEmitter<NodeEvents> {
   readonly hidden: boolean;
   private readonly connections = new Map<string, Connection>();
   private readonly dialing = new Map<string, DialAttempt>();
-  private readonly calls = new Map<string, (reply: Term | undefined) => void>();
+  /** Every node connected this session (`nodes(known)`). */
+  private readonly known = new Set<string>();
+  /** `erlang:set_cookie/2` cookies, by peer; the rest use {@link defaultCookie}. */
+  private readonly cookies = new Map<string, string>();
+  private defaultCookie: string;
+  private ticktime: number;
   private readonly local: LocalNode;
   private readonly netKernelPid: Pid;
   private readonly processes: ProcessTable;
   private stopping?: Promise<void>;
+  /** `apply(M, F, Args)` in a process: built-ins, then the code path (src/node/spawn.ts). */
+  private readonly applyMfa: Apply;
 
   private constructor(
     private readonly options: NodeOptions & { node: string; longNames: boolean; cookie: string },
@@ -93,17 +115,31 @@ export class Node extends EventEmitter<NodeEvents> {
     this.port = registration.port;
     this.hidden = options.hidden ?? false;
     this.netKernelPid = new Pid(this.nodeAtom, 1, 0, this.creation);
+    this.defaultCookie = options.cookie;
+    this.ticktime = options.ticktime ?? 60;
     this.local = {
       name: this.name,
       flags: advertisedFlags(this.hidden),
       creation: this.creation,
-      cookieFor: () => options.cookie,
+      cookieFor: (peer) => this.getCookie(peer),
       setupTimeMs: options.setupTimeMs ?? 7000,
     };
     this.processes = new ProcessTable(this.nodeAtom, this.creation, {
       connection: (node) => this.connections.get(node),
       connect: (node) => this.connect(node),
     });
+    this.applyMfa = createApply(options.codePath === undefined ? undefined : new CodePath(options.codePath), {
+      nodeAtom: this.nodeAtom,
+      nodes: (kind) => this.nodes(kind),
+      stop: () => setImmediate(() => void this.stop()), // after the init:stop() caller gets its ok
+    });
+    const write = options.output ?? ((text: string) => void process.stdout.write(text));
+    this.processes.defaultGroupLeader = this.processes.spawn((self) => serveIo(self, write));
+    this.processes.register('user', this.processes.defaultGroupLeader);
+    const user = this.processes.defaultGroupLeader;
+    const rexHost = { nodeAtom: this.nodeAtom, apply: this.applyMfa, user: () => user, whereis: (name: Atom) => this.processes.whereis(name) };
+    this.processes.register(REX, this.processes.spawn((self) => serveRex(self, rexHost)));
+    this.processes.onSpawnRequest = (req) => serveSpawnRequest(this.spawnHost(), req);
     server.on('connection', (socket) => this.accept(socket));
     registration.on('lost', (err) => this.log(`** noderl ${this.name}: port mapper registration lost: ${err.message} **`));
   }
@@ -130,8 +166,12 @@ export class Node extends EventEmitter<NodeEvents> {
     return new Node({ ...options, node, longNames, cookie }, server, registration);
   }
 
-  /** Connected nodes: `visible` (default, as `nodes()`), `hidden`, or all `connected`. */
-  nodes(kind: 'visible' | 'hidden' | 'connected' = 'visible'): string[] {
+  /**
+   * Connected nodes: `visible` (default, as `nodes()`), `hidden`, or all `connected`; `known` is
+   * this node and every node connected during this session, as `nodes(known)`.
+   */
+  nodes(kind: 'visible' | 'hidden' | 'connected' | 'known' = 'visible'): string[] {
+    if (kind === 'known') return [this.name, ...this.known];
     const out: string[] = [];
     for (const c of this.connections.values()) {
       if (kind === 'connected' || (kind === 'visible') === c.visible) out.push(c.peer);
@@ -146,6 +186,42 @@ export class Node extends EventEmitter<NodeEvents> {
    */
   spawn(fn: (self: Process) => unknown): Pid {
     return this.processes.spawn(fn);
+  }
+
+  /**
+   * `spawn(Node, M, F, Args)` from outside any process: a SPAWN_REQUEST (our `user` is the group
+   * leader), resolving to the new pid. Throws `SpawnError` for an error reply (`badopt`, `notsup`,
+   * `noconnection`...). Links and monitors belong to a process: use `self.spawnRemote`.
+   */
+  spawnRemote(node: string, module: string | Atom, fn: string | Atom, args: Term[], options: Pick<SpawnOptions, 'priority'> = {}): Promise<Pid> {
+    return new Promise((resolve, reject) => {
+      this.spawn((self) => self.spawnRemote(node, module, fn, args, options).then(resolve, reject));
+    });
+  }
+
+  /**
+   * `group_leader(GL, Pid)`: here it takes effect at once, for a pid of another node it is sent
+   * as GROUP_LEADER (op 7).
+   */
+  groupLeader(pid: Pid, groupLeader: Pid): void {
+    this.processes.route(pid, { kind: 'group_leader', from: groupLeader });
+  }
+
+  /**
+   * `apply(M, F, Args)` run by `self`, resolved as remote spawns resolve it: the built-ins, then
+   * the code path. A missing function makes it throw `ProcessExit({undef, [{M, F, Args, []}]})`.
+   */
+  apply(self: Process, module: string | Atom, fn: string | Atom, args: Term[]): Promise<Term> {
+    return this.applyMfa(self, toAtom(module), toAtom(fn), args);
+  }
+
+  private spawnHost(): SpawnHost {
+    return {
+      spawnWith: (f: (self: Process) => unknown, gl: Pid) => this.processes.spawnWith(f, gl),
+      process: (pid: Pid) => this.processes.process(pid),
+      route: this.processes.route.bind(this.processes),
+      apply: this.applyMfa,
+    };
   }
 
   /** `register/2`; false (Erlang's badarg) when the name is taken or the pid is not a live process here. */
@@ -191,12 +267,91 @@ export class Node extends EventEmitter<NodeEvents> {
   async ping(peer: string, timeoutMs = 10_000): Promise<'pong' | 'pang'> {
     if (peer === this.name) return 'pong';
     if (!(await this.connect(peer))) return 'pang';
-    const from = this.processes.newPid();
-    const ref = this.processes.newRef();
-    const reply = await this.call(peer, ref, tuple(6, from, atom(''), NET_KERNEL), isAuthRequest(from, ref, this.name), timeoutMs);
-    if (isAuthYes(reply)) return 'pong';
+    try {
+      if (isAuthYes(await this.call(tuple(NET_KERNEL, atom(peer)), tuple(atom('is_auth'), this.nodeAtom), timeoutMs))) return 'pong';
+    } catch {
+      // noproc, nodedown, timeout: pang
+    }
     this.disconnect(peer); // net_adm:ping does erlang:disconnect_node/1 on anything but yes
     return 'pang';
+  }
+
+  /**
+   * `gen_server:call(Dest, Request, Timeout)` from a short-lived process: `dest` is a pid, a name
+   * here, or `tuple(name, node)`. Rejects with a `CallError` (`noproc`, `timeout`,
+   * `{nodedown, Node}`, or the server's exit reason), as src/node/gen-call.ts describes.
+   */
+  call(dest: Destination, request: Term, timeoutMs = 5000): Promise<Term> {
+    return new Promise((resolve, reject) => {
+      this.spawn(async (self) => {
+        try {
+          resolve(await self.call(dest, request, timeoutMs));
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
+  /**
+   * Starts a gen_server run by `spec`'s callbacks (src/node/gen-server.ts); resolves to its pid
+   * once `init` returned, rejects with `GenServerStartError` when the name is taken or `init` throws.
+   */
+  startGenServer<S>(spec: GenServerSpec<S>, options: GenServerOptions = {}): Promise<Pid> {
+    return startGenServer(this, spec, options);
+  }
+
+  /**
+   * `erlang:monitor_node(Peer, true)` for code outside processes: resolves once the connection to
+   * `peer` goes down, or at once when it cannot be made (processes use `self.monitorNode`, which
+   * delivers `{nodedown, Node}`).
+   */
+  monitorNode(peer: string): Promise<void> {
+    return new Promise((resolve) => {
+      const pid = this.spawn(async (self) => {
+        try {
+          await self.receive();
+        } finally {
+          resolve();
+        }
+      });
+      this.processes.monitorNode(pid, atom(peer), true); // now, so a disconnect right after is seen
+    });
+  }
+
+  /**
+   * `erlang:set_cookie/1,2`: `setCookie(cookie)` sets the cookie of every peer without its own
+   * (and `setCookie(thisNode, cookie)` does the same); `setCookie(peer, cookie)` sets `peer`'s own,
+   * used when dialling it and when it dials us.
+   */
+  setCookie(cookie: string): void;
+  setCookie(peer: string, cookie: string): void;
+  setCookie(a: string, b?: string): void {
+    if (b === undefined || a === this.name) this.defaultCookie = b ?? a;
+    else this.cookies.set(a, b);
+  }
+
+  /** `erlang:get_cookie/0,1`: `peer`'s own cookie if it has one, else the node's. */
+  getCookie(peer?: string): string {
+    return (peer === undefined ? undefined : this.cookies.get(peer)) ?? this.defaultCookie;
+  }
+
+  /**
+   * `net_kernel:set_net_ticktime/1`, simplified: connections made from now on tick every
+   * `seconds`/4 and drop a peer silent for `seconds`; connections already up keep the ticktime
+   * they started with. OTP instead runs a transition period (the old ticktime, at least) on every
+   * connection before switching; noderl has no such period.
+   */
+  setNetTicktime(seconds: number): 'unchanged' | 'change_initiated' {
+    if (!Number.isInteger(seconds) || seconds <= 0) throw new RangeError(`net_ticktime must be a positive integer number of seconds, not ${seconds}`);
+    if (seconds === this.ticktime) return 'unchanged';
+    this.ticktime = seconds;
+    return 'change_initiated';
+  }
+
+  /** `net_kernel:get_net_ticktime/0`, in seconds. */
+  getNetTicktime(): number {
+    return this.ticktime;
   }
 
   /** Closes the connection to `peer`, if any. */
@@ -214,32 +369,13 @@ export class Node extends EventEmitter<NodeEvents> {
       for (const c of [...this.connections.values()]) c.close('shutdown');
       for (const a of this.dialing.values()) a.socket?.destroy();
       await this.registration.close();
+      this.emit('stopped');
     })();
     return this.stopping;
   }
 
   private log(line: string): void {
     (this.options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
-  }
-
-  /** Sends a gen_call-shaped request and waits for `{Ref, Reply}`, nodedown, or the timeout. */
-  private call(peer: string, ref: Ref, control: Tuple, message: Term, timeoutMs: number): Promise<Term | undefined> {
-    const conn = this.connections.get(peer);
-    if (!conn) return Promise.resolve(undefined);
-    const key = refKey(ref);
-    return new Promise((resolve) => {
-      const done = (reply: Term | undefined): void => {
-        clearTimeout(timer);
-        conn.off('close', onClose);
-        this.calls.delete(key);
-        resolve(reply);
-      };
-      const onClose = (): void => done(undefined);
-      const timer = setTimeout(() => done(undefined), timeoutMs);
-      conn.on('close', onClose);
-      this.calls.set(key, done);
-      conn.send(control, message);
-    });
   }
 
   private async dial(peer: string, attempt: DialAttempt): Promise<boolean> {
@@ -347,8 +483,9 @@ export class Node extends EventEmitter<NodeEvents> {
 
   private up(socket: Socket, result: HandshakeResult): void {
     this.connections.get(result.peerName)?.close('replaced by a new connection');
-    const conn = new Connection(socket, result, { ticktimeMs: (this.options.ticktime ?? 60) * 1000, maxFrameSize: this.options.maxFrameSize });
+    const conn = new Connection(socket, result, { ticktimeMs: this.ticktime * 1000, maxFrameSize: this.options.maxFrameSize });
     this.connections.set(conn.peer, conn);
+    this.known.add(conn.peer);
     conn.on('message', (control, payload) => this.dispatch(conn, control, payload));
     conn.once('close', (reason) => {
       if (this.connections.get(conn.peer) === conn) this.connections.delete(conn.peer);
@@ -363,19 +500,17 @@ export class Node extends EventEmitter<NodeEvents> {
 
   /** The one place a control message becomes an action (otp-distribution.md §5). */
   private dispatch(conn: Connection, control: Tuple, payload: Term | undefined): void {
-    if (control[0] === 33 || control[0] === 34) {
-      this.deliverReply(payload); // ALIAS_SEND: aliases are not processes' yet; a reply to our own call may use one
+    const spawn = decodeSpawnRequest(control, payload);
+    if (spawn) return serveSpawnRequest(this.spawnHost(), spawn);
+    const incoming = decodeSignal(control, payload);
+    if (!incoming) return; // malformed, or an op noderl does not act on
+    const { to, signal } = incoming;
+    if (to instanceof Ref) {
+      if (to.node === this.nodeAtom) this.processes.deliverToAlias(to, signal); // ALIAS_SEND
       return;
     }
-    const incoming = decodeSignal(control, payload);
-    if (!incoming) return; // spawn, group leader and aliases come with the next slice
-    const { to, signal } = incoming;
     if (to instanceof Pid) {
       if (to.node !== this.nodeAtom) return;
-      if (signal.kind === 'message' && !this.processes.isAlive(to)) {
-        this.deliverReply(signal.message); // a reply to one of our own calls (ping)
-        return;
-      }
       this.processes.deliverLocal(to, signal);
       return;
     }
@@ -387,11 +522,6 @@ export class Node extends EventEmitter<NodeEvents> {
       return;
     }
     this.processes.deliverToName(to, signal);
-  }
-
-  private deliverReply(message: Term | undefined): void {
-    if (!isTuple(message) || message.length !== 2 || !(message[0] instanceof Ref)) return;
-    this.calls.get(refKey(message[0]))?.(message[1]);
   }
 
   /** `Pid ! Msg` over a connection: SEND_SENDER when negotiated, else SEND. */

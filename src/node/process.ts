@@ -9,6 +9,10 @@
  */
 import { Atom, atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
 import { Mailbox, type ReceiveOptions, type Timeout } from './mailbox.js';
+import type { AliasMode } from './aliases.js';
+import type { SpawnRequest } from '../dist/control.js';
+import { ioFormatRequest, ioPrintRequest } from '../services/io.js';
+import { spawnOptions, SpawnError, type SpawnOptions } from './spawn-options.js';
 
 export const NORMAL = atom('normal');
 export const KILL = atom('kill');
@@ -28,6 +32,13 @@ export interface NameAt {
 export type Address = Pid | NameAt;
 /** Where `send` can send: a pid, a registered name here, or `{Name, Node}`. */
 export type Destination = Pid | Atom | string | Term;
+/** Where a signal can be routed: an {@link Address}, or an alias (a message only). */
+export type SignalTarget = Address | Ref;
+
+/** Options of `monitor/3`: `alias` makes the monitor's ref an alias of the monitoring process too. */
+export interface MonitorOptions {
+  alias?: 'explicit_unalias' | 'demonitor' | 'reply_demonitor';
+}
 
 /** The signals between processes (the control messages of otp-distribution.md §5, by meaning). */
 export type Signal =
@@ -39,18 +50,33 @@ export type Signal =
   | { kind: 'monitor'; from: Pid; ref: Ref; target: Pid | Atom }
   | { kind: 'demonitor'; from: Pid; ref: Ref; target: Pid | Atom }
   /** `from` is what the watcher monitored: the pid, or the name atom for a monitor by name. */
-  | { kind: 'down'; from: Pid | Atom; ref: Ref; reason: Term };
+  | { kind: 'down'; from: Pid | Atom; ref: Ref; reason: Term }
+  /** GROUP_LEADER: `from` is the new group leader (op 7 carries it where other ops carry the sender). */
+  | { kind: 'group_leader'; from: Pid }
+  /** The answer to our SPAWN_REQUEST `ref`: `flags` 1 link, 2 monitor; `result` the pid or an error atom. */
+  | { kind: 'spawn_reply'; ref: Ref; flags: number; result: Term };
 
 /** What a process needs from its node. */
 export interface SignalRouter {
   readonly nodeAtom: Atom;
-  route(to: Address, signal: Signal): void;
+  route(to: SignalTarget, signal: Signal): void;
   /** Resolves a `send` destination (throws badarg for an unregistered local name). */
   destination(dest: Destination): Address;
   newRef(): Ref;
   /** The pid registered as `name` on this node. */
   whereis(name: Atom): Pid | undefined;
   ended(proc: Process, reason: Term): void;
+  /** Makes `ref` an alias of `owner` (src/node/aliases.ts). */
+  alias(owner: Pid, mode: AliasMode, ref: Ref): void;
+  unalias(owner: Pid, ref: Ref): boolean;
+  /** `monitor_node(Node, On)` for `owner`. */
+  monitorNode(owner: Pid, node: Atom, on: boolean): void;
+  /** A gen_server call from `proc` (src/node/gen-call.ts). */
+  call(proc: Process, dest: Destination, request: Term, timeoutMs: number): Promise<Term>;
+  /** Starts a process here whose group leader is `groupLeader`. */
+  spawnWith(fn: (self: Process) => unknown, groupLeader: Pid): Pid;
+  /** Sends a SPAWN_REQUEST to `node` (serves it when it is this node); the answer comes as a `spawn_reply` signal. */
+  requestSpawn(node: Atom, request: SpawnRequest): void;
 }
 
 /** Thrown by `self.exit(reason)` (and by a receive of a process that was killed): the process ends with `reason`. */
@@ -66,6 +92,8 @@ interface OutgoingMonitor {
   target: Address;
   /** The Object of the DOWN message: the pid, or `{Name, Node}`. */
   object: Term;
+  /** The ref is also an alias that ends with the monitor (`{alias, demonitor | reply_demonitor}`). */
+  alias?: boolean;
 }
 
 /** The handle an async process function gets as `self`. */
@@ -79,11 +107,69 @@ export class Process {
   private trapping = false;
   private nextUnlinkId = 1;
   private exitReason?: Term;
+  private leader: Pid;
+  /** Our SPAWN_REQUESTs awaiting their SPAWN_REPLY, by ReqId. */
+  private readonly spawning = new Map<string, { node: Atom; settle: (reply: { flags: number; result: Term }) => void }>();
 
   constructor(
     readonly pid: Pid,
     private readonly router: SignalRouter,
-  ) {}
+    groupLeader?: Pid,
+  ) {
+    this.leader = groupLeader ?? pid;
+  }
+
+  /** `group_leader()`: where this process's output goes (io_request messages, otp-distribution.md §10). */
+  get groupLeader(): Pid {
+    return this.leader;
+  }
+
+  /** `group_leader(GL, self())`. */
+  setGroupLeader(gl: Pid): void {
+    this.leader = gl;
+  }
+
+  /** Starts a local process that inherits this process's group leader, as `spawn/1` does. */
+  spawn(fn: (self: Process) => unknown): Pid {
+    return this.router.spawnWith(fn, this.leader);
+  }
+
+  /**
+   * `spawn_opt(Node, M, F, Args, Opts)`: a SPAWN_REQUEST carrying our group leader; resolves to
+   * the new pid once the SPAWN_REPLY comes. With `link` the link is ours; with `monitor` the DOWN
+   * comes to our mailbox (use {@link spawnMonitorRemote} to learn its ref). Throws
+   * {@link SpawnError} for an error reply (`badopt`, `notsup`, `system_limit`, `noconnection`).
+   */
+  async spawnRemote(node: string | Atom, module: string | Atom, fn: string | Atom, args: Term[], options: SpawnOptions = {}): Promise<Pid> {
+    return (await this.requestSpawn(node, module, fn, args, options))[0];
+  }
+
+  /** `spawn_monitor(Node, M, F, Args)`: the pid and the monitor ref (the request's ReqId, as OTP makes it). */
+  spawnMonitorRemote(node: string | Atom, module: string | Atom, fn: string | Atom, args: Term[], options: Omit<SpawnOptions, 'monitor'> = {}): Promise<[Pid, Ref]> {
+    return this.requestSpawn(node, module, fn, args, { ...options, monitor: true });
+  }
+
+  private async requestSpawn(node: string | Atom, module: string | Atom, fn: string | Atom, args: Term[], options: SpawnOptions): Promise<[Pid, Ref]> {
+    const reqId = this.router.newRef();
+    const [n, m, f] = [node, module, fn].map((x) => (typeof x === 'string' ? atom(x) : x));
+    const opts = spawnOptions(options);
+    if (!this.alive) throw new SpawnError(NOPROC, n!.name, `${m!.name}:${f!.name}/${args.length}`);
+    const reply = new Promise<{ flags: number; result: Term }>((settle) => this.spawning.set(refKey(reqId), { node: n!, settle }));
+    this.router.requestSpawn(n!, { reqId, from: this.pid, groupLeader: this.leader, module: m!, function: f!, args, options: opts });
+    const { result } = await reply;
+    if (!(result instanceof Pid)) throw new SpawnError(result, n!.name, `${m!.name}:${f!.name}/${args.length}`);
+    return [result, reqId];
+  }
+
+  /** `io:format(Fmt, Args)` through the group leader; resolves when the group leader answered. */
+  format(fmt: Term, args: Term[] = []): Promise<void> {
+    return ioFormatRequest(this, fmt, args);
+  }
+
+  /** `io:put_chars(Chars)` through the group leader: a JS string, a binary or Erlang character data. */
+  print(text: Term): Promise<void> {
+    return ioPrintRequest(this, text);
+  }
 
   /** True until the process ended. */
   get alive(): boolean {
@@ -100,9 +186,10 @@ export class Process {
     return this.mailbox.receive(options);
   }
 
-  /** `Dest ! Msg`: to a pid, a registered name (atom or string), or `tuple(name, node)`. */
+  /** `Dest ! Msg`: to a pid, a registered name (atom or string), `tuple(name, node)`, or an alias (a `Ref`; dropped when inactive). */
   send(dest: Destination, message: Term): void {
     if (!this.alive) return;
+    if (dest instanceof Ref) return this.router.route(dest, { kind: 'message', from: this.pid, message }); // an alias
     const to = this.router.destination(dest);
     // `Name ! Msg` to a name nobody has raises badarg in Erlang; `{Name, Node} ! Msg` is dropped.
     if ((typeof dest === 'string' || dest instanceof Atom) && !(to instanceof Pid) && !this.router.whereis(to.name)) {
@@ -146,12 +233,14 @@ export class Process {
   }
 
   /** `monitor(process, Pid | Name | {Name, Node})`; the DOWN message carries the returned ref. */
-  monitor(target: Destination): Ref {
+  monitor(target: Destination, options: MonitorOptions = {}): Ref {
     const ref = this.router.newRef();
     if (!this.alive) return ref;
     const address = this.router.destination(target);
     const object: Term = address instanceof Pid ? address : tuple(address.name, address.node);
-    this.monitorsOut.set(refKey(ref), { ref, target: address, object });
+    const alias = options.alias !== undefined && options.alias !== 'explicit_unalias';
+    if (options.alias !== undefined) this.router.alias(this.pid, options.alias, ref);
+    this.monitorsOut.set(refKey(ref), { ref, target: address, object, alias });
     this.router.route(address, { kind: 'monitor', from: this.pid, ref, target: address instanceof Pid ? address : address.name });
     return ref;
   }
@@ -163,14 +252,56 @@ export class Process {
     this.mailbox.remove((msg) => isTuple(msg) && msg.length === 5 && msg[0] === DOWN && msg[1] instanceof Ref && refKey(msg[1]) === key);
     if (!m) return false;
     this.monitorsOut.delete(key);
+    if (m.alias) this.router.unalias(this.pid, ref);
     this.router.route(m.target, { kind: 'demonitor', from: this.pid, ref, target: m.target instanceof Pid ? m.target : m.target.name });
     return true;
+  }
+
+  /**
+   * `alias/0,1`: a new reference that, while active, delivers messages sent to it (`send(ref, m)`,
+   * locally or ALIAS_SEND from a peer) into this mailbox. `reply: true` ends it after the first
+   * message, as `alias([reply])`.
+   */
+  alias(options: { reply?: boolean } = {}): Ref {
+    const ref = this.router.newRef();
+    if (this.alive) this.router.alias(this.pid, options.reply ? 'reply' : 'explicit_unalias', ref);
+    return ref;
+  }
+
+  /** `unalias/1`: true when `ref` was an active alias of this process; later sends to it are dropped. */
+  unalias(ref: Ref): boolean {
+    return this.router.unalias(this.pid, ref);
+  }
+
+  /**
+   * `erlang:monitor_node(Node, On)`: `{nodedown, Node}` arrives when the connection to `node` goes
+   * down (once per `true`); connects when needed, and a connection that cannot be made gives the
+   * message at once. `false` takes one monitor back.
+   */
+  monitorNode(node: string | Atom, on = true): true {
+    if (this.alive) this.router.monitorNode(this.pid, typeof node === 'string' ? atom(node) : node, on);
+    return true;
+  }
+
+  /**
+   * `gen_server:call(Dest, Request, Timeout)` as OTP 25 makes it: resolves to the reply; rejects
+   * with a `CallError` (src/node/gen-call.ts) carrying gen's reason (`noproc`, `timeout`,
+   * `{nodedown, Node}`, the server's exit reason). Uncaught, the process exits as a BEAM caller would.
+   */
+  call(dest: Destination, request: Term, timeoutMs = 5000): Promise<Term> {
+    return this.router.call(this, dest, request, timeoutMs);
   }
 
   /** A signal arrives (from this node or a connection). For the node, not for process code. @internal */
   deliver(signal: Signal): void {
     if (!this.alive) return;
     switch (signal.kind) {
+      case 'group_leader':
+        this.leader = signal.from;
+        return;
+      case 'spawn_reply':
+        this.onSpawnReply(signal.ref, signal.flags, signal.result);
+        return;
       case 'message':
         this.mailbox.push(signal.message);
         return;
@@ -203,6 +334,7 @@ export class Process {
         const m = this.monitorsOut.get(key);
         if (!m) return;
         this.monitorsOut.delete(key);
+        if (m.alias) this.router.unalias(this.pid, m.ref);
         this.mailbox.push(tuple(DOWN, signal.ref, PROCESS, m.object, signal.reason));
         return;
       }
@@ -211,9 +343,15 @@ export class Process {
 
   /** The connection to `node` went down: links and monitors toward it fire with `noconnection`. For the node, not for process code. @internal */
   nodeDown(node: Atom): void {
+    for (const [key, s] of this.spawning) {
+      if (s.node !== node) continue;
+      this.spawning.delete(key);
+      s.settle({ flags: 0, result: NOCONNECTION });
+    }
     for (const [key, m] of this.monitorsOut) {
       if (m.target.node !== node) continue;
       this.monitorsOut.delete(key);
+      if (m.alias) this.router.unalias(this.pid, m.ref);
       this.mailbox.push(tuple(DOWN, m.ref, PROCESS, m.object, NOCONNECTION));
     }
     for (const [key, w] of this.monitorsIn) if (w.watcher.node === node) this.monitorsIn.delete(key);
@@ -230,6 +368,8 @@ export class Process {
     if (!this.alive) return;
     this.exitReason = reason;
     this.mailbox.close(new ProcessExit(reason));
+    for (const s of this.spawning.values()) s.settle({ flags: 0, result: NOPROC }); // a later reply finds no process (processes.ts)
+    this.spawning.clear();
     for (const pid of this.links.values()) this.router.route(pid, { kind: 'exit', from: this.pid, reason, link: true });
     this.links.clear();
     for (const w of this.monitorsIn.values()) this.router.route(w.watcher, { kind: 'down', from: w.target, ref: w.ref, reason });
@@ -239,6 +379,19 @@ export class Process {
     }
     this.monitorsOut.clear();
     this.router.ended(this, reason);
+  }
+
+  /** The link and monitor are in place before any later signal from the new process can arrive (same connection, in order). */
+  private onSpawnReply(ref: Ref, flags: number, result: Term): void {
+    const key = refKey(ref);
+    const pending = this.spawning.get(key);
+    if (!pending) return;
+    this.spawning.delete(key);
+    if (result instanceof Pid) {
+      if (flags & 1) this.links.set(pidKey(result), result);
+      if (flags & 2) this.monitorsOut.set(key, { ref, target: result, object: result });
+    }
+    pending.settle({ flags, result });
   }
 
   private onExitSignal(from: Pid, reason: Term, link: boolean, alreadyUnlinked = false): void {

@@ -5,11 +5,14 @@
  * erl_proc_sig_queue.c.
  */
 import { randomBytes } from 'node:crypto';
-import { Atom, isTuple, Pid, Ref, type Term } from '../term/types.js';
-import { encodeSignal } from '../dist/control.js';
+import { Atom, atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
+import { encodeSignal, encodeSpawnRequest, type SpawnRequest } from '../dist/control.js';
 import type { Connection } from '../dist/connection.js';
-import { exitReasonOf, NOCONNECTION, NOPROC, NORMAL, pidKey, Process, type Address, type Destination, type Signal, type SignalRouter } from './process.js';
+import { exitReasonOf, NOCONNECTION, NOPROC, NORMAL, pidKey, Process, type Address, type Destination, type Signal, type SignalRouter, type SignalTarget } from './process.js';
 import { Registry, toAtom } from './registry.js';
+import { AliasTable, type AliasMode } from './aliases.js';
+import { NodeMonitors } from './node-monitors.js';
+import { genCall } from './gen-call.js';
 
 /** What the table needs from the node: its connections. */
 export interface NodeLinks {
@@ -18,11 +21,19 @@ export interface NodeLinks {
   connect(node: string): Promise<boolean>;
 }
 
+const NODEDOWN = atom('nodedown');
+
 export class ProcessTable implements SignalRouter {
   readonly registry = new Registry();
+  private readonly aliases = new AliasTable();
+  private readonly nodeMonitors = new NodeMonitors();
   private readonly processes = new Map<string, Process>();
   private nextPid = 100;
   private refCounter = 0;
+  /** The group leader of processes started from outside any process (the node's `user`). */
+  defaultGroupLeader?: Pid;
+  /** Serves a SPAWN_REQUEST addressed to this node (set by the node). */
+  onSpawnRequest?: (request: SpawnRequest) => void;
 
   constructor(
     readonly nodeAtom: Atom,
@@ -33,9 +44,9 @@ export class ProcessTable implements SignalRouter {
   /**
    * Starts a process; it ends with `normal` when `fn` returns, else with the reason it threw.
    */
-  spawn(fn: (self: Process) => unknown): Pid {
+  spawn(fn: (self: Process) => unknown, groupLeader?: Pid): Pid {
     const pid = this.newPid();
-    const proc = new Process(pid, this);
+    const proc = new Process(pid, this, groupLeader ?? this.defaultGroupLeader);
     this.processes.set(pidKey(pid), proc);
     queueMicrotask(() => {
       Promise.resolve()
@@ -48,6 +59,35 @@ export class ProcessTable implements SignalRouter {
     return pid;
   }
 
+  /** Starts a process with the given group leader (remote spawns, and processes' own `self.spawn`). */
+  spawnWith(fn: (self: Process) => unknown, groupLeader: Pid): Pid {
+    return this.spawn(fn, groupLeader);
+  }
+
+  /** The live process `pid` of this node. */
+  process(pid: Pid): Process | undefined {
+    return pid.creation === this.creation ? this.processes.get(pidKey(pid)) : undefined;
+  }
+
+  /** Sends a SPAWN_REQUEST (serves it here when `node` is this node); a node we cannot reach answers `noconnection`. */
+  requestSpawn(node: Atom, request: SpawnRequest): void {
+    if (node === this.nodeAtom) {
+      queueMicrotask(() => this.onSpawnRequest?.(request));
+      return;
+    }
+    const send = (conn: Connection): void => {
+      const [control, args] = encodeSpawnRequest(request);
+      conn.send(control, args);
+    };
+    const conn = this.links.connection(node.name);
+    if (conn) return send(conn);
+    void this.links.connect(node.name).then((ok) => {
+      const c = this.links.connection(node.name);
+      if (ok && c) send(c);
+      else this.deliverLocal(request.from, { kind: 'spawn_reply', ref: request.reqId, flags: 0, result: NOCONNECTION });
+    });
+  }
+
   /** True while `pid` is a live process of this node. */
   isAlive(pid: Pid): boolean {
     return pid.creation === this.creation && this.processes.has(pidKey(pid));
@@ -55,7 +95,7 @@ export class ProcessTable implements SignalRouter {
 
   /** `Dest ! Msg` from outside any process (the sender is a pid that no process owns). */
   send(dest: Destination, message: Term): void {
-    this.route(this.destination(dest), { kind: 'message', from: this.newPid(), message });
+    this.route(dest instanceof Ref ? dest : this.destination(dest), { kind: 'message', from: this.newPid(), message });
   }
 
   /** `register/2`; false (Erlang's badarg) when the name is taken or the pid is not a live process here. */
@@ -72,11 +112,14 @@ export class ProcessTable implements SignalRouter {
   ended(proc: Process): void {
     this.processes.delete(pidKey(proc.pid));
     this.registry.forget(proc.pid);
+    this.aliases.forget(proc.pid);
+    this.nodeMonitors.forget(proc.pid);
   }
 
   /** The connection to `node` is gone: links and monitors toward it fire with `noconnection`. */
   nodeDown(node: Atom): void {
     for (const p of [...this.processes.values()]) p.nodeDown(node);
+    for (const pid of this.nodeMonitors.fire(node.name)) this.deliverLocal(pid, { kind: 'message', from: pid, message: tuple(NODEDOWN, node) });
   }
 
   /** Ends every process (node stop). */
@@ -85,11 +128,12 @@ export class ProcessTable implements SignalRouter {
   }
 
   /** Delivers a signal to `to`, here or over the connection to its node (auto-connecting, as `dist_auto_connect`). */
-  route(to: Address, signal: Signal): void {
+  route(to: SignalTarget, signal: Signal): void {
     const node = to.node;
     if (node === this.nodeAtom) {
       // Local signals are asynchronous, as in ERTS: no re-entry into a process that is sending.
-      queueMicrotask(() => (to instanceof Pid ? this.deliverLocal(to, signal) : this.deliverToName(to.name, signal)));
+      if (to instanceof Ref) queueMicrotask(() => this.deliverToAlias(to, signal));
+      else queueMicrotask(() => (to instanceof Pid ? this.deliverLocal(to, signal) : this.deliverToName(to.name, signal)));
       return;
     }
     const conn = this.links.connection(node.name);
@@ -105,7 +149,7 @@ export class ProcessTable implements SignalRouter {
     });
   }
 
-  private sendSignal(conn: Connection, to: Address, signal: Signal): void {
+  private sendSignal(conn: Connection, to: SignalTarget, signal: Signal): void {
     const out = encodeSignal(to, signal, conn.flags);
     if (out) conn.send(out[0], out[1]);
   }
@@ -127,10 +171,57 @@ export class ProcessTable implements SignalRouter {
     else this.unreachable({ name, node: this.nodeAtom }, signal, NOPROC); // a message to an unknown name is dropped
   }
 
+  /**
+   * A message to one of our aliases (a local send, or ALIAS_SEND from a peer): into the owner's
+   * mailbox while the alias is active, else dropped, as ERTS drops it. Another creation's ref
+   * names an earlier incarnation's alias and is dropped too.
+   */
+  deliverToAlias(ref: Ref, signal: Signal): void {
+    if (signal.kind !== 'message' || ref.creation !== this.creation) return;
+    const entry = this.aliases.take(ref);
+    if (!entry) return;
+    const owner = this.processes.get(pidKey(entry.owner));
+    if (!owner) return;
+    owner.deliver(signal);
+    if (entry.mode === 'reply_demonitor') owner.demonitor(ref);
+  }
+
+  alias(owner: Pid, mode: AliasMode, ref: Ref): void {
+    this.aliases.add(ref, owner, mode);
+  }
+
+  unalias(owner: Pid, ref: Ref): boolean {
+    return this.aliases.remove(ref, owner);
+  }
+
+  /** `monitor_node/2`: connects when needed (`dist_auto_connect`); no connection means `{nodedown, Node}` at once. */
+  monitorNode(owner: Pid, node: Atom, on: boolean): void {
+    if (!on) {
+      this.nodeMonitors.remove(node.name, owner);
+      return;
+    }
+    if (node === this.nodeAtom) return; // monitoring ourselves never fires
+    this.nodeMonitors.add(node.name, owner);
+    if (this.links.connection(node.name)) return;
+    void this.links.connect(node.name).then((ok) => {
+      if (ok && this.links.connection(node.name)) return;
+      if (this.nodeMonitors.remove(node.name, owner)) this.deliverLocal(owner, { kind: 'message', from: owner, message: tuple(NODEDOWN, node) });
+    });
+  }
+
+  async call(proc: Process, dest: Destination, request: Term, timeoutMs: number): Promise<Term> {
+    return genCall(proc, this.destination(dest), dest, request, timeoutMs, (name) => this.registry.whereis(name));
+  }
+
   /** A link or monitor whose target does not exist (or whose node cannot be reached) fires at once. */
-  private unreachable(to: Address, signal: Signal, reason: Atom): void {
+  private unreachable(to: SignalTarget, signal: Signal, reason: Atom): void {
     if (signal.kind === 'link' && to instanceof Pid) this.route(signal.from, { kind: 'exit', from: to, reason, link: true });
     else if (signal.kind === 'monitor') this.route(signal.from, { kind: 'down', from: signal.target, ref: signal.ref, reason });
+    else if (signal.kind === 'spawn_reply' && signal.result instanceof Pid && to instanceof Pid) {
+      // The caller died before the reply: the link and monitor made for it come down at once.
+      if (signal.flags & 1) this.route(signal.result, { kind: 'exit', from: to, reason, link: true });
+      if (signal.flags & 2) this.route(signal.result, { kind: 'demonitor', from: to, ref: signal.ref, target: signal.result });
+    }
   }
 
   /** Resolves a `send`/`monitor` destination: a pid, a name here, or `{Name, Node}`. */

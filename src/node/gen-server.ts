@@ -1,0 +1,156 @@
+/**
+ * A gen_server as a noderl process (OTP's `gen_server.erl`, the parts a peer can see): it answers
+ * `{'$gen_call', {Pid, Tag}, Request}` with `{Tag, Reply}`, takes `{'$gen_cast', Msg}` and every
+ * other message, and ends with the reason a callback gives. A BEAM node calls it with
+ * `gen_server:call({Name, Node}, Req)` and `gen_server:cast/2` and sees what it sees with a BEAM
+ * server: the reply, `{noproc, …}` when it is not there, `{Reason, …}` when it died mid-call.
+ *
+ *   const pid = await node.startGenServer({
+ *     init: () => 0,
+ *     handleCall: (req, from, n) => ({ reply: n, state: n }),
+ *     handleCast: (msg, n) => ({ noreply: true, state: n + 1 }),
+ *   }, { name: 'counter' });
+ */
+import { Atom, atom, ImproperList, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
+import { format } from '../term/format.js';
+import { exitReasonOf, ProcessExit, type Process } from './process.js';
+
+const GEN_CALL = atom('$gen_call');
+const GEN_CAST = atom('$gen_cast');
+const ALIAS = atom('alias');
+
+/** Who made a call: reply to it with `from.reply(value)` or {@link reply}, now or later (a deferred reply). */
+export interface From {
+  readonly pid: Pid;
+  /** The caller's tag: `[alias|Ref]` from OTP 24+ and noderl, a plain ref from older callers. */
+  readonly tag: Term;
+  /** `gen_server:reply(From, Value)`, sent by the server process. */
+  reply(value: Term): void;
+}
+
+/** What `handleCall` returns: `{reply, R, S}`, `{noreply, S}` (reply later with `from.reply`), `{stop, Reason, [Reply,] S}`. */
+export type CallResult<S> = { reply: Term; state: S } | { noreply: true; state: S } | { stop: Term; reply?: Term; state: S };
+/** What `handleCast` and `handleInfo` return: `{noreply, S}` or `{stop, Reason, S}`. */
+export type NoReplyResult<S> = { noreply: true; state: S } | { stop: Term; state: S };
+
+type Maybe<T> = T | Promise<T>;
+
+/** The callbacks of a server; each gets the server process last, for sends, monitors and calls of its own. */
+export interface GenServerSpec<S> {
+  /** The first state; throwing makes the start fail with that reason. */
+  init(self: Process): Maybe<S>;
+  /** A call; without it, a call stops the server with `{bad_call, Request}`. */
+  handleCall?(request: Term, from: From, state: S, self: Process): Maybe<CallResult<S>>;
+  /** A cast; without it casts are ignored. */
+  handleCast?(message: Term, state: S, self: Process): Maybe<NoReplyResult<S>>;
+  /** Any other message; without it they are dropped (OTP logs them and drops them). */
+  handleInfo?(message: Term, state: S, self: Process): Maybe<NoReplyResult<S>>;
+  /** Runs when a callback asked to stop or threw, with the reason the process then ends with. */
+  terminate?(reason: Term, state: S, self: Process): Maybe<void>;
+}
+
+export interface GenServerOptions {
+  /** Registers the server as this name before `init` runs (`{local, Name}`). */
+  name?: string | Atom;
+}
+
+/** A server could not start: its name is taken (`{already_started, Pid}`) or `init` failed (`reason`). */
+export class GenServerStartError extends Error {
+  constructor(readonly reason: Term) {
+    super(`gen_server did not start: ${format(reason)}`);
+    this.name = 'GenServerStartError';
+  }
+}
+
+/** What starting a server needs from its node. */
+export interface ServerHost {
+  spawn(fn: (self: Process) => unknown): Pid;
+  register(name: string | Atom, pid: Pid): boolean;
+  whereis(name: string | Atom): Pid | undefined;
+}
+
+/** `gen_server:start/3,4`: resolves to the pid once `init` returned. */
+export function startGenServer<S>(host: ServerHost, spec: GenServerSpec<S>, options: GenServerOptions = {}): Promise<Pid> {
+  const name = options.name;
+  if (name !== undefined) {
+    const holder = host.whereis(name);
+    if (holder) return Promise.reject(new GenServerStartError(tuple(atom('already_started'), holder)));
+  }
+  return new Promise((resolve, reject) => {
+    const pid = host.spawn(async (self) => {
+      let state: S;
+      try {
+        state = await spec.init(self);
+      } catch (err) {
+        reject(new GenServerStartError(exitReasonOf(err)));
+        throw err;
+      }
+      resolve(self.pid);
+      await serve(self, spec, state);
+    });
+    if (name !== undefined) host.register(name, pid); // before init runs, as gen_server registers in init_it
+  });
+}
+
+/** `gen_server:reply(From, Value)`. */
+export function reply(from: From, value: Term): void {
+  from.reply(value);
+}
+
+async function serve<S>(self: Process, spec: GenServerSpec<S>, initial: S): Promise<void> {
+  let state = initial;
+  for (;;) {
+    const message = (await self.receive()) as Term; // no timeout: never TIMEOUT
+    let result: CallResult<S> | NoReplyResult<S>;
+    let from: From | undefined;
+    try {
+      if (isTuple(message) && message.length === 3 && message[0] === GEN_CALL && isTuple(message[1]) && message[1].length === 2 && message[1][0] instanceof Pid) {
+        from = callerOf(self, message[1][0], message[1][1]!);
+        if (!spec.handleCall) result = { stop: tuple(atom('bad_call'), message[2]!), state };
+        else result = await spec.handleCall(message[2]!, from, state, self);
+      } else if (isTuple(message) && message.length === 2 && message[0] === GEN_CAST) {
+        result = spec.handleCast ? await spec.handleCast(message[1]!, state, self) : { noreply: true, state };
+      } else {
+        result = spec.handleInfo ? await spec.handleInfo(message, state, self) : { noreply: true, state };
+      }
+    } catch (err) {
+      await stop(self, spec, exitReasonOf(err), state);
+      return;
+    }
+    state = result.state;
+    if ('stop' in result) {
+      if (from && 'reply' in result) from.reply(result.reply);
+      await stop(self, spec, result.stop, state);
+      return;
+    }
+    if (from && 'reply' in result) from.reply(result.reply);
+  }
+}
+
+/** `terminate/2`, then the process ends with `reason` (a terminate that throws ends it with its own reason, as in OTP). */
+async function stop<S>(self: Process, spec: GenServerSpec<S>, reason: Term, state: S): Promise<never> {
+  await spec.terminate?.(reason, state, self);
+  throw new ProcessExit(reason);
+}
+
+function callerOf(self: Process, pid: Pid, tag: Term): From {
+  return {
+    pid,
+    tag,
+    reply(value: Term): void {
+      // gen:reply/2: an alias tag is answered through the alias (ALIAS_SEND over the wire), so a
+      // reply after the caller gave up is dropped; any other tag goes to the caller's pid.
+      const alias = aliasOf(tag);
+      self.send(alias ?? pid, tuple(tag, value));
+    },
+  };
+}
+
+/** The alias in `[alias|Ref]` (gen:call's tag) or `[[alias|Ref]|_]` (gen:send_request's), if any. */
+function aliasOf(tag: Term): Ref | undefined {
+  const plain = (t: Term | undefined): Ref | undefined =>
+    t instanceof ImproperList && t.elements.length === 1 && t.elements[0] === ALIAS && t.tail instanceof Ref ? t.tail : undefined;
+  if (tag instanceof ImproperList) return plain(tag) ?? plain(tag.elements[0]);
+  if (Array.isArray(tag) && !isTuple(tag)) return plain(tag[0]);
+  return undefined;
+}

@@ -1,0 +1,61 @@
+/**
+ * The options of a remote spawn (`spawn_opt/5`) as they travel in a SPAWN_REQUEST, and the error a
+ * refused one raises. A leaf module: processes import it, and it imports nothing of theirs.
+ */
+import { Atom, atom, isTuple, tuple, type Term } from '../term/types.js';
+
+const LINK = atom('link');
+const MONITOR = atom('monitor');
+
+/** What our own remote spawns ask for (`spawn_opt/5` options that travel on the wire). */
+export interface SpawnOptions {
+  /** `spawn_link`: the new process is linked to the caller. */
+  link?: boolean;
+  /** `spawn_monitor`: the caller monitors it; the monitor's ref is the request id. */
+  monitor?: boolean;
+  /** `{priority, P}`: sent as OTP sends it; noderl itself runs every process alike. */
+  priority?: 'low' | 'normal' | 'high' | 'max';
+  /** Further spawn_opt options, sent as given (`tuple(atom('fullsweep_after'), 10)`); the peer answers badopt for one it refuses. */
+  extra?: Term[];
+}
+
+/** The spawn_opt list for a SPAWN_REQUEST, in the order OTP writes it (`[monitor, link]`). */
+export function spawnOptions(o: SpawnOptions): Term[] {
+  const out: Term[] = [];
+  if (o.priority) out.push(tuple(atom('priority'), atom(o.priority)));
+  if (o.monitor) out.push(MONITOR);
+  if (o.link) out.push(LINK);
+  if (o.extra) out.push(...o.extra);
+  return out;
+}
+
+/** A remote spawn answered with an error atom (`badopt`, `notsup`, `system_limit`, `noconnection`, ...). */
+export class SpawnError extends Error {
+  readonly code = 'ERR_NODERL_SPAWN';
+  constructor(
+    /** The error in the SPAWN_REPLY, as `spawn/4` raises it. */
+    readonly reason: Term,
+    readonly node: string,
+    readonly mfa: string,
+  ) {
+    super(`spawn of ${mfa} on ${node} failed: ${reason instanceof Atom ? reason.name : String(reason)}`);
+    this.name = 'SpawnError';
+  }
+}
+
+/** The spawn_opt options a SPAWN_REQUEST may carry that take a value; ERTS ignores none, noderl ignores the values. */
+const VALUE_OPTIONS = new Set(['priority', 'fullsweep_after', 'min_heap_size', 'min_bin_vheap_size', 'max_heap_size', 'message_queue_data', 'monitor', 'async_dist']);
+
+/** `link`/`monitor` from a request's options, or undefined when one is not a valid spawn option (badopt). */
+export function parseSpawnOptions(options: Term[]): { link: boolean; monitor: boolean } | undefined {
+  let link = false;
+  let monitor = false;
+  for (const o of options) {
+    if (o === LINK) link = true;
+    else if (o === MONITOR) monitor = true;
+    else if (isTuple(o) && o.length === 2 && o[0] instanceof Atom && VALUE_OPTIONS.has(o[0].name)) monitor ||= o[0] === MONITOR;
+    else return undefined; // {reply, _} is local-only: a peer sending it gets badopt, as from OTP (§5)
+  }
+  return { link, monitor };
+}
+
