@@ -2,19 +2,22 @@
  * A connected peer, after the handshake (otp-distribution.md §4, §5): frames in and out, ticks,
  * and the liveness check that OTP's `dist_util:con_loop/2` does.
  *
- * Frames are pass-through (`112` + `131`-prefixed control tuple + optional `131`-prefixed
- * payload): noderl does not advertise DIST_HDR_ATOM_CACHE or FRAGMENTS yet, and without both the
- * peer sends pass-through frames only (§4.2). Writes are queued and go out together once per
- * event-loop turn (one corked write burst), so a burst of sends costs one syscall, not one each.
+ * Frames come in one of two modes, fixed by the negotiated flags (§4.2): header mode when
+ * DIST_HDR_ATOM_CACHE or FRAGMENTS is negotiated (`131,68` headers with the atom cache, and
+ * `131,69`/`131,70` fragments; `header.ts` reads them), else pass-through (`112` + terms with
+ * their own `131`). noderl advertises both flags, so OTP peers use header mode; a peer that
+ * advertises neither still gets pass-through. Writing is `outbox.ts`: small messages batched per
+ * event-loop turn, big ones as fragments interleaved with ticks and other senders' messages.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { decodeAt } from '../term/decode.js';
-import { encode } from '../term/encode.js';
-import { isTuple, type Term, type Tuple } from '../term/types.js';
+import { isTuple, type Atom, type Term, type Tuple } from '../term/types.js';
 import { DistFlag, hasFlag } from './flags.js';
-import { FrameReader, frameHeader, TICK, DEFAULT_MAX_FRAME_SIZE } from './framing.js';
+import { FrameReader, DEFAULT_MAX_FRAME_SIZE } from './framing.js';
 import type { HandshakeResult } from './handshake.js';
+import { HeaderReader } from './header.js';
+import { Outbox } from './outbox.js';
 
 const PASS_THROUGH = 112;
 const VERSION = 131;
@@ -27,6 +30,8 @@ export interface ConnectionOptions {
   ticktimeMs?: number;
   /** Bound on one incoming frame (default 256 MiB). */
   maxFrameSize?: number;
+  /** Bound on the bytes held for incomplete fragmented messages, all sequences together (default: `maxFrameSize`). */
+  maxReassemblyBytes?: number;
 }
 
 export interface ConnectionEvents {
@@ -45,9 +50,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The peer's creation, from the handshake. */
   readonly peerCreation: number;
   private readonly reader: FrameReader;
-  private queue: Buffer[] = [];
-  private flushScheduled = false;
-  private wroteSinceTick = false;
+  /** Set in header mode: the incoming atom cache and fragment reassembly. */
+  private readonly headers?: HeaderReader;
+  private readonly outbox: Outbox;
   private readSinceTick = false;
   private silentIntervals = 0;
   private readonly ticker: NodeJS.Timeout;
@@ -62,11 +67,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.peer = handshake.peerName;
     this.flags = handshake.flags;
     this.peerCreation = handshake.peerCreation;
+    const maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
     this.reader = new FrameReader(
       (body) => this.onFrame(body),
       () => {},
-      options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+      maxFrameSize,
     );
+    const headerMode = hasFlag(this.flags, DistFlag.DIST_HDR_ATOM_CACHE) || hasFlag(this.flags, DistFlag.FRAGMENTS);
+    if (headerMode) this.headers = new HeaderReader(options.maxReassemblyBytes ?? maxFrameSize);
+    this.outbox = new Outbox(socket, headerMode, this.peer);
     const ticktimeMs = options.ticktimeMs ?? 60_000;
     this.ticker = setInterval(() => this.tick(), ticktimeMs / TICK_INTENSITY);
     this.ticker.unref();
@@ -87,15 +96,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.closedWith === undefined;
   }
 
-  /** Queues a control message (and payload) for this turn's write. */
+  /** Queues a control message (and payload) for this turn's write; a big one goes out in fragments. */
   send(control: Tuple, payload?: Term): void {
     if (!this.open) return;
-    const parts = [encode(control)];
-    if (payload !== undefined) parts.push(encode(payload));
-    let length = 1;
-    for (const p of parts) length += p.length;
-    this.queue.push(frameHeader(length), Buffer.of(PASS_THROUGH), ...parts);
-    this.scheduleFlush();
+    this.outbox.send(control, payload);
   }
 
   /** Closes the connection; `close` is emitted once with the first reason. */
@@ -103,32 +107,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.closedWith !== undefined) return;
     this.closedWith = reason;
     clearInterval(this.ticker);
+    this.outbox.close();
     this.socket.destroy();
     this.emit('close', reason);
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    if (!this.open || this.queue.length === 0) return;
-    const queue = this.queue;
-    this.queue = [];
-    this.socket.cork();
-    for (const b of queue) this.socket.write(b);
-    this.socket.uncork();
-    this.wroteSinceTick = true;
   }
 
   /** Every ticktime/4 (`dist_util:con_loop` on `tick`): write a tick if idle; drop a peer silent for a whole ticktime. */
   private tick(): void {
     if (!this.open) return;
-    if (!this.wroteSinceTick && this.queue.length === 0 && this.socket.writableLength === 0) this.socket.write(TICK);
-    this.wroteSinceTick = false;
+    this.outbox.tickIfIdle(this.outbox.takeWrote());
     // Partial progress on a big frame counts as life too (§4.5: OTP does not tick while sending one).
     if (this.readSinceTick) this.silentIntervals = 0;
     else this.silentIntervals += 1;
@@ -148,22 +135,61 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private onFrame(body: Buffer): void {
     if (!this.open) return;
+    let bytes = body;
+    let offset: number;
+    let atomCache: (Atom | boolean)[] | undefined;
+    if (this.headers) {
+      try {
+        const message = this.headers.frame(body);
+        if (message === undefined) return; // a fragment of a message still being reassembled
+        ({ bytes, offset, refs: atomCache } = message);
+      } catch (err) {
+        this.close(`bad header: ${(err as Error).message}`);
+        return;
+      }
+    } else {
+      if (body[0] !== PASS_THROUGH) {
+        this.close(`bad frame: starts with ${body[0]}, not pass-through 112 (header mode was not negotiated)`);
+        return;
+      }
+      offset = 1;
+    }
     let control: Tuple;
     let payload: Term | undefined;
     try {
-      if (body[0] !== PASS_THROUGH) throw new Error(`frame starts with ${body[0]}, not pass-through 112 (header mode was not negotiated)`);
-      if (body[1] !== VERSION) throw new Error(`control message starts with ${body[1]}, not 131`);
-      const decoded = decodeAt(body, 2);
-      if (!isTuple(decoded.term) || decoded.term.length === 0) throw new Error('control message is not a non-empty tuple');
-      control = decoded.term;
-      if (decoded.end < body.length) {
-        if (body[decoded.end] !== VERSION) throw new Error(`payload starts with ${body[decoded.end]}, not 131`);
-        payload = decodeAt(body, decoded.end + 1).term;
-      }
+      ({ control, payload } = decodeMessage(bytes, offset, atomCache));
     } catch (err) {
       this.close(`bad message: ${(err as Error).message}`);
       return;
     }
     this.emit('message', control, payload);
   }
+}
+
+/**
+ * The control tuple and optional payload at `offset`: each with its own `131` in pass-through
+ * mode (no `atomCache`), without it after a header, where ATOM_CACHE_REFs resolve through `atomCache`.
+ */
+function decodeMessage(bytes: Buffer, offset: number, atomCache: (Atom | boolean)[] | undefined): { control: Tuple; payload: Term | undefined } {
+  const passThrough = atomCache === undefined;
+  let pos = offset;
+  if (passThrough) {
+    if (bytes[pos] !== VERSION) throw new Error(`control message starts with ${bytes[pos]}, not 131`);
+    pos += 1;
+  }
+  const options = passThrough ? undefined : { atomCache };
+  const decoded = decodeAt(bytes, pos, options);
+  if (!isTuple(decoded.term) || decoded.term.length === 0) throw new Error('control message is not a non-empty tuple');
+  let payload: Term | undefined;
+  pos = decoded.end;
+  if (pos < bytes.length) {
+    if (passThrough) {
+      if (bytes[pos] !== VERSION) throw new Error(`payload starts with ${bytes[pos]}, not 131`);
+      pos += 1;
+    } else if (bytes[pos] === VERSION) {
+      throw new Error('payload starts with 131 after a header');
+    }
+    payload = decodeAt(bytes, pos, options).term;
+  }
+  return { control: decoded.term, payload };
 }

@@ -64,9 +64,10 @@ export const REQUIRED_FLAGS: bigint = MANDATORY_25;
 
 /**
  * What noderl advertises (hidden form; {@link advertisedFlags} adds PUBLISHED): every flag OTP 25
- * and 26/27 require, plus the monitors, SEND_SENDER, EXIT_PAYLOAD, SPAWN and ALIAS — `0xd075f5fbc`,
- * which OTP 25 accepts (§3.4). DIST_HDR_ATOM_CACHE and FRAGMENTS are left out in this version:
- * either one switches every frame to header mode (§4.2), and frames stay `'p'` pass-through.
+ * and 26/27 require, plus the monitors, SEND_SENDER, EXIT_PAYLOAD, SPAWN, ALIAS, and
+ * DIST_HDR_ATOM_CACHE with FRAGMENTS — `0xd07df7fbc`, the set OTP 25 itself advertises. Either of
+ * the last two switches every frame to header mode (§4.2); FRAGMENTS is what lets a big message
+ * travel without starving ticks (§4.5), and the atom cache comes with the same header.
  */
 export const NODERL_FLAGS: bigint =
   MANDATORY_25 |
@@ -81,7 +82,9 @@ export const NODERL_FLAGS: bigint =
   DistFlag.BIG_SEQTRACE_LABELS |
   DistFlag.EXIT_PAYLOAD |
   DistFlag.SPAWN |
-  DistFlag.ALIAS;
+  DistFlag.ALIAS |
+  DistFlag.DIST_HDR_ATOM_CACHE |
+  DistFlag.FRAGMENTS;
 
 /** The flags a node advertises: {@link NODERL_FLAGS}, with PUBLISHED unless it is hidden. */
 export function advertisedFlags(hidden: boolean): bigint {

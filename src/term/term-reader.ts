@@ -23,6 +23,8 @@ export class TermReader {
   protected readonly buf: BufferWithSlices;
   private readonly copy: boolean;
   private readonly atomCache: readonly (Atom | boolean)[] | undefined;
+  /** ATOM_CACHE_REFs read so far: a fun that contains one cannot keep its bytes (see `funBody`). */
+  private cacheRefsRead = 0;
   pos: number;
 
   constructor(buf: Buffer, offset: number, options?: DecodeOptions) {
@@ -136,6 +138,7 @@ export class TermReader {
       const index = this.u8();
       const cached = this.atomCache?.[index];
       if (cached === undefined) this.fail(`atom cache index ${index} is not in the header`, tag, this.pos - 1);
+      this.cacheRefsRead += 1;
       return cached;
     }
     if (tag === Tag.SMALL_ATOM_UTF8 || tag === Tag.SMALL_ATOM) {
@@ -428,6 +431,7 @@ export class TermReader {
   private funBody(): ErlFun {
     const tag = Tag.NEW_FUN;
     const start = this.pos - 1;
+    const refsBefore = this.cacheRefsRead;
     this.need(4 + 1 + 16 + 4 + 4, tag);
     this.pos += 4; // Size: OTP ignores it and reads the fields, so do we.
     const arity = this.u8();
@@ -444,7 +448,12 @@ export class TermReader {
     if (!(pid instanceof Pid)) this.fail('fun creator must be a pid', tag, at);
     const freeVars: Term[] = [];
     for (let i = 0; i < numFree; i++) freeVars.push(this.term());
-    const bytes = Buffer.from(this.buf.subarray(start, this.pos));
+    // Bytes holding ATOM_CACHE_REFs mean nothing outside the message they came in, so such a fun
+    // (any fun a BEAM sends over a connection with the atom cache) is re-encoded from its fields.
+    const bytes =
+      this.cacheRefsRead === refsBefore
+        ? Buffer.from(this.buf.subarray(start, this.pos))
+        : encodeFunFields(arity, uniq, index, module, oldIndex, oldUniq, pid, freeVars);
     return new ErlFun(bytes, module, arity, index, uniq, oldIndex, oldUniq, pid, freeVars);
   }
 
@@ -454,6 +463,21 @@ export class TermReader {
     if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`${what} must be an integer`, tag, at);
     return v;
   }
+}
+
+/** NEW_FUN_EXT from a closure's fields, every atom written in full. */
+function encodeFunFields(arity: number, uniq: Buffer, index: number, module: Atom, oldIndex: number, oldUniq: number, pid: Pid, freeVars: Term[]): Buffer {
+  const tail = [module, oldIndex, oldUniq, pid, ...freeVars].map((t) => encode(t).subarray(1));
+  const head = Buffer.alloc(1 + 4 + 1 + 16 + 4 + 4);
+  let size = head.length - 1;
+  for (const t of tail) size += t.length;
+  head[0] = Tag.NEW_FUN;
+  head.writeUInt32BE(size, 1); // Size counts itself and everything after it
+  head[5] = arity;
+  uniq.copy(head, 6);
+  head.writeUInt32BE(index, 22);
+  head.writeUInt32BE(freeVars.length, 26);
+  return Buffer.concat([head, ...tail]);
 }
 
 /** A map being decoded, with the canonical forms of its non-primitive keys. @internal */

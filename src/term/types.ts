@@ -207,6 +207,8 @@ export class ExportFun {
 /**
  * A closure made on a BEAM node. noderl cannot run it, so it keeps the encoded bytes
  * (NEW_FUN_EXT, tag included) and sends them back unchanged; the decoded fields are for display.
+ * The bytes are always self-contained: a fun that arrived with atom-cache references inside
+ * (a distribution header's ATOM_CACHE_REF) has its bytes re-encoded from the fields.
  */
 export class ErlFun {
   constructor(

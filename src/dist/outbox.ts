@@ -1,0 +1,252 @@
+/**
+ * The write side of a connection: control messages become frames, and frames reach the socket.
+ *
+ * - Small messages queued in one event-loop turn go out together in the next (one corked burst).
+ * - In header mode, a message of more than 64 KiB of data is cut into fragments (§4.4) that are
+ *   written a few at a time, only while the socket's buffer is short (`writableLength`, then
+ *   `'drain'`), so ticks and other processes' messages get onto the wire between fragments: a
+ *   100 MB message must not hold the link silent past the peer's ticktime (§4.5, §11 item 7).
+ * - Erlang orders the signals between two processes, so a message from a sender whose earlier
+ *   big message is still going out waits behind it; so does a message whose sender cannot be
+ *   told from its control tuple, behind every big message.
+ *
+ * No atom cache on the way out: every header is `131,68,0` (OTP accepts 0 refs). A cache would
+ * need frames encoded in the order they reach the wire, and the per-sender interleaving above
+ * reorders them; it would save only the bytes of repeated atoms on a link whose cost is elsewhere.
+ */
+import type { Socket } from 'node:net';
+import { encode } from '../term/encode.js';
+import { Pid, type Term, type Tuple } from '../term/types.js';
+import { ChunkedTermWriter } from './chunked-writer.js';
+import { frameHeader, TICK } from './framing.js';
+import { FRAGMENT_SIZE, NORMAL_HEADER, fragmentHeader } from './header.js';
+
+const PASS_THROUGH: Buffer = Buffer.of(112);
+/** Fragments are written while less than this is waiting in the socket (4 fragments). */
+const SOCKET_HIGH_WATER = 4 * FRAGMENT_SIZE;
+
+/** A message cut into fragments, written one fragment at a time. */
+class FragmentedMessage {
+  private fragId: bigint;
+  private left: number;
+  /** The part the next fragment starts in, and where in it. */
+  private part = 0;
+  private partOffset = 0;
+  private readonly firstSize: number;
+
+  constructor(
+    readonly sender: string | null,
+    private readonly seq: bigint,
+    /** The data: control and payload terms without `131`, in order, in any number of pieces. */
+    private readonly parts: Buffer[],
+    total: number,
+    private readonly fragmentSize: number,
+  ) {
+    this.left = total;
+    // OTP decodes the control message from the start fragment alone, so that one holds all of it.
+    this.firstSize = Math.max(fragmentSize, parts[0]!.length);
+    this.fragId = BigInt(1 + Math.ceil((total - Math.min(this.firstSize, total)) / fragmentSize));
+  }
+
+  get done(): boolean {
+    return this.left === 0;
+  }
+
+  /** The next fragment's frame, as pieces to write in order (slices of the data, no copies). */
+  next(): Buffer[] {
+    const first = this.part === 0 && this.partOffset === 0;
+    const n = Math.min(first ? this.firstSize : this.fragmentSize, this.left);
+    const header = fragmentHeader(first, this.seq, this.fragId);
+    const pieces = [frameHeader(header.length + n), header];
+    for (let want = n; want > 0; ) {
+      const p = this.parts[this.part]!;
+      const take = Math.min(p.length - this.partOffset, want);
+      pieces.push(p.subarray(this.partOffset, this.partOffset + take));
+      want -= take;
+      this.partOffset += take;
+      if (this.partOffset === p.length) {
+        this.part += 1;
+        this.partOffset = 0;
+      }
+    }
+    this.left -= n;
+    this.fragId -= 1n;
+    return pieces;
+  }
+}
+
+/** A message that may not go out yet: its sender has a big message in flight. */
+interface Waiting {
+  sender: string | null;
+  frame?: Buffer[];
+  big?: FragmentedMessage;
+}
+
+/** Frames and fragments for one connection's socket. */
+export class Outbox {
+  private batch: Buffer[] = [];
+  private readonly active: FragmentedMessage[] = [];
+  private waiting: Waiting[] = [];
+  private flushScheduled = false;
+  private waitingForDrain = false;
+  private nextSeq = 1n;
+  /** Payloads in header mode: chunks instead of one growing buffer (see `chunked-writer.ts`). */
+  private readonly payloads = new ChunkedTermWriter();
+  private closed = false;
+  /** True once anything was written since the last {@link takeWrote}. */
+  private wrote = false;
+
+  constructor(
+    private readonly socket: Socket,
+    /** Header mode (DIST_HDR_ATOM_CACHE or FRAGMENTS negotiated), else pass-through frames. */
+    private readonly headerMode: boolean,
+    /** The peer's node name: pids on it are never the sender of what we write. */
+    private readonly peer: string,
+    private readonly fragmentSize: number = FRAGMENT_SIZE,
+  ) {}
+
+  /** Nothing is queued, in flight, or buffered in the socket. */
+  get idle(): boolean {
+    return this.batch.length === 0 && this.active.length === 0 && this.waiting.length === 0 && this.socket.writableLength === 0;
+  }
+
+  /** Whether anything was written since the last call (for the ticker), and resets it. */
+  takeWrote(): boolean {
+    const w = this.wrote;
+    this.wrote = false;
+    return w;
+  }
+
+  /** Encodes and queues a control message and its payload. */
+  send(control: Tuple, payload?: Term): void {
+    if (this.closed) return;
+    const c = encode(control);
+    if (!this.headerMode) {
+      // Pass-through: each term keeps its 131; no fragments exist in this mode.
+      const p = payload === undefined ? undefined : encode(payload);
+      const length = 1 + c.length + (p?.length ?? 0);
+      return this.queueFrame(control, p ? [frameHeader(length), PASS_THROUGH, c, p] : [frameHeader(length), PASS_THROUGH, c]);
+    }
+    const parts = [c.subarray(1)];
+    let dataLength = parts[0]!.length;
+    if (payload !== undefined) {
+      const p = this.payloads.write(payload);
+      for (const piece of p.pieces) parts.push(piece);
+      dataLength += p.length;
+    }
+    if (dataLength <= this.fragmentSize) return this.queueFrame(control, [frameHeader(NORMAL_HEADER.length + dataLength), NORMAL_HEADER, ...parts]);
+    const big = new FragmentedMessage(senderOf(control, this.peer), this.nextSeq++, parts, dataLength, this.fragmentSize);
+    if (this.blocked(big.sender)) this.waiting.push({ sender: big.sender, big });
+    else this.active.push(big);
+    this.scheduleFlush();
+  }
+
+  /** Writes a tick now, unless something was written since the last tick check or is waiting. */
+  tickIfIdle(wroteSinceTick: boolean): void {
+    if (!this.closed && !wroteSinceTick && this.idle) this.socket.write(TICK);
+  }
+
+  /** Drops everything queued; later sends are ignored. */
+  close(): void {
+    this.closed = true;
+    this.batch = [];
+    this.active.length = 0;
+    this.waiting = [];
+  }
+
+  private queueFrame(control: Tuple, frame: Buffer[]): void {
+    // The common case (nothing big in flight) never looks for the sender.
+    if (this.active.length > 0 || this.waiting.length > 0) {
+      const sender = senderOf(control, this.peer);
+      if (this.blocked(sender)) {
+        this.waiting.push({ sender, frame });
+        return;
+      }
+    }
+    for (const b of frame) this.batch.push(b);
+    this.scheduleFlush();
+  }
+
+  /** True when a message from `sender` must wait: something of its own (or of unknown origin) is ahead of it. */
+  private blocked(sender: string | null, ahead: Waiting[] = this.waiting): boolean {
+    for (const w of ahead) if (w.sender === null || w.sender === sender) return true;
+    if (sender === null) return this.active.length > 0;
+    for (const a of this.active) if (a.sender === null || a.sender === sender) return true;
+    return false;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closed || this.socket.destroyed) return;
+    const socket = this.socket;
+    socket.cork();
+    if (this.batch.length > 0) {
+      for (const b of this.batch) socket.write(b);
+      this.batch = [];
+      this.wrote = true;
+    }
+    this.writeFragments();
+    socket.uncork();
+    if (this.active.length === 0) return;
+    if (socket.writableLength >= SOCKET_HIGH_WATER) {
+      // A write returned false on the way here, so 'drain' will come once the buffer empties.
+      if (!this.waitingForDrain) {
+        this.waitingForDrain = true;
+        socket.once('drain', () => {
+          this.waitingForDrain = false;
+          this.scheduleFlush();
+        });
+      }
+    } else {
+      this.scheduleFlush();
+    }
+  }
+
+  /** Fragments of the big messages in turn, while the socket's buffer is short. */
+  private writeFragments(): void {
+    let i = 0;
+    while (this.active.length > 0 && this.socket.writableLength < SOCKET_HIGH_WATER) {
+      if (i >= this.active.length) i = 0;
+      const big = this.active[i]!;
+      for (const piece of big.next()) this.socket.write(piece);
+      this.wrote = true;
+      if (big.done) {
+        this.active.splice(i, 1);
+        this.release();
+      } else {
+        i += 1;
+      }
+    }
+  }
+
+  /** After a big message finished: what waited behind it and is no longer blocked goes out, in order. */
+  private release(): void {
+    const still: Waiting[] = [];
+    for (const w of this.waiting) {
+      if (this.blocked(w.sender, still)) still.push(w);
+      else if (w.big) this.active.push(w.big);
+      else for (const b of w.frame!) this.socket.write(b);
+    }
+    this.waiting = still;
+  }
+}
+
+/**
+ * The local process a control message comes from: the first pid among its first fields that is
+ * not on the peer (SEND_SENDER, REG_SEND, LINK, EXIT, MONITOR_P, UNLINK_ID, SPAWN_REQUEST all
+ * carry one there). Null when there is none (a DOWN for a monitor by name, a plain SEND).
+ */
+export function senderOf(control: Tuple, peer: string): string | null {
+  const end = Math.min(control.length, 4);
+  for (let i = 1; i < end; i++) {
+    const x = control[i];
+    if (x instanceof Pid && x.node.name !== peer) return `${x.id}.${x.serial}.${x.creation}`;
+  }
+  return null;
+}
