@@ -2,8 +2,9 @@
  * noderl: a Node.js process as a real Erlang node.
  *
  * This entry point exports the term layer (the JS values for Erlang terms, the External Term
- * Format codec, Erlang-syntax printing, parsing and ordering) and the port mapper (client,
- * daemon, and the embedded default that starts one when none answers).
+ * Format codec, Erlang-syntax printing, parsing and ordering), the port mapper (client, daemon,
+ * and the embedded default that starts one when none answers), and the node: processes, calls,
+ * servers, remote spawn and their errors.
  */
 export {
   Atom,
@@ -44,7 +45,12 @@ export { EpmdServer, EpmdServerError, type EpmdServerOptions } from './epmd/serv
 export { ensureEpmd } from './epmd/daemon.js';
 export { epmdPort } from './epmd/protocol.js';
 export { Node, type NodeOptions, type NodeEvents } from './node/node.js';
-export { Process, ProcessExit, type Destination } from './node/process.js';
+export { Process, ProcessExit, type Destination, type MonitorOptions } from './node/process.js';
+export { CallError } from './node/gen-call.js';
+export { reply, GenServerStartError, type GenServerSpec, type GenServerOptions, type From, type CallResult, type NoReplyResult } from './node/gen-server.js';
+export { SpawnError, type SpawnOptions } from './node/spawn-options.js';
+export { ErlangError } from './services/builtins.js';
+export { ioFormat, IoFormatError } from './term/io-format.js';
 export { TIMEOUT, type Timeout, type ReceiveOptions } from './node/mailbox.js';
 export { resolveCookie, CookieError } from './node/cookie.js';
 export { NodeNameError } from './node/names.js';

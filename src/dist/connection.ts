@@ -55,7 +55,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly outbox: Outbox;
   private readSinceTick = false;
   private silentIntervals = 0;
-  private readonly ticker: NodeJS.Timeout;
+  private ticker: NodeJS.Timeout;
   private closedWith?: string;
 
   constructor(
@@ -76,9 +76,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const headerMode = hasFlag(this.flags, DistFlag.DIST_HDR_ATOM_CACHE) || hasFlag(this.flags, DistFlag.FRAGMENTS);
     if (headerMode) this.headers = new HeaderReader(options.maxReassemblyBytes ?? maxFrameSize);
     this.outbox = new Outbox(socket, headerMode, this.peer);
-    const ticktimeMs = options.ticktimeMs ?? 60_000;
-    this.ticker = setInterval(() => this.tick(), ticktimeMs / TICK_INTENSITY);
-    this.ticker.unref();
+    this.ticker = this.startTicker(options.ticktimeMs ?? 60_000);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
@@ -110,6 +108,23 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.outbox.close();
     this.socket.destroy();
     this.emit('close', reason);
+  }
+
+  /**
+   * A new `net_ticktime` for this connection: ticks every `ms`/4 from now on, and the silence
+   * count starts again, so the switch itself never drops a peer (OTP's transition period, shortened).
+   */
+  setTicktime(ms: number): void {
+    if (!this.open) return;
+    clearInterval(this.ticker);
+    this.silentIntervals = 0;
+    this.ticker = this.startTicker(ms);
+  }
+
+  private startTicker(ticktimeMs: number): NodeJS.Timeout {
+    const ticker = setInterval(() => this.tick(), ticktimeMs / TICK_INTENSITY);
+    ticker.unref();
+    return ticker;
   }
 
   /** Every ticktime/4 (`dist_util:con_loop` on `tick`): write a tick if idle; drop a peer silent for a whole ticktime. */

@@ -100,20 +100,21 @@ export interface Incoming {
 export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | undefined {
   const pid = (i: number): Pid | undefined => (c[i] instanceof Pid ? (c[i] as Pid) : undefined);
   const from = pid(1);
+  if (payload === undefined && CARRIES_PAYLOAD.has(c[0] as number)) return undefined;
   switch (c[0]) {
     case Op.SEND:
     case Op.SEND_TT:
       // SEND has no sender; the message still arrives (`from` is only used for replies we never make).
-      return pid(2) && { to: pid(2)!, signal: { kind: 'message', from: pid(2)!, message: payload ?? [] } };
+      return pid(2) && { to: pid(2)!, signal: { kind: 'message', from: pid(2)!, message: payload! } };
     case Op.SEND_SENDER:
     case Op.SEND_SENDER_TT:
-      return from && pid(2) && { to: pid(2)!, signal: { kind: 'message', from, message: payload ?? [] } };
+      return from && pid(2) && { to: pid(2)!, signal: { kind: 'message', from, message: payload! } };
     case Op.ALIAS_SEND:
     case Op.ALIAS_SEND_TT:
-      return from && c[2] instanceof Ref ? { to: c[2], signal: { kind: 'message', from, message: payload ?? [] } } : undefined;
+      return from && c[2] instanceof Ref ? { to: c[2], signal: { kind: 'message', from, message: payload! } } : undefined;
     case Op.REG_SEND:
     case Op.REG_SEND_TT:
-      return from && c[3] instanceof Atom ? { to: c[3], signal: { kind: 'message', from, message: payload ?? [] } } : undefined;
+      return from && c[3] instanceof Atom ? { to: c[3], signal: { kind: 'message', from, message: payload! } } : undefined;
     case Op.LINK:
       return from && pid(2) && { to: pid(2)!, signal: { kind: 'link', from } };
     case Op.UNLINK: // old protocol: no id, no ack expected
@@ -159,6 +160,12 @@ export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | un
       return undefined;
   }
 }
+
+/** The ops whose frame must carry a payload term after the control tuple (§5). */
+const CARRIES_PAYLOAD: ReadonlySet<number> = new Set([
+  Op.SEND, Op.SEND_TT, Op.SEND_SENDER, Op.SEND_SENDER_TT, Op.REG_SEND, Op.REG_SEND_TT, Op.ALIAS_SEND, Op.ALIAS_SEND_TT,
+  Op.PAYLOAD_EXIT, Op.PAYLOAD_EXIT_TT, Op.PAYLOAD_EXIT2, Op.PAYLOAD_EXIT2_TT, Op.PAYLOAD_MONITOR_P_EXIT,
+]);
 
 function isAtomTerm(x: Term | undefined): x is Atom {
   return x instanceof Atom;

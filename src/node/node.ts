@@ -27,6 +27,7 @@ import { serveIo } from '../services/io.js';
 import { REX, serveRex } from '../services/rex.js';
 import type { Destination, Process } from './process.js';
 import { toAtom } from './registry.js';
+import { format } from '../term/format.js';
 import { ProcessTable } from './processes.js';
 import { startGenServer, type GenServerOptions, type GenServerSpec } from './gen-server.js';
 
@@ -337,15 +338,16 @@ export class Node extends EventEmitter<NodeEvents> {
   }
 
   /**
-   * `net_kernel:set_net_ticktime/1`, simplified: connections made from now on tick every
-   * `seconds`/4 and drop a peer silent for `seconds`; connections already up keep the ticktime
-   * they started with. OTP instead runs a transition period (the old ticktime, at least) on every
-   * connection before switching; noderl has no such period.
+   * `net_kernel:set_net_ticktime/1`, simplified: every connection, open or made later, ticks every
+   * `seconds`/4 and drops a peer silent for `seconds`. OTP runs a transition period on each
+   * connection before switching; noderl switches at once and restarts the silence count, so the
+   * switch itself never drops a peer.
    */
   setNetTicktime(seconds: number): 'unchanged' | 'change_initiated' {
     if (!Number.isInteger(seconds) || seconds <= 0) throw new RangeError(`net_ticktime must be a positive integer number of seconds, not ${seconds}`);
     if (seconds === this.ticktime) return 'unchanged';
     this.ticktime = seconds;
+    for (const c of this.connections.values()) c.setTicktime(seconds * 1000);
     return 'change_initiated';
   }
 
@@ -503,7 +505,11 @@ export class Node extends EventEmitter<NodeEvents> {
     const spawn = decodeSpawnRequest(control, payload);
     if (spawn) return serveSpawnRequest(this.spawnHost(), spawn);
     const incoming = decodeSignal(control, payload);
-    if (!incoming) return; // malformed, or an op noderl does not act on
+    if (!incoming) {
+      // As ERTS does with an invalid distribution message: the connection goes, the node stays.
+      conn.close(`bad control message: ${format(control).slice(0, 200)}${payload === undefined ? ' (no payload)' : ''}`);
+      return;
+    }
     const { to, signal } = incoming;
     if (to instanceof Ref) {
       if (to.node === this.nodeAtom) this.processes.deliverToAlias(to, signal); // ALIAS_SEND
