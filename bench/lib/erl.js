@@ -73,9 +73,14 @@ export async function compileErlang(sources) {
 const QUIET_SCHEDULERS = ['+sbwt', 'none', '+sbwtdcpu', 'none', '+sbwtdio', 'none'];
 
 /** Starts `erl` with `args` (after the quiet-scheduler flags); the child is tracked for killAll(). */
-export function spawnErl(args) {
+export function spawnErl(args, { env } = {}) {
+  const child = spawn('erl', [...QUIET_SCHEDULERS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
+  return track(child);
+}
+
+/** Remembers any child process (an `epmd`, a noderl peer) so that killAll() kills it too. */
+export function track(child) {
   installCleanup();
-  const child = spawn('erl', [...QUIET_SCHEDULERS, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   child.once('exit', () => live.delete(child));
   // A spawn failure (no `erl` on PATH) arrives as an 'error' event; keep it from being unhandled.
@@ -133,9 +138,10 @@ export async function otpRelease() {
 export class ErlLineServer {
   /**
    * @param {string[]} args  erl arguments, e.g. ['-noshell', '-pa', dir, '-s', 'mod', 'main']
+   * @param {{ startTimeoutMs?: number, env?: Record<string, string> }} [options]  env: added to this process's
    */
-  static async start(args, { startTimeoutMs = 30_000 } = {}) {
-    const server = new ErlLineServer(spawnErl(args));
+  static async start(args, { startTimeoutMs = 30_000, env } = {}) {
+    const server = new ErlLineServer(spawnErl(args, { env }));
     const greeting = await server.#nextLine(startTimeoutMs);
     if (greeting !== 'ready') throw new Error(`erl did not start its line server; said: ${greeting}`);
     return server;
@@ -181,6 +187,11 @@ export class ErlLineServer {
       }, timeoutMs);
       this.#waiters.push(waiter);
     });
+  }
+
+  /** The OS pid of the `erl` (the `erl` script execs down to beam.smp, which keeps it). */
+  get pid() {
+    return this.#child.pid;
   }
 
   /** Sends one request line and resolves with the reply line. */

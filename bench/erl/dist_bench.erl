@@ -1,0 +1,189 @@
+%% The BEAM side of the distribution scenarios (bench/scenarios/throughput.js, latency.js,
+%% connect.js, failure.js): one named `erl -sname` node that plays A or B of a scenario.
+%%
+%% The same commands are answered by a noderl node in bench/lib/noderl-peer.js, so the scenarios
+%% drive both kinds of peer alike; what is timed is timed inside the node that does the work, with
+%% its own clock, never across processes (except nodedown instants, see `nodedown_at`).
+%%
+%% A line server as in codec_bench.erl: each request is one Erlang term on one stdin line (ending
+%% in a dot), each reply one stdout line, `ok ...` or `error ...`. End of stdin halts the node.
+%%
+%%   node.                  -> ok <node()>
+%%   {sink, Name}.          -> ok            a registered sink (see sink/2)
+%%   {echo, Name}.          -> ok            a registered echo: {ping, From, I} -> From ! {pong, I}
+%%   {echo_server, Name}.   -> ok            a registered gen_server answering every call with its request
+%%   {connect, Node}.       -> ok <ns> | error connect_failed    net_kernel:connect_node/1, timed;
+%%                             ok -1 when already connected (nothing to time)
+%%   {disconnect, Node}.    -> ok            erlang:disconnect_node/1
+%%   {send, Node, Name, Shape, Total, Senders}.
+%%                          -> ok <ns> <received> <bad>
+%%        Senders processes send Total messages between them to {Name, Node}, then each sends
+%%        {done, Self} and waits for {ack, Received, Bad}; timed from the first send to the last ack.
+%%   {roundtrips, Kind, Node, Name, Warmup, Count, Passes}.
+%%                          -> ok <p50> <p99> <p999> <max> (one group of 4 per pass, ns)
+%%        Kind: ping (to the echo), call (gen_server:call to the echo_server), rpc
+%%        (rpc:call(Node, erlang, node, [])); Name is ignored for rpc.
+%%   {probe_rpc, Node}.     -> ok yes | ok no   does Node answer rpc:call(Node, erlang, node, []) within 2 s
+%%   {watch, Node}.         -> ok            monitor_node(Node, true) in a watcher process
+%%   {nodedown_at, Node, TimeoutMs}.
+%%                          -> ok <unix µs> | error timeout   when the watcher saw nodedown
+-module(dist_bench).
+-export([main/0, init/1, handle_call/3, handle_cast/2]).
+
+main() ->
+    %% Log events (a peer not responding, global's warnings) go to stderr: stdout carries replies only.
+    ok = logger:remove_handler(default),
+    ok = logger:add_handler(default, logger_std_h, #{config => #{type => standard_error}}),
+    io:format("ready~n"),
+    loop().
+
+loop() ->
+    case io:get_line('') of
+        eof -> halt(0);
+        {error, _} -> halt(1);
+        Line ->
+            Reply = try handle(parse(Line))
+                    catch Class:Reason -> io_lib:format("error ~0p:~0p", [Class, Reason])
+                    end,
+            io:format("~s~n", [Reply]),
+            loop()
+    end.
+
+parse(Line) ->
+    {ok, Tokens, _} = erl_scan:string(Line),
+    {ok, Term} = erl_parse:parse_term(Tokens),
+    Term.
+
+handle(node) ->
+    ["ok ", atom_to_list(node())];
+handle({sink, Name}) ->
+    register(Name, spawn(fun() -> sink(0, 0) end)),
+    "ok";
+handle({echo, Name}) ->
+    register(Name, spawn(fun echo/0)),
+    "ok";
+handle({echo_server, Name}) ->
+    {ok, _} = gen_server:start({local, Name}, ?MODULE, [], []),
+    "ok";
+handle({connect, Node}) ->
+    case lists:member(Node, nodes(connected)) of
+        true -> "ok -1";
+        false ->
+            T0 = erlang:monotonic_time(nanosecond),
+            case net_kernel:connect_node(Node) of
+                true -> ["ok ", integer_to_list(erlang:monotonic_time(nanosecond) - T0)];
+                _ -> "error connect_failed"
+            end
+    end;
+handle({disconnect, Node}) ->
+    erlang:disconnect_node(Node),
+    "ok";
+handle({send, Node, Name, Shape, Total, Senders}) ->
+    true = net_kernel:connect_node(Node),
+    Dest = {Name, Node},
+    Dest ! {reset, self()},
+    receive reset_ok -> ok after 30000 -> exit(sink_does_not_answer) end,
+    {Ns, Received, Bad} = send_all(Dest, Shape, Total, Senders),
+    ["ok ", join([Ns, Received, Bad])];
+handle({roundtrips, Kind, Node, Name, Warmup, Count, Passes}) ->
+    true = net_kernel:connect_node(Node),
+    Trip = trip(Kind, Node, Name),
+    _ = [Trip(I) || I <- lists:seq(1, Warmup)],
+    Stats = [percentiles([timed(Trip, I) || I <- lists:seq(1, Count)]) || _ <- lists:seq(1, Passes)],
+    ["ok ", join(lists:append(Stats))];
+handle({probe_rpc, Node}) ->
+    case rpc:call(Node, erlang, node, [], 2000) of
+        Node -> "ok yes";
+        _ -> "ok no"
+    end;
+handle({watch, Node}) ->
+    Self = self(),
+    Watcher = spawn(fun() -> watch(Node, Self) end),
+    receive {watching, Watcher} -> ok after 10000 -> exit(watcher_did_not_start) end,
+    put({watcher, Node}, Watcher),
+    "ok";
+handle({nodedown_at, Node, TimeoutMs}) ->
+    Watcher = get({watcher, Node}),
+    receive
+        {nodedown_at, Watcher, Us} -> ["ok ", integer_to_list(Us)]
+    after TimeoutMs -> "error timeout"
+    end.
+
+%% Counts messages of the two shapes the throughput scenario sends; anything else is `bad`.
+%% {reset, From} starts a new run; {done, From} is answered with the counts so far. Messages on
+%% one connection arrive in order, so the last sender's `done` comes after every message sent.
+sink(Received, Bad) ->
+    receive
+        {seq, _} -> sink(Received + 1, Bad);
+        {order, _, 'EURUSD', buy, 1000000, -42, <<"client-7f3a">>, true, limit, 1700000000} -> sink(Received + 1, Bad);
+        {reset, From} -> From ! reset_ok, sink(0, 0);
+        {done, From} -> From ! {ack, Received, Bad}, sink(Received, Bad);
+        _ -> sink(Received, Bad + 1)
+    end.
+
+echo() ->
+    receive
+        {ping, From, I} -> From ! {pong, I}
+    end,
+    echo().
+
+send_all(Dest, Shape, Total, Senders) ->
+    Self = self(),
+    Per = Total div Senders,
+    Counts = [Per + (if K =< Total rem Senders -> 1; true -> 0 end) || K <- lists:seq(1, Senders)],
+    T0 = erlang:monotonic_time(nanosecond),
+    Pids = [spawn_link(fun() -> sender(Self, Dest, Shape, N) end) || N <- Counts],
+    Acks = [receive {sent, P, R, B} -> {R, B} after 600000 -> exit(no_ack) end || P <- Pids],
+    Ns = erlang:monotonic_time(nanosecond) - T0,
+    {Received, Bad} = lists:max(Acks),
+    {Ns, Received, Bad}.
+
+sender(Parent, Dest, Shape, N) ->
+    send_loop(Dest, Shape, 1, N),
+    Dest ! {done, self()},
+    receive {ack, R, B} -> Parent ! {sent, self(), R, B} end.
+
+send_loop(_Dest, _Shape, I, N) when I > N -> ok;
+send_loop(Dest, Shape, I, N) ->
+    Dest ! message(Shape, I),
+    send_loop(Dest, Shape, I + 1, N).
+
+message(seq, I) -> {seq, I};
+message(order, I) -> {order, I, 'EURUSD', buy, 1000000, -42, <<"client-7f3a">>, true, limit, 1700000000}.
+
+trip(ping, Node, Name) ->
+    Dest = {Name, Node},
+    fun(I) ->
+        Dest ! {ping, self(), I},
+        receive {pong, I} -> ok after 10000 -> exit({lost_pong, I}) end
+    end;
+trip(call, Node, Name) ->
+    fun(I) -> I = gen_server:call({Name, Node}, I, 10000) end;
+trip(rpc, Node, _Name) ->
+    fun(_) -> Node = rpc:call(Node, erlang, node, [], 10000) end.
+
+timed(Trip, I) ->
+    T0 = erlang:monotonic_time(nanosecond),
+    Trip(I),
+    erlang:monotonic_time(nanosecond) - T0.
+
+%% p50, p99, p99.9 and max, by rank in the sorted sample (as bench/lib/stats.js does).
+percentiles(Samples) ->
+    Sorted = list_to_tuple(lists:sort(Samples)),
+    N = tuple_size(Sorted),
+    Rank = fun(P) -> element(min(N, floor(P * N) + 1), Sorted) end,
+    [Rank(0.5), Rank(0.99), Rank(0.999), element(N, Sorted)].
+
+watch(Node, Parent) ->
+    monitor_node(Node, true),
+    Parent ! {watching, self()},
+    receive
+        {nodedown, Node} -> Parent ! {nodedown_at, self(), os:system_time(microsecond)}
+    end.
+
+join(Ints) -> lists:join(" ", [integer_to_list(X) || X <- Ints]).
+
+%% The echo gen_server of the `call` kind.
+init([]) -> {ok, nostate}.
+handle_call(Request, _From, State) -> {reply, Request, State}.
+handle_cast(_Msg, State) -> {noreply, State}.

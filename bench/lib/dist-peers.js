@@ -1,0 +1,274 @@
+// The nodes of the distribution scenarios, seen from the bench: a private port mapper, BEAM
+// nodes (bench/erl/dist_bench.erl in `erl -sname`) and noderl nodes (bench/lib/noderl-peer.js in
+// a child Node process), each in its own OS process, all behind one interface:
+//
+//   const cluster = await Cluster.start();                 // real epmd on a free port, one cookie
+//   const a = await cluster.beam({ ticktime: 4 });          // or cluster.noderl(...)
+//   await a.sink('sink'); await b.send({ peer: a.node, name: 'sink', shape: 'seq', total, senders });
+//   a.signal('SIGSTOP'); a.wchar();                         // the OS process, by pid
+//   await cluster.stop();                                   // every process, by pid
+//
+// Every process started here is tracked by lib/erl.js, so run.js's killAll() ends it even when a
+// scenario fails.
+
+import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { compileErlang, ErlLineServer, kill, track } from './erl.js';
+import { accepts, freePort } from './net.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ERL_MODULE = join(HERE, '../erl/dist_bench.erl');
+const NODERL_PEER = join(HERE, 'noderl-peer.js');
+
+let counter = 0;
+/** A node name no other run on this machine uses. */
+function uniqueName(kind) {
+  counter += 1;
+  return `bench_${kind}_${process.pid}_${counter}_${randomBytes(2).toString('hex')}`;
+}
+
+export class Cluster {
+  /** A private `epmd -port P` in the foreground (never the host's 4369), and a random cookie. */
+  static async start() {
+    const port = await freePort();
+    const child = track(spawn('epmd', ['-port', String(port)], { stdio: 'ignore' }));
+    const deadline = Date.now() + 10_000;
+    while (!(await accepts(port))) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        kill(child);
+        throw new Error(`epmd -port ${port} did not start`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return new Cluster(port, child, await compileErlang([ERL_MODULE]));
+  }
+
+  #peers = new Set();
+
+  constructor(epmdPort, epmd, beamDir) {
+    this.epmdPort = epmdPort;
+    this.cookie = randomBytes(12).toString('hex');
+    this.epmd = epmd;
+    this.beamDir = beamDir;
+  }
+
+  /** A BEAM node; `ticktime` in seconds (net_ticktime), default OTP's 60. */
+  async beam({ ticktime } = {}) {
+    const name = uniqueName('erl');
+    const args = ['-sname', name, '-setcookie', this.cookie, '-start_epmd', 'false', '-noshell', '-pa', this.beamDir];
+    if (ticktime) args.push('-kernel', 'net_ticktime', String(ticktime));
+    const server = await ErlLineServer.start([...args, '-s', 'dist_bench', 'main'], { env: { ERL_EPMD_PORT: String(this.epmdPort) } });
+    const node = await server.request('node.');
+    if (!node.startsWith('ok ')) throw new Error(`erl ${name} answered "${node}" to node.`);
+    const peer = new BeamPeer(server, node.slice(3));
+    this.#peers.add(peer);
+    return peer;
+  }
+
+  /** A noderl node in its own Node process. */
+  async noderl({ ticktime } = {}) {
+    const child = track(fork(NODERL_PEER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const peer = new NoderlPeer(child);
+    await peer.ready;
+    const { node } = await peer.request('start', { sname: uniqueName('js'), cookie: this.cookie, epmdPort: this.epmdPort, ticktime });
+    peer.node = node;
+    this.#peers.add(peer);
+    return peer;
+  }
+
+  /** A node of `kind` ('BEAM' or 'noderl'). */
+  start(kind, options) {
+    return kind === 'BEAM' ? this.beam(options) : this.noderl(options);
+  }
+
+  async stopPeer(peer) {
+    this.#peers.delete(peer);
+    await peer.stop();
+  }
+
+  async stop() {
+    await Promise.all([...this.#peers].map((p) => p.stop()));
+    this.#peers.clear();
+    kill(this.epmd);
+  }
+}
+
+/** What both kinds of peer share: the OS process. */
+class OsProcess {
+  /** Sends `signal` ('SIGSTOP', 'SIGCONT', 'SIGKILL') to the node's OS process. */
+  signal(signal) {
+    process.kill(this.pid, signal);
+  }
+
+  /**
+   * Bytes the node's OS process has written with write(2)-family calls so far (/proc/PID/io
+   * wchar): its socket writes, which is what a scenario's wire bytes are made of.
+   */
+  wchar() {
+    const io = readFileSync(`/proc/${this.pid}/io`, 'utf8');
+    return Number(/^wchar: (\d+)/m.exec(io)[1]);
+  }
+}
+
+class BeamPeer extends OsProcess {
+  kind = 'BEAM';
+
+  constructor(server, node) {
+    super();
+    this.server = server;
+    this.node = node;
+    this.pid = server.pid;
+  }
+
+  async #ask(term) {
+    const reply = await this.server.request(`${term}.`, { timeoutMs: 900_000 });
+    if (!reply.startsWith('ok')) throw new Error(`${this.node} answered "${reply}" to ${term}`);
+    return reply.split(' ').slice(1).map(Number);
+  }
+
+  async sink(name) {
+    await this.#ask(`{sink, ${name}}`);
+  }
+
+  async echo(name) {
+    await this.#ask(`{echo, ${name}}`);
+  }
+
+  async echoServer(name) {
+    await this.#ask(`{echo_server, ${name}}`);
+    return {};
+  }
+
+  /** True when rpc:call(Peer, erlang, node, []) answers within 2 s (the peer serves rex). */
+  async answersRpc(peer) {
+    const reply = await this.server.request(`{probe_rpc, ${atomText(peer)}}.`);
+    return reply === 'ok yes';
+  }
+
+  async connect(peer) {
+    return (await this.#ask(`{connect, ${atomText(peer)}}`))[0];
+  }
+
+  async disconnect(peer) {
+    await this.#ask(`{disconnect, ${atomText(peer)}}`);
+  }
+
+  async send({ peer, name, shape, total, senders }) {
+    const [ns, received, bad] = await this.#ask(`{send, ${atomText(peer)}, ${name}, ${shape}, ${total}, ${senders}}`);
+    return { ns, received, bad };
+  }
+
+  async roundtrips({ kind, peer, name, warmup, count, passes }) {
+    const flat = await this.#ask(`{roundtrips, ${kind}, ${atomText(peer)}, ${name}, ${warmup}, ${count}, ${passes}}`);
+    const out = [];
+    for (let i = 0; i < flat.length; i += 4) out.push(flat.slice(i, i + 4));
+    return { passes: out };
+  }
+
+  async watch(peer) {
+    await this.#ask(`{watch, ${atomText(peer)}}`);
+  }
+
+  async nodedownAt(peer, timeoutMs) {
+    return (await this.#ask(`{nodedown_at, ${atomText(peer)}, ${timeoutMs}}`))[0];
+  }
+
+  async stop() {
+    await this.server.stop({ graceMs: 500 });
+  }
+}
+
+class NoderlPeer extends OsProcess {
+  kind = 'noderl';
+  #child;
+  #pending = new Map();
+  #nextId = 1;
+  #exit = null;
+
+  constructor(child) {
+    super();
+    this.#child = child;
+    this.pid = child.pid;
+    this.ready = new Promise((resolve, reject) => {
+      child.once('message', (m) => (m?.ready ? resolve() : reject(new Error(`noderl peer said ${JSON.stringify(m)}`))));
+      child.once('exit', (code, signal) => reject(new Error(`noderl peer exited (${signal ?? code}) before it was ready`)));
+    });
+    child.on('message', ({ id, ok, error, ...result }) => {
+      const p = this.#pending.get(id);
+      if (!p) return;
+      this.#pending.delete(id);
+      if (ok) p.resolve(result);
+      else p.reject(new Error(`noderl ${this.node ?? ''}: ${error}`));
+    });
+    child.once('exit', (code, signal) => {
+      this.#exit = `exited (${signal ?? code})`;
+      for (const p of this.#pending.values()) p.reject(new Error(`noderl peer ${this.node} ${this.#exit}`));
+      this.#pending.clear();
+    });
+  }
+
+  request(cmd, args = {}) {
+    if (this.#exit) return Promise.reject(new Error(`noderl peer ${this.node} ${this.#exit}`));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#child.send({ id, cmd, ...args });
+    });
+  }
+
+  async sink(name) {
+    await this.request('sink', { name });
+  }
+
+  async echo(name) {
+    await this.request('echo', { name });
+  }
+
+  async connect(peer) {
+    return (await this.request('connect', { peer })).ns;
+  }
+
+  async disconnect(peer) {
+    await this.request('disconnect', { peer });
+  }
+
+  send(args) {
+    return this.request('send', args);
+  }
+
+  roundtrips(args) {
+    return this.request('roundtrips', args);
+  }
+
+  async watch(peer) {
+    await this.request('watch', { peer });
+  }
+
+  /** Resolves { unsupported: reason } when this noderl build has no GenServer. */
+  echoServer(name) {
+    return this.request('echo_server', { name });
+  }
+
+  async nodedownAt(peer, timeoutMs) {
+    return (await this.request('nodedown_at', { peer, timeoutMs })).us;
+  }
+
+  /** Closes the IPC channel (the peer exits by itself, so `node --cpu-prof` profiles get written), then kills by pid. */
+  async stop({ graceMs = 2000 } = {}) {
+    if (!this.#exit && this.#child.connected) {
+      const gone = new Promise((r) => this.#child.once('exit', r));
+      this.#child.disconnect();
+      await Promise.race([gone, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    }
+    kill(this.#child);
+  }
+}
+
+/** A node name as an Erlang atom literal. */
+function atomText(name) {
+  return `'${name.replace(/[\\']/g, (c) => '\\' + c)}'`;
+}
