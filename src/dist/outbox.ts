@@ -1,7 +1,8 @@
 /**
  * The write side of a connection: control messages become frames, and frames reach the socket.
  *
- * - Small messages queued in one event-loop turn go out together in the next (one corked burst).
+ * - Small messages queued in one event-loop turn are encoded back to back into one buffer
+ *   (`frame-batch.ts`) and go out as one write in the next turn, or as soon as 256 KiB collect.
  * - In header mode, a message of more than 64 KiB of data is cut into fragments (§4.4) that are
  *   written a few at a time, only while the socket's buffer is short (`writableLength`, then
  *   `'drain'`), so ticks and other processes' messages get onto the wire between fragments: a
@@ -18,12 +19,15 @@ import type { Socket } from 'node:net';
 import { encode } from '../term/encode.js';
 import { Pid, type Term, type Tuple } from '../term/types.js';
 import { ChunkedTermWriter } from './chunked-writer.js';
+import { FrameBatch } from './frame-batch.js';
 import { frameHeader, TICK } from './framing.js';
 import { FRAGMENT_SIZE, NORMAL_HEADER, fragmentHeader } from './header.js';
 
 const PASS_THROUGH: Buffer = Buffer.of(112);
 /** Fragments are written while less than this is waiting in the socket (4 fragments). */
 const SOCKET_HIGH_WATER = 4 * FRAGMENT_SIZE;
+/** A batch this long is written at once instead of at the end of the turn (bounds memory and latency). */
+const BATCH_HIGH_WATER = 256 * 1024;
 
 /** A message cut into fragments, written one fragment at a time. */
 class FragmentedMessage {
@@ -84,7 +88,8 @@ interface Waiting {
 
 /** Frames and fragments for one connection's socket. */
 export class Outbox {
-  private batch: Buffer[] = [];
+  /** This turn's frames, back to back (`frame-batch.ts`). */
+  private readonly batch = new FrameBatch();
   private readonly active: FragmentedMessage[] = [];
   private waiting: Waiting[] = [];
   private flushScheduled = false;
@@ -107,7 +112,7 @@ export class Outbox {
 
   /** Nothing is queued, in flight, or buffered in the socket. */
   get idle(): boolean {
-    return this.batch.length === 0 && this.active.length === 0 && this.waiting.length === 0 && this.socket.writableLength === 0;
+    return this.batch.pos === 0 && this.active.length === 0 && this.waiting.length === 0 && this.socket.writableLength === 0;
   }
 
   /** Whether anything was written since the last call (for the ticker), and resets it. */
@@ -120,6 +125,10 @@ export class Outbox {
   /** Encodes and queues a control message and its payload. */
   send(control: Tuple, payload?: Term): void {
     if (this.closed) return;
+    // The common case: a small message with nothing big in flight goes straight into the batch.
+    if (this.headerMode && this.active.length === 0 && this.waiting.length === 0 && this.batch.tryFrame(control, payload, this.fragmentSize)) {
+      return this.batched();
+    }
     const c = encode(control);
     if (!this.headerMode) {
       // Pass-through: each term keeps its 131; no fragments exist in this mode.
@@ -149,7 +158,7 @@ export class Outbox {
   /** Drops everything queued; later sends are ignored. */
   close(): void {
     this.closed = true;
-    this.batch = [];
+    this.batch.reset();
     this.active.length = 0;
     this.waiting = [];
   }
@@ -163,8 +172,20 @@ export class Outbox {
         return;
       }
     }
-    for (const b of frame) this.batch.push(b);
+    for (const b of frame) this.batch.raw(b);
+    this.batched();
+  }
+
+  private batched(): void {
+    if (this.batch.pos >= BATCH_HIGH_WATER) this.writeBatch();
     this.scheduleFlush();
+  }
+
+  private writeBatch(): void {
+    if (this.batch.pos === 0 || this.socket.destroyed) return;
+    this.socket.write(this.batch.take());
+    this.batch.reset();
+    this.wrote = true;
   }
 
   /** True when a message from `sender` must wait: something of its own (or of unknown origin) is ahead of it. */
@@ -186,11 +207,7 @@ export class Outbox {
     if (this.closed || this.socket.destroyed) return;
     const socket = this.socket;
     socket.cork();
-    if (this.batch.length > 0) {
-      for (const b of this.batch) socket.write(b);
-      this.batch = [];
-      this.wrote = true;
-    }
+    this.writeBatch();
     this.writeFragments();
     socket.uncork();
     if (this.active.length === 0) return;
