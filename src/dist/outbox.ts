@@ -11,15 +11,17 @@
  *   big message is still going out waits behind it; so does a message whose sender cannot be
  *   told from its control tuple, behind every big message.
  *
- * No atom cache on the way out: every header is `131,68,0` (OTP accepts 0 refs). A cache would
- * need frames encoded in the order they reach the wire, and the per-sender interleaving above
- * reorders them; it would save only the bytes of repeated atoms on a link whose cost is elsewhere.
+ * The outgoing atom cache is used by the batch only (`atom-cache-writer.ts`): a batch is one
+ * buffer written in order, so its frames reach the peer in the order their headers were made.
+ * Fragments and frames held behind a big message are reordered by the interleaving above, so they
+ * carry 0 refs (`131,68,0`, which OTP accepts) and leave the cache alone.
  */
 import type { Socket } from 'node:net';
 import { encode } from '../term/encode.js';
 import { Pid, type Term, type Tuple } from '../term/types.js';
 import { ChunkedTermWriter } from './chunked-writer.js';
 import { FrameBatch } from './frame-batch.js';
+import { OutgoingAtomCache } from './atom-cache-writer.js';
 import { frameHeader, TICK } from './framing.js';
 import { FRAGMENT_SIZE, NORMAL_HEADER, fragmentHeader } from './header.js';
 
@@ -89,7 +91,7 @@ interface Waiting {
 /** Frames and fragments for one connection's socket. */
 export class Outbox {
   /** This turn's frames, back to back (`frame-batch.ts`). */
-  private readonly batch = new FrameBatch();
+  private readonly batch: FrameBatch;
   private readonly active: FragmentedMessage[] = [];
   private waiting: Waiting[] = [];
   private flushScheduled = false;
@@ -107,8 +109,12 @@ export class Outbox {
     private readonly headerMode: boolean,
     /** The peer's node name: pids on it are never the sender of what we write. */
     private readonly peer: string,
+    /** DIST_HDR_ATOM_CACHE negotiated: small frames use the outgoing atom cache. */
+    atomCache = false,
     private readonly fragmentSize: number = FRAGMENT_SIZE,
-  ) {}
+  ) {
+    this.batch = new FrameBatch(atomCache ? new OutgoingAtomCache() : undefined);
+  }
 
   /** Nothing is queued, in flight, or buffered in the socket. */
   get idle(): boolean {
