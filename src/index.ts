@@ -50,6 +50,8 @@ export { CallError } from './node/gen-call.js';
 export { reply, GenServerStartError, type GenServerSpec, type GenServerOptions, type From, type CallResult, type NoReplyResult } from './node/gen-server.js';
 export { SpawnError, type SpawnOptions } from './node/spawn-options.js';
 export { ErlangError } from './services/builtins.js';
+export { Erpc, ErpcError, type ErpcClass, type CallOptions } from './rpc/erpc.js';
+export { Rpc, RpcKey } from './rpc/rpc.js';
 export { ioFormat, IoFormatError } from './term/io-format.js';
 export { TIMEOUT, type Timeout, type ReceiveOptions } from './node/mailbox.js';
 export { resolveCookie, CookieError } from './node/cookie.js';

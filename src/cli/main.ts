@@ -20,7 +20,7 @@ const COMMANDS: Record<string, Command> = {
   start: { usage: 'start --sname N | --name N [--cookie C] [--hidden] [--ticktime S]', load: () => import('./start.js') },
   shell: { usage: 'shell --sname N | --name N [--cookie C] [--hidden]' },
   eval: { usage: "eval [node options] 'EXPR'" },
-  rpc: { usage: "rpc NODE MODULE FUNCTION 'ARGS' [--cookie C] [--timeout MS]" },
+  rpc: { usage: "rpc NODE MODULE FUNCTION 'ARGS' [--cookie C] [--timeout MS]", load: () => import('./rpc.js') },
   remsh: { usage: 'remsh NODE [--cookie C]' },
   ping: { usage: 'ping NODE [--cookie C]', load: () => import('./ping.js') },
 };

@@ -30,6 +30,8 @@ import { toAtom } from './registry.js';
 import { format } from '../term/format.js';
 import { ProcessTable } from './processes.js';
 import { startGenServer, type GenServerOptions, type GenServerSpec } from './gen-server.js';
+import { Rpc } from '../rpc/rpc.js';
+import { Erpc } from '../rpc/erpc.js';
 
 /** Options of {@link Node.start}. */
 export interface NodeOptions {
@@ -89,6 +91,10 @@ export class Node extends EventEmitter<NodeEvents> {
   /** The TCP port that accepts distribution connections. */
   readonly port: number;
   readonly hidden: boolean;
+  /** kernel's `rpc` client functions (src/rpc/rpc.ts): `call`, `cast`, `asyncCall`/`yield`/`nbYield`, `multicall`, `evalEverywhere`. */
+  readonly rpc = new Rpc((fn) => this.spawn(fn), () => [this.name, ...this.nodes()]);
+  /** `erpc` client functions (src/rpc/erpc.ts): `call` throws `ErpcError`; `cast`, `multicall`. */
+  readonly erpc = new Erpc((fn) => this.spawn(fn));
   private readonly connections = new Map<string, Connection>();
   private readonly dialing = new Map<string, DialAttempt>();
   /** Every node connected this session (`nodes(known)`). */

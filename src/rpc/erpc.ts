@@ -1,0 +1,258 @@
+/**
+ * erpc's calling side, as OTP 23+ erpc.erl does it (otp-distribution.md §0 item 4, §7.4): one
+ * SPAWN_REQUEST of `erpc:execute_call(Ref, M, F, A)` with `[monitor]`; the result comes back as
+ * the monitor's DOWN reason `{Ref, return|throw|exit, X}` or `{Ref, error, R, Stack}`.
+ *
+ * Each call runs in a caller process of its own (src/rpc/caller-pool.ts), spawned with the
+ * caller's group leader, so the remote function's output comes back there (§10). On a timeout the
+ * monitor is demonitored (DEMONITOR_P) and the caller process ends, which demonitors a spawn reply
+ * that comes too late — as erpc does, the remote process itself is left running, not killed
+ * (§7.4 "Timeout").
+ */
+import { randomBytes } from 'node:crypto';
+import { Atom, atom, isTuple, Ref, tuple, type Term } from '../term/types.js';
+import { format } from '../term/format.js';
+import { ProcessExit, refKey, type Process } from '../node/process.js';
+import { SpawnError } from '../node/spawn-options.js';
+import { TIMEOUT } from '../node/mailbox.js';
+import { toAtom } from '../node/registry.js';
+import { CallerPool, type Spawner } from './caller-pool.js';
+
+export type { Spawner };
+
+const ERPC = atom('erpc');
+const EXECUTE_CALL = atom('execute_call');
+const EXECUTE_CAST = atom('execute_cast');
+const DOWN = atom('DOWN');
+const RETURN = atom('return');
+const THROW = atom('throw');
+const EXIT = atom('exit');
+const ERROR = atom('error');
+const OK = atom('ok');
+const EXCEPTION = atom('exception');
+const SIGNAL = atom('signal');
+const TIMEOUT_ATOM = atom('timeout');
+const NOCONNECTION = atom('noconnection');
+const BADARG = atom('badarg');
+
+
+/** How one erpc call ended: the four DOWN reasons of execute_call/4, a death of another kind, or erpc's own `{erpc, R}`. */
+export type ErpcOutcome =
+  | { kind: 'return'; value: Term }
+  | { kind: 'throw'; value: Term }
+  | { kind: 'exit'; reason: Term }
+  | { kind: 'error'; reason: Term; stack: Term }
+  /** The remote process died without execute_call's reason (killed, say): erpc raises exit `{signal, R}`. */
+  | { kind: 'signal'; reason: Term }
+  /** erpc's own failures, raised as error `{erpc, R}`: `timeout`, `noconnection`, `notsup`, `badarg`, a spawn refusal. */
+  | { kind: 'erpc'; reason: Term };
+
+/** Options of a call. */
+export interface CallOptions {
+  /** Milliseconds (an integer, or Infinity); default infinity. */
+  timeout?: number;
+}
+
+/** The class of an Erlang exception, as `catch Class:Reason` names it. */
+export type ErpcClass = 'error' | 'exit' | 'throw';
+
+/**
+ * What `erpc:call` raises, as a JS error: `class` and `raised` are exactly what
+ * `catch Class:Raised` gives in Erlang (`error:{exception, undef, Stack}`, `exit:{exception, R}`,
+ * `throw:T`, `error:{erpc, timeout}`, `exit:{signal, R}`); `reason` is the remote reason inside it
+ * (or erpc's own `{erpc, R}`), `remoteStack` the remote stacktrace of an error.
+ */
+export class ErpcError extends Error {
+  readonly code = 'ERR_NODERL_ERPC';
+  readonly class: ErpcClass;
+  constructor(
+    erlangClass: ErpcClass,
+    readonly reason: Term,
+    readonly raised: Term,
+    readonly remoteStack: Term[],
+    readonly node: string,
+    readonly mfa: string,
+  ) {
+    super(`erpc:call to ${node} of ${mfa} raised ${erlangClass}:${format(raised).slice(0, 500)}`);
+    this.class = erlangClass;
+    this.name = 'ErpcError';
+  }
+}
+
+/** The ErpcError erpc:call raises for `outcome`, or undefined when it returned. */
+export function erpcErrorOf(outcome: ErpcOutcome, node: string, mfa: string): ErpcError | undefined {
+  switch (outcome.kind) {
+    case 'return':
+      return undefined;
+    case 'throw':
+      return new ErpcError('throw', outcome.value, outcome.value, [], node, mfa);
+    case 'exit':
+      return new ErpcError('exit', outcome.reason, tuple(EXCEPTION, outcome.reason), [], node, mfa);
+    case 'error':
+      return new ErpcError('error', outcome.reason, tuple(EXCEPTION, outcome.reason, outcome.stack), listOf(outcome.stack), node, mfa);
+    case 'signal':
+      return new ErpcError('exit', outcome.reason, tuple(SIGNAL, outcome.reason), [], node, mfa);
+    case 'erpc':
+      return new ErpcError('error', tuple(ERPC, outcome.reason), tuple(ERPC, outcome.reason), [], node, mfa);
+  }
+}
+
+/** `erpc:multicall`'s element for one node: `{ok, V}` or `{Class, Raised}`. */
+export function multicallElement(outcome: ErpcOutcome): Term {
+  if (outcome.kind === 'return') return tuple(OK, outcome.value);
+  const err = erpcErrorOf(outcome, '', '')!;
+  return tuple(atom(err.class), err.raised);
+}
+
+/** `M:F/Arity` for messages. */
+export function mfaName(m: string | Atom, f: string | Atom, args: Term[]): string {
+  return `${toAtom(m).name}:${toAtom(f).name}/${Array.isArray(args) ? args.length : '?'}`;
+}
+
+/**
+ * Runs one erpc call in a caller process of `callers` and resolves to its outcome. Arguments that
+ * are not an atom, atom and list are erpc's `badarg`, refused before anything is sent; a timeout
+ * that is not a non-negative integer (or Infinity) throws RangeError.
+ */
+export function callOutcome(callers: CallerPool, node: string | Atom, m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<ErpcOutcome> {
+  const timeout = options.timeout === Infinity ? undefined : options.timeout;
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0)) {
+    throw new RangeError(`timeout must be a non-negative integer of ms, not ${String(timeout)}`);
+  }
+  if (!isAtomLike(node) || !isAtomLike(m) || !isAtomLike(f) || !Array.isArray(args) || isTuple(args)) {
+    return Promise.resolve({ kind: 'erpc', reason: BADARG });
+  }
+  return new Promise((resolve) => {
+    callers.run(async (self) => {
+      let outcome: ErpcOutcome;
+      try {
+        outcome = await callIn(self, toAtom(node), toAtom(m), toAtom(f), args, timeout);
+      } catch (err) {
+        // Our own process was killed meanwhile: report it as erpc would see a dead caller.
+        resolve({ kind: 'signal', reason: err instanceof ProcessExit ? err.reason : atom('killed') });
+        return false;
+      }
+      resolve(outcome);
+      return !(outcome.kind === 'erpc' && outcome.reason === TIMEOUT_ATOM); // a timed-out caller ends, taking its monitor down
+    });
+  });
+}
+
+async function callIn(self: Process, node: Atom, m: Atom, f: Atom, args: Term[], timeout: number | undefined): Promise<ErpcOutcome> {
+  const deadline = timeout === undefined ? undefined : Date.now() + timeout;
+  const ref = newRef(self);
+  const spawning = self.spawnMonitorRemote(node, ERPC, EXECUTE_CALL, [ref, m, f, args]);
+  spawning.catch(() => {}); // abandoned on timeout: it settles when this process ends
+  let reqId: Ref;
+  try {
+    const spawned = await within(spawning, deadline);
+    if (spawned === TIMEOUT) return { kind: 'erpc', reason: TIMEOUT_ATOM };
+    reqId = spawned[1];
+  } catch (err) {
+    if (err instanceof SpawnError) return { kind: 'erpc', reason: err.reason };
+    throw err;
+  }
+  const key = refKey(reqId);
+  const down = await self.receive({
+    match: (msg) => isTuple(msg) && msg.length === 5 && msg[0] === DOWN && msg[1] instanceof Ref && refKey(msg[1]) === key,
+    timeout: deadline === undefined ? undefined : Math.max(0, deadline - Date.now()),
+  });
+  if (down === TIMEOUT) {
+    self.demonitor(reqId); // erpc:call's timeout: DEMONITOR_P; the remote process keeps running
+    return { kind: 'erpc', reason: TIMEOUT_ATOM };
+  }
+  return outcomeOfDown(ref, (down as Term[])[4]!);
+}
+
+/** The outcome a DOWN reason carries (erpc.erl's `result/4`). */
+export function outcomeOfDown(ref: Ref, reason: Term): ErpcOutcome {
+  if (isTuple(reason) && reason[0] instanceof Ref && refKey(reason[0]) === refKey(ref)) {
+    if (reason.length === 3 && reason[1] === RETURN) return { kind: 'return', value: reason[2]! };
+    if (reason.length === 3 && reason[1] === THROW) return { kind: 'throw', value: reason[2]! };
+    if (reason.length === 3 && reason[1] === EXIT) return { kind: 'exit', reason: reason[2]! };
+    if (reason.length === 4 && reason[1] === ERROR) return { kind: 'error', reason: reason[2]!, stack: reason[3]! };
+    // {Ref, error, {erpc, R}}: execute_call refused its own arguments.
+    if (reason.length === 3 && reason[1] === ERROR && isTuple(reason[2]) && reason[2].length === 2 && reason[2][0] === ERPC) {
+      return { kind: 'erpc', reason: reason[2][1]! };
+    }
+  }
+  if (reason === NOCONNECTION) return { kind: 'erpc', reason: NOCONNECTION };
+  return { kind: 'signal', reason };
+}
+
+/**
+ * `erpc:cast(N, M, F, A)`: a SPAWN_REQUEST of `erpc:execute_cast/3` with no options; nothing comes
+ * back (a refused spawn is dropped, as erpc drops it).
+ */
+export function cast(spawn: Spawner, node: string | Atom, m: string | Atom, f: string | Atom, args: Term[]): void {
+  if (!isAtomLike(node) || !isAtomLike(m) || !isAtomLike(f) || !Array.isArray(args) || isTuple(args)) {
+    throw new ErpcError('error', tuple(ERPC, BADARG), tuple(ERPC, BADARG), [], String(node), 'erpc:cast/4');
+  }
+  spawn(async (self) => {
+    await self.spawnRemote(node, ERPC, EXECUTE_CAST, [toAtom(m), toAtom(f), args]).catch(() => {});
+  });
+}
+
+/** Resolves to `promise`'s value, or TIMEOUT once `deadline` (ms since the epoch) passes. */
+async function within<T>(promise: Promise<T>, deadline: number | undefined): Promise<T | typeof TIMEOUT> {
+  if (deadline === undefined) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<typeof TIMEOUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Random high words drawn once: randomBytes per call costs about 5 µs, a fifth of a call's own time. */
+const REF_SEED = randomBytes(8);
+let refCounter = 0;
+
+/**
+ * A fresh reference of the caller's node: execute_call only echoes it back. A counter under a
+ * per-process random seed keeps it unique among this node's references.
+ */
+function newRef(self: Process): Ref {
+  refCounter = (refCounter + 1) >>> 0;
+  return new Ref(self.pid.node, [refCounter & 0x3ffff, (REF_SEED.readUInt32BE(0) ^ (refCounter >>> 18)) >>> 0, REF_SEED.readUInt32BE(4)], self.pid.creation);
+}
+
+function isAtomLike(x: unknown): x is string | Atom {
+  return typeof x === 'string' || x instanceof Atom;
+}
+
+function listOf(stack: Term): Term[] {
+  return Array.isArray(stack) && !isTuple(stack) ? stack : [];
+}
+
+/**
+ * `node.erpc`: erpc's client functions. `call` resolves to the value or throws {@link ErpcError};
+ * `multicall` resolves to one `{ok, V}` or `{Class, Reason}` per node, in order, as erpc:multicall.
+ */
+export class Erpc {
+  private readonly callers: CallerPool;
+  constructor(private readonly spawn: Spawner) {
+    this.callers = new CallerPool(spawn);
+  }
+
+  /** `erpc:call(Node, M, F, Args, Timeout)`. */
+  async call(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<Term> {
+    const outcome = await callOutcome(this.callers, node, m, f, args, options);
+    if (outcome.kind === 'return') return outcome.value;
+    throw erpcErrorOf(outcome, String(node instanceof Atom ? node.name : node), mfaName(m, f, args));
+  }
+
+  /** `erpc:cast(Node, M, F, Args)`: returns at once. */
+  cast(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[]): void {
+    cast(this.spawn, node, m, f, args);
+  }
+
+  /** `erpc:multicall(Nodes, M, F, Args, Timeout)`: the calls run in parallel, one deadline for all. */
+  async multicall(nodes: (string | Atom)[], m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<Term[]> {
+    const outcomes = await Promise.all(nodes.map((n) => callOutcome(this.callers, n, m, f, args, options)));
+    return outcomes.map(multicallElement);
+  }
+}
