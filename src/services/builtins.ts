@@ -72,7 +72,7 @@ const BUILTINS: Record<string, Builtin> = {
     throw new ProcessExit(reason!);
   },
   'erlang:error/1': (_ctx, _self, [reason]) => {
-    throw new ErlangError(reason!, []);
+    throw callError(reason!, 'erlang', 'error', [reason!]); // BEAM's stack: [{erlang, error, [R], []}]
   },
   'erlang:throw/1': (_ctx, _self, [value]) => {
     throw value; // a JS throw of a non-Error value is Erlang's throw (see erpcFailure, exitReasonOf)
