@@ -52,6 +52,15 @@ const onBeam = async (m, f, args) => (await oracle.eval(`rpc:call('${erl.node}',
 const fmt = (t) => format(t).replaceAll(node.name, 'CALLER');
 /** Monitors the caller node's processes hold (private to TypeScript, not at run time); idle caller processes hold none. */
 const monitorsHeld = () => [...node.processes.processes.values()].reduce((n, p) => n + p.monitorsOut.size + p.spawning.size, 0);
+/**
+ * The monitors the node holds once `global` is in sync and quiet (its name server and locker
+ * monitor lock holders and names for a moment after a sync); a call must leave no more than these.
+ */
+const settledMonitors = async () => {
+  await node.global.sync();
+  await new Promise((r) => setTimeout(r, 300));
+  return monitorsHeld();
+};
 const until = async (cond, what) => {
   for (let i = 0; i < 200 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 25));
   assert.ok(await cond(), what);
@@ -125,12 +134,13 @@ test('erpc.call throws ErpcError with the class, the reason and the remote stack
 
 test('a timeout shorter than the work: {badrpc, timeout}, the caller demonitors, the remote work runs on as in OTP', { skip }, async () => {
   assert.equal(await node.rpc.call(erl.node, 'erlang', 'node', []), atom(erl.node)); // connected, so the spawn beats the timeout
+  const held = await settledMonitors();
   assert.equal(fmt(await node.rpc.call(erl.node, 'timer', 'sleep', [1500], { timeout: 50 })), '{badrpc,timeout}');
   // On erl: the sleeping process still runs (OTP does not kill it) and nobody monitors it any more
   const sleepers = `[P || P <- processes(), process_info(P, current_function) =:= {current_function, {timer, sleep, 1}}]`;
   const unmonitored = `case [process_info(P, monitored_by) || P <- ${sleepers}] of [] -> none; L -> lists:all(fun(X) -> X =:= {monitored_by, []} end, L) end`;
   await until(async () => (await erl.eval(unmonitored)) === 'true', 'the sleeper runs on, demonitored');
-  await until(() => monitorsHeld() === 0, 'the caller holds no monitor');
+  await until(() => monitorsHeld() <= held, 'the caller holds no monitor');
   await until(async () => (await erl.eval(`length(${sleepers})`)) === '0', 'the remote work ended by itself');
   // a timeout before the SPAWN_REPLY came: the late reply's monitor is taken down at once
   assert.equal(fmt(await node.rpc.call(erl.node, 'timer', 'sleep', [400], { timeout: 0 })), '{badrpc,timeout}');
@@ -138,7 +148,7 @@ test('a timeout shorter than the work: {badrpc, timeout}, the caller demonitors,
   await until(async () => (await erl.eval(`length(${sleepers})`)) === '0', 'the remote work ended by itself');
   // onto noderl: the same
   assert.equal(fmt(await node.rpc.call(peer.name, 'peerwork', 'slow', [300], { timeout: 20 })), '{badrpc,timeout}');
-  await until(() => monitorsHeld() === 0, 'the caller holds no monitor');
+  await until(() => monitorsHeld() <= held, 'the caller holds no monitor');
 });
 
 test('asyncCall with nbYield polling and yield', { skip }, async () => {
