@@ -52,6 +52,8 @@ export { SpawnError, type SpawnOptions } from './node/spawn-options.js';
 export { ErlangError } from './services/builtins.js';
 export { Erpc, ErpcError, type ErpcClass, type CallOptions } from './rpc/erpc.js';
 export { Rpc, RpcKey } from './rpc/rpc.js';
+export { Global, type LockId } from './global/global.js';
+export type { Resolve, JsResolver } from './global/resolvers.js';
 export { ioFormat, IoFormatError } from './term/io-format.js';
 export { TIMEOUT, type Timeout, type ReceiveOptions } from './node/mailbox.js';
 export { resolveCookie, CookieError } from './node/cookie.js';

@@ -32,6 +32,9 @@ import { ProcessTable } from './processes.js';
 import { startGenServer, type GenServerOptions, type GenServerSpec } from './gen-server.js';
 import { Rpc } from '../rpc/rpc.js';
 import { Erpc } from '../rpc/erpc.js';
+import { startGlobal } from '../global/start.js';
+import type { Global } from '../global/global.js';
+import type { NameServer } from '../global/name-server.js';
 
 /** Options of {@link Node.start}. */
 export interface NodeOptions {
@@ -95,6 +98,9 @@ export class Node extends EventEmitter<NodeEvents> {
   readonly rpc = new Rpc((fn) => this.spawn(fn), () => [this.name, ...this.nodes()]);
   /** `erpc` client functions (src/rpc/erpc.ts): `call` throws `ErpcError`; `cast`, `multicall`. */
   readonly erpc = new Erpc((fn) => this.spawn(fn));
+  /** OTP's `global` (src/global/): the replicated name registry, locks, `sync`; inert on a hidden node. */
+  readonly global: Global;
+  private readonly globalServer: NameServer;
   private readonly connections = new Map<string, Connection>();
   private readonly dialing = new Map<string, DialAttempt>();
   /** Every node connected this session (`nodes(known)`). */
@@ -147,6 +153,16 @@ export class Node extends EventEmitter<NodeEvents> {
     const rexHost = { nodeAtom: this.nodeAtom, apply: this.applyMfa, user: () => user, whereis: (name: Atom) => this.processes.whereis(name) };
     this.processes.register(REX, this.processes.spawn((self) => serveRex(self, rexHost)));
     this.processes.onSpawnRequest = (req) => serveSpawnRequest(this.spawnHost(), req);
+    ({ global: this.global, server: this.globalServer } = startGlobal(this, {
+      me: this.name,
+      creation: this.creation,
+      connect: (peer) => this.connect(peer),
+      disconnect: (peer) => void this.disconnect(peer),
+      isAlive: (pid) => this.isAlive(pid),
+      rpcResolve: (peer, args) => this.rpc.call(peer, 'global', 'resolve_it', args),
+      apply: this.applyMfa,
+      log: (line) => this.log(line),
+    }));
     server.on('connection', (socket) => this.accept(socket));
     registration.on('lost', (err) => this.log(`** noderl ${this.name}: port mapper registration lost: ${err.message} **`));
   }
@@ -372,6 +388,7 @@ export class Node extends EventEmitter<NodeEvents> {
   /** Unregisters, closes every connection and the listening socket. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.globalServer.markStopping(); // a stopping node reports no lost connections
       this.processes.endAll(atom('shutdown'));
       this.server.close();
       for (const c of [...this.connections.values()]) c.close('shutdown');

@@ -8,7 +8,8 @@
  * functions do.
  */
 import { compare } from '../term/compare.js';
-import { Atom, atom, ErlFun, ExportFun, isTuple, tuple, type Term } from '../term/types.js';
+import { Atom, atom, ErlFun, ExportFun, isTuple, Pid, tuple, type Term } from '../term/types.js';
+import { notifyAllName, randomExitName, randomNotifyName, resolveIt } from '../global/resolvers.js';
 import { exitReasonOf, ProcessExit, type Process } from '../node/process.js';
 
 const OK = atom('ok');
@@ -114,6 +115,12 @@ const BUILTINS: Record<string, Builtin> = {
   'io:put_chars/1': async (_ctx, self, [chars]) => (await self.print(chars as Buffer), OK),
   'io:nl/0': async (_ctx, self) => (await self.print('\n'), OK),
   'init:stop/0': (ctx) => (ctx.stop(), OK),
+  // OTP resolves a global name conflict with rpc:call(Owner, global, resolve_it, …) (src/global/resolvers.ts).
+  'global:resolve_it/4': (ctx, self, [method, name, p1, p2]) =>
+    p1 instanceof Pid && p2 instanceof Pid ? resolveIt(self, method!, name!, p1, p2, ctx.apply) : tuple(atom('EXIT'), atom('function_clause')),
+  'global:random_exit_name/3': (_ctx, self, [name, p1, p2]) => randomExitName(self, name!, p1 as Pid, p2 as Pid),
+  'global:random_notify_name/3': (_ctx, self, [name, p1, p2]) => randomNotifyName(self, name!, p1 as Pid, p2 as Pid),
+  'global:notify_all_name/3': (_ctx, self, [name, p1, p2]) => notifyAllName(self, name!, p1 as Pid, p2 as Pid),
   // rpc:call and erpc:call in OTP 23+ are a SPAWN_REQUEST of these (otp-distribution.md §0 item 4).
   'erpc:execute_call/4': async (ctx, self, [ref, m, f, a]) => {
     if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(a!)) throw new ProcessExit(tuple(ref!, ERROR, tuple(atom('erpc'), BADARG)));

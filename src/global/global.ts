@@ -1,0 +1,185 @@
+/**
+ * `node.global`: OTP's `global` API on a noderl node, backed by this node's
+ * `global_name_server` (src/global/name-server.ts) and a registrar process that, like OTP's,
+ * registers and unregisters names under the `{global, Registrar}` lock taken on the boss and then
+ * on every known node (`trans_all_known`), with a multi_call `{register, Name, Pid, Method}`.
+ * A BEAM node sees the names, and noderl sees theirs, because both keep the same replicated table.
+ * A name is any term: `atom('db')` is Erlang's `db`, while a JS string is a binary (`<<"db">>`).
+ *
+ *   await node.global.registerName(atom('db'), pid);       // 'yes' | 'no'
+ *   node.global.whereisName(atom('db'));                   // the pid on any node, or undefined
+ *   node.global.send(atom('db'), tuple(atom('get'), 1));   // global:send/2
+ */
+import { atom, ExportFun, Pid, tuple, type Term } from '../term/types.js';
+import { ProcessExit, type Process } from '../node/process.js';
+import { multiCallGns } from './multi-call.js';
+import { deleteGlobalLock, delLockOnNodes, randomSleepMs, setLockOnNodes, theBoss } from './locks.js';
+import { builtinMethod, setJsResolver, type Resolve } from './resolvers.js';
+import type { NameServer } from './name-server.js';
+
+const GLOBAL = atom('global');
+const RUN = atom('$noderl_global_run');
+
+/** A lock id, as OTP's `{ResourceId, LockRequesterId}`. */
+export type LockId = [resource: Term, requester: Term];
+
+export class Global {
+  private registrar?: Pid;
+  private readonly jobs = new Map<number, (self: Process) => Promise<void>>();
+  private nextJob = 1;
+
+  constructor(
+    private readonly server: NameServer,
+    private readonly spawn: (fn: (self: Process) => unknown) => Pid,
+    private readonly visibleNodes: () => string[],
+  ) {}
+
+  /** Starts the registrar (called once with the server). @internal */
+  startRegistrar(): void {
+    this.registrar = this.spawn(async (self) => {
+      for (;;) {
+        const m = await self.receive();
+        if (Array.isArray(m) && m[0] === RUN && typeof m[1] === 'number') {
+          const job = this.jobs.get(m[1]);
+          this.jobs.delete(m[1]);
+          await job?.(self);
+        }
+      }
+    });
+  }
+
+  /** Runs `fn` in the registrar, one job at a time, as OTP's registrar does. */
+  private inRegistrar<T>(fn: (self: Process) => Promise<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextJob++;
+      this.jobs.set(id, (self) => fn(self).then(resolve, reject));
+      if (!this.registrar) return reject(new Error('global is not running on a hidden node'));
+      this.spawn((s) => s.send(this.registrar!, tuple(RUN, id)));
+    });
+  }
+
+  /** `trans_all_known/1`: `fn(Nodes)` under `{global, Self}` on the boss and all known nodes. */
+  private async transAllKnown<T>(self: Process, fn: (nodes: string[]) => Promise<T>): Promise<T> {
+    const id: LockId = [GLOBAL, self.pid];
+    const me = this.server.host.me;
+    let nodes: string[];
+    for (let times = 0; ; times++) {
+      const known = [...this.server.known.keys()];
+      nodes = [me, ...known];
+      const boss = theBoss(nodes);
+      if (await setLockOnNodes(self, this.server, id, [boss])) {
+        const ok = await setLockOnNodes(self, this.server, id, nodes);
+        const now = [...this.server.known.keys()];
+        if (ok && now.every((n) => known.includes(n))) break;
+        await delLockOnNodes(self, id, nodes);
+      }
+      await self.receive({ match: () => false, timeout: randomSleepMs(times) });
+    }
+    try {
+      return await fn(nodes);
+    } finally {
+      await deleteGlobalLock(self, id, nodes);
+    }
+  }
+
+  /**
+   * `global:register_name(Name, Pid, Resolve)`: `'yes'`, or `'no'` when the name is taken or the
+   * pid already has a global name. `resolve` decides a conflict when two partitions meet: a
+   * built-in's name (default `random_exit_name`), any `fun M:F/3` as an `ExportFun`, or a JS
+   * function, which runs here when this node owns the pid (other nodes see
+   * `fun global:random_exit_name/3` as its method, since a JS function has no Erlang form).
+   */
+  registerName(name: Term, pid: Pid, resolve: Resolve = 'random_exit_name'): Promise<'yes' | 'no'> {
+    const method = this.method(name, pid, resolve);
+    return this.inRegistrar((self) =>
+      this.transAllKnown(self, async (nodes) => {
+        if (this.server.where(name) !== undefined || this.server.tables.nameOf(pid) !== undefined) return 'no';
+        await multiCallGns(self, nodes, tuple(atom('register'), name, pid, method));
+        return 'yes';
+      }),
+    );
+  }
+
+  /** `global:re_register_name(Name, Pid, Resolve)`: binds the name to `pid` whoever had it; `'yes'`. */
+  reRegisterName(name: Term, pid: Pid, resolve: Resolve = 'random_exit_name'): Promise<'yes'> {
+    const method = this.method(name, pid, resolve);
+    return this.inRegistrar((self) =>
+      this.transAllKnown(self, async (nodes) => {
+        await multiCallGns(self, nodes, tuple(atom('register'), name, pid, method));
+        return 'yes' as const;
+      }),
+    );
+  }
+
+  /** `global:unregister_name(Name)`. */
+  async unregisterName(name: Term): Promise<void> {
+    if (this.server.where(name) === undefined) return;
+    await this.inRegistrar((self) => this.transAllKnown(self, (nodes) => multiCallGns(self, nodes, tuple(atom('unregister'), name))));
+  }
+
+  /** `global:whereis_name(Name)`: the pid, or undefined. */
+  whereisName(name: Term): Pid | undefined {
+    return this.server.where(name);
+  }
+
+  /** `global:registered_names()`. */
+  registeredNames(): Term[] {
+    return this.server.tables.entries().map((e) => e.name);
+  }
+
+  /**
+   * `global:send(Name, Msg)` from `self` (or from outside processes): the pid it went to; throws
+   * `ProcessExit({badarg, {Name, Msg}})` for a name nobody has, as OTP exits.
+   */
+  send(name: Term, message: Term, self?: Process): Pid {
+    const pid = this.server.where(name);
+    if (!pid) throw new ProcessExit(tuple(atom('badarg'), tuple(name, message)));
+    if (self) self.send(pid, message);
+    else this.spawn((s) => s.send(pid, message));
+    return pid;
+  }
+
+  /** `global:sync()`: resolves once this node is in sync with every visible node. */
+  sync(): Promise<void> {
+    return this.server.sync(this.visibleNodes());
+  }
+
+  /**
+   * `global:set_lock(Id, Nodes, Retries)` by `self` (a lock belongs to a process and goes when it
+   * ends): true once set on all `nodes` (default: this node and every visible node).
+   */
+  async setLock(self: Process, id: LockId, nodes?: string[], retries: number = Infinity): Promise<boolean> {
+    const on = nodes ?? [this.server.host.me, ...this.visibleNodes()];
+    for (let times = 1; ; times++) {
+      if (await setLockOnNodes(self, this.server, id, on)) return true;
+      if (retries-- <= 0) return false;
+      await self.receive({ match: () => false, timeout: randomSleepMs(times) });
+    }
+  }
+
+  /** `global:del_lock(Id, Nodes)`. */
+  async delLock(self: Process, id: LockId, nodes?: string[]): Promise<true> {
+    await delLockOnNodes(self, id, nodes ?? [this.server.host.me, ...this.visibleNodes()]);
+    return true;
+  }
+
+  /** `global:trans(Id, Fun, Nodes, Retries)`: `fn()` under the lock, or `'aborted'`. */
+  async trans<T>(self: Process, id: LockId, fn: () => T | Promise<T>, nodes?: string[], retries: number = Infinity): Promise<T | 'aborted'> {
+    const on = nodes ?? [this.server.host.me, ...this.visibleNodes()];
+    if (!(await this.setLock(self, id, on, retries))) return 'aborted';
+    try {
+      return await fn();
+    } finally {
+      await this.delLock(self, id, on);
+    }
+  }
+
+  private method(name: Term, pid: Pid, resolve: Resolve): Term {
+    if (typeof resolve === 'function') {
+      setJsResolver(name, pid, resolve);
+      return builtinMethod('random_exit_name');
+    }
+    if (resolve instanceof ExportFun) return resolve;
+    return builtinMethod(resolve);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * `gen_server:multi_call/3` and `gen_server:cast/2` to `global_name_server` on many nodes, made by
+ * the calling process itself. global's locks belong to the pid that asked for them (the remote
+ * server monitors it), so the locker and the registrar must make their calls themselves, not
+ * through a short-lived helper: OTP 25's `do_multi_call` with an infinite timeout does the same,
+ * From = `{Self, {Tag, Node}}`, one monitor per node, replies `{{Tag, Node}, Reply}`.
+ */
+import { atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
+import { refKey, type Process } from '../node/process.js';
+
+export const GNS = atom('global_name_server');
+const GEN_CALL = atom('$gen_call');
+const GEN_CAST = atom('$gen_cast');
+const DOWN = atom('DOWN');
+
+/** `gen_server:cast({global_name_server, Node}, Msg)`. */
+export function castGns(self: Process, node: string, message: Term): void {
+  self.send(tuple(GNS, atom(node)), tuple(GEN_CAST, message));
+}
+
+/**
+ * Calls `{global_name_server, N}` on every node of `nodes` at once; resolves to the replies of the
+ * nodes that answered (a node that is down or has no server is left out, as multi_call's BadNodes).
+ */
+export async function multiCallGns(self: Process, nodes: readonly string[], request: Term): Promise<Array<[string, Term]>> {
+  const tag = self.alias(); // only for a fresh ref
+  self.unalias(tag);
+  const waiting = new Map<string, { node: string; mref: Ref }>();
+  for (const node of nodes) {
+    const mref = self.monitor(tuple(GNS, atom(node)));
+    waiting.set(refKey(mref), { node, mref });
+    self.send(tuple(GNS, atom(node)), tuple(GEN_CALL, tuple(self.pid, tuple(tag, atom(node))), request));
+  }
+  const tagKey = refKey(tag);
+  const replies: Array<[string, Term]> = [];
+  const byNode = new Map([...waiting.values()].map((w) => [w.node, w]));
+  while (byNode.size > 0) {
+    const m = (await self.receive({
+      match: (x) =>
+        (isTuple(x) && x.length === 2 && isTuple(x[0]) && x[0].length === 2 && x[0][0] instanceof Ref && refKey(x[0][0]) === tagKey) ||
+        (isTuple(x) && x.length === 5 && x[0] === DOWN && x[1] instanceof Ref && waiting.has(refKey(x[1]))),
+    })) as Term[];
+    if (m[0] === DOWN) {
+      const w = waiting.get(refKey(m[1] as Ref))!;
+      waiting.delete(refKey(w.mref));
+      byNode.delete(w.node);
+      continue;
+    }
+    const node = ((m[0] as Term[])[1] as { name: string }).name;
+    const w = byNode.get(node);
+    if (!w) continue;
+    self.demonitor(w.mref);
+    waiting.delete(refKey(w.mref));
+    byNode.delete(node);
+    replies.push([node, m[1]!]);
+  }
+  return replies;
+}
+
+export function isPid(x: Term | undefined): x is Pid {
+  return x instanceof Pid;
+}

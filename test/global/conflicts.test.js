@@ -1,0 +1,102 @@
+// Name conflicts when two partitions meet (global's exchange_names and resolve_it): resolved by
+// noderl when its name is the smaller, by BEAM (with rpc:call to noderl's global:resolve_it) when
+// the conflicting pid lives on noderl, with the built-in resolvers and a JS resolver.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { erlSkip, uniqueName } from '../support/epmd.js';
+import { cluster, eventually } from './support.js';
+
+const skip = erlSkip();
+let c;
+let atom;
+let tuple;
+
+before(async () => {
+  if (skip) return;
+  ({ atom, tuple } = await import('../../dist/term/types.js'));
+  c = await cluster();
+});
+after(async () => {
+  await c?.stop();
+});
+
+/** A process that records what it receives until it is killed. */
+function recorder(n) {
+  const got = [];
+  const pid = n.spawn(async (self) => {
+    for (;;) got.push(await self.receive());
+  });
+  return { pid, got };
+}
+
+test('noderl resolves (its name is smaller): random_exit_name keeps its own pid and kills the BEAM one', { skip }, async () => {
+  const n = await c.noderl({ sname: uniqueName('aa') }); // 'aa…' < 'erl…': this node runs exchange_names
+  const e = await c.erl();
+  const j = recorder(n);
+  assert.equal(await n.global.registerName(atom('dup_exit'), j.pid), 'yes');
+  await e.eval('P = spawn(fun() -> receive _ -> ok end end), yes = global:register_name(dup_exit, P), put(p, P)');
+  assert.equal(await n.ping(e.node), 'pong');
+  await n.global.sync();
+  assert.equal(await e.eval('global:sync()'), 'ok');
+  // minmax: the pid on the smaller node (noderl's) stays; the other is killed
+  assert.equal(await e.eval('node(global:whereis_name(dup_exit))'), n.name);
+  assert.equal(await e.eval('is_process_alive(get(p))'), 'false');
+  assert.equal(n.global.whereisName(atom('dup_exit')).id, j.pid.id);
+});
+
+test('a JS resolver decides on noderl: none drops the name everywhere', { skip }, async () => {
+  const n = await c.noderl({ sname: uniqueName('aa') });
+  const e = await c.erl();
+  const j = recorder(n);
+  const calls = [];
+  const resolve = (name, p1, p2) => (calls.push([name, p1, p2]), 'none');
+  assert.equal(await n.global.registerName(atom('dup_js'), j.pid, resolve), 'yes');
+  await e.eval('P = spawn(fun() -> receive _ -> ok end end), yes = global:register_name(dup_js, P)');
+  assert.equal(await n.ping(e.node), 'pong');
+  await n.global.sync();
+  assert.equal(await e.eval('global:sync()'), 'ok');
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0][0], atom('dup_js'));
+  assert.equal(n.global.whereisName(atom('dup_js')), undefined);
+  assert.equal(await e.eval('global:whereis_name(dup_js)'), 'undefined');
+});
+
+test('BEAM resolves with rpc:call to noderl global:resolve_it: random_notify_name tells the noderl loser', { skip }, async () => {
+  // partition 1: erl a + noderl n (n owns the name); partition 2: erl b. a and b meet.
+  const a = await c.erl();
+  const n = await c.noderl();
+  const b = await c.erl([], uniqueName('erlz')); // 'erlz…' > 'erl_…'
+  assert.ok(a.node < b.node, 'a (the smaller) runs exchange_names and asks the owner of its pid, noderl');
+  assert.equal(await n.ping(a.node), 'pong');
+  await n.global.sync();
+  const j = recorder(n);
+  assert.equal(await n.global.registerName(atom('dup_notify'), j.pid, 'random_notify_name'), 'yes');
+  await b.eval('P = spawn(fun() -> receive _ -> ok end end), yes = global:register_name(dup_notify, P, fun global:random_notify_name/3), put(p, P)');
+  assert.equal(await a.eval(`net_adm:ping('${b.node}')`), 'pong');
+  await eventually('mesh', () => n.nodes().includes(b.node));
+  for (const e of [a, b]) assert.equal(await e.eval('global:sync()'), 'ok');
+  await n.global.sync();
+  // the pid on the smaller node (erl…) keeps the name; noderl's is told
+  assert.equal(await a.eval('node(global:whereis_name(dup_notify))'), b.node);
+  assert.equal(n.global.whereisName(atom('dup_notify')).node.name, b.node);
+  await eventually('conflict message', () => j.got.length > 0);
+  assert.deepEqual(j.got[0], tuple(atom('global_name_conflict'), atom('dup_notify')));
+});
+
+test('noderl resolves a conflict over a BEAM-owned pid with rpc:call(Owner, global, resolve_it, …)', { skip }, async () => {
+  const n = await c.noderl({ sname: uniqueName('aa') });
+  const a = await c.erl();
+  const b = await c.erl([], uniqueName('erlz'));
+  assert.equal(await n.ping(a.node), 'pong');
+  await n.global.sync();
+  await a.eval('Pa = spawn(fun() -> receive _ -> ok end end), yes = global:register_name(dup_rpc, Pa), put(p, Pa)');
+  await b.eval('Pb = spawn(fun() -> receive _ -> ok end end), yes = global:register_name(dup_rpc, Pb), put(p, Pb)');
+  assert.equal(await n.ping(b.node), 'pong'); // n (the smallest) meets b first and resolves
+  await eventually('mesh', async () => n.nodes().length === 2 && (await a.eval('nodes()')).includes(b.node));
+  for (const e of [a, b]) assert.equal(await e.eval('global:sync()'), 'ok');
+  await n.global.sync();
+  // random_exit_name ran on a: a's pid (the smaller node) stays, b's is killed
+  assert.equal(await b.eval('node(global:whereis_name(dup_rpc))'), a.node);
+  assert.equal(n.global.whereisName(atom('dup_rpc')).node.name, a.node);
+  assert.equal(await b.eval('is_process_alive(get(p))'), 'false');
+});

@@ -1,0 +1,49 @@
+// Shared set-up for the global tests: one private epmd, real erl nodes and noderl nodes with one
+// random cookie, all stopped by the caller's `after`.
+import { randomBytes } from 'node:crypto';
+import { startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
+
+export async function cluster() {
+  const epmd = await startEpmd();
+  const cookie = randomBytes(12).toString('hex');
+  const erls = [];
+  const nodes = [];
+  const { Node } = await import('../../dist/node/node.js');
+  return {
+    epmd,
+    cookie,
+    async erl(args = [], name = uniqueName('erl')) {
+      const e = await startErlNode({ epmdPort: epmd.port, cookie, args, name });
+      erls.push(e);
+      return e;
+    },
+    async noderl(options = {}) {
+      const n = await Node.start({ sname: uniqueName('js'), cookie, epmdPort: epmd.port, log: () => {}, ...options });
+      nodes.push(n);
+      return n;
+    },
+    async stop() {
+      for (const n of nodes) await n.stop();
+      for (const e of erls) await e.stop();
+      await epmd.stop();
+    },
+  };
+}
+
+/** Polls `check` (sync or async) until it returns a truthy value; throws with `what` after `ms`. */
+export async function eventually(what, check, ms = 15000) {
+  const until = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last) return last;
+    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what} (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** An erl node's nodes() as a sorted array of names. */
+export async function erlNodes(erl) {
+  const text = await erl.eval('nodes()');
+  return text.replace(/[[\]']/g, '').split(',').filter(Boolean).sort();
+}
