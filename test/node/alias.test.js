@@ -3,28 +3,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useErlAndNode, uniqueName } from '../support/epmd.js';
 import { TIMEOUT } from '../../dist/node/mailbox.js';
-import { atom, tuple, isTuple, Pid, Ref } from '../../dist/term/types.js';
+import { atom, tuple, Pid, Ref } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
 import { encodeSignal, decodeSignal } from '../../dist/dist/control.js';
 import { DistFlag } from '../../dist/dist/flags.js';
+import { runInProcess, isTag } from '../support/processes.js';
 
 let erl;
 let node;
 const { skip } = useErlAndNode({ ping: true, ready: (s) => ({ erl, node } = s) });
 
-function run(fn) {
-  return new Promise((resolve, reject) => {
-    node.spawn(async (self) => {
-      try {
-        resolve(await fn(self));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
-}
+const run = (fn) => runInProcess(node, fn);
 
-const isTag = (name) => (m) => isTuple(m) && m[0] === atom(name);
 const E = () => atom(erl.node);
 
 test('ALIAS_SEND is encoded only when ALIAS was negotiated, and decodes to a message for the alias', () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
 import { atom, tuple, isTuple } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
+import { runInProcess } from '../support/processes.js';
 
 let erl;
 let epmd;
@@ -27,17 +28,7 @@ after(async () => {
 
 const N = () => `'${node.name}'`;
 
-function run(fn) {
-  return new Promise((resolve, reject) => {
-    node.spawn(async (self) => {
-      try {
-        resolve(await fn(self));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
-}
+const run = (fn) => runInProcess(node, fn);
 
 /** Erlang: a process that is its own group leader runs `Spawn` and reports the first io_request it gets. */
 const collect = (spawnExpr) =>

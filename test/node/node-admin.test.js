@@ -5,27 +5,17 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { useErlAndNode, startErlNode, uniqueName } from '../support/epmd.js';
 import { TIMEOUT } from '../../dist/node/mailbox.js';
-import { atom, tuple, isTuple } from '../../dist/term/types.js';
+import { atom, tuple } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
+import { runInProcess, isTag } from '../support/processes.js';
 
 let erl;
 let node;
 const state = useErlAndNode({ ping: true, ready: (s) => ({ erl, node } = s) });
 const { skip } = state;
 
-function run(fn) {
-  return new Promise((resolve, reject) => {
-    node.spawn(async (self) => {
-      try {
-        resolve(await fn(self));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
-}
+const run = (fn) => runInProcess(node, fn);
 
-const isTag = (name) => (m) => isTuple(m) && m[0] === atom(name);
 const E = () => atom(erl.node);
 const host = () => erl.node.split('@')[1];
 

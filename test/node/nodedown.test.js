@@ -2,14 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useErlAndNode, uniqueName } from '../support/epmd.js';
-import { atom, tuple, isTuple } from '../../dist/term/types.js';
+import { atom, tuple } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
+import { isTag } from '../support/processes.js';
 
 let erl;
 let node;
 const { skip } = useErlAndNode({ ping: false, ready: (s) => ({ erl, node } = s) });
 
-const isTag = (name) => (m) => isTuple(m) && m[0] === atom(name);
 
 test('kill -9 of the erl node: links and monitors fire with noconnection', { skip }, async () => {
   const reg = uniqueName('far');

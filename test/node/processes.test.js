@@ -6,25 +6,15 @@ import { TIMEOUT } from '../../dist/node/mailbox.js';
 import { atom, tuple, isTuple, Pid } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
 import { equals } from '../../dist/term/compare.js';
+import { runInProcess, isTag } from '../support/processes.js';
 
 let erl;
 let node;
 const { skip } = useErlAndNode({ ping: true, ready: (s) => ({ erl, node } = s) });
 
 /** Runs `fn` as a noderl process and resolves with what it returns (or rejects with what it throws). */
-function run(fn) {
-  return new Promise((resolve, reject) => {
-    node.spawn(async (self) => {
-      try {
-        resolve(await fn(self));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
-}
+const run = (fn) => runInProcess(node, fn);
 
-const isTag = (name) => (m) => isTuple(m) && m[0] === atom(name);
 const N = () => `'${node.name}'`;
 const E = () => atom(erl.node);
 

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
 import { atom, tuple, isTuple, Pid } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
+import { runInProcess } from '../support/processes.js';
 
 const TYPES = pathToFileURL(join(process.cwd(), 'dist/term/types.js')).href;
 let erl;
@@ -50,17 +51,7 @@ after(async () => {
 const N = () => `'${node.name}'`;
 const flat = (s) => s.replace(/'/g, '');
 
-function run(fn) {
-  return new Promise((resolve, reject) => {
-    node.spawn(async (self) => {
-      try {
-        resolve(await fn(self));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
-}
+const run = (fn) => runInProcess(node, fn);
 
 test('erl spawns a code-path function on noderl: args, self, group leader from the request', { skip }, async () => {
   const out = await erl.eval(
