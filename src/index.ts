@@ -58,5 +58,6 @@ export { ioFormat, IoFormatError } from './term/io-format.js';
 export { TIMEOUT, type Timeout, type ReceiveOptions } from './node/mailbox.js';
 export { resolveCookie, CookieError } from './node/cookie.js';
 export { NodeNameError } from './node/names.js';
+export { NetKernel, type MonitorNodesOptions, type NodeEvent, type NodeType } from './node/net-kernel.js';
 export { DistFlag, type DistFlagName } from './dist/flags.js';
 export { HandshakeError } from './dist/handshake.js';

@@ -35,6 +35,7 @@ import { Erpc } from '../rpc/erpc.js';
 import { startGlobal } from '../global/start.js';
 import type { Global } from '../global/global.js';
 import type { NameServer } from '../global/name-server.js';
+import { NetKernel } from './net-kernel.js';
 
 /** Options of {@link Node.start}. */
 export interface NodeOptions {
@@ -100,6 +101,8 @@ export class Node extends EventEmitter<NodeEvents> {
   readonly erpc = new Erpc((fn) => this.spawn(fn));
   /** OTP's `global` (src/global/): the replicated name registry, locks, `sync`; inert on a hidden node. */
   readonly global: Global;
+  /** kernel's `net_kernel` API (src/node/net-kernel.ts): `connectNode`, `monitorNodes`/`watchNodes`, ticktime, `allow`. */
+  readonly netKernel: NetKernel = new NetKernel(this);
   private readonly globalServer: NameServer;
   private readonly connections = new Map<string, Connection>();
   private readonly dialing = new Map<string, DialAttempt>();
@@ -409,6 +412,10 @@ export class Node extends EventEmitter<NodeEvents> {
       this.log(refusal);
       return false;
     }
+    if (!this.netKernel.isAllowed(peer)) {
+      this.log(`** Connection attempt with disallowed node ${peer} **`); // net_kernel:allow/1, OTP's words
+      return false;
+    }
     const { alive, host } = splitNode(peer)!;
     let socket: Socket;
     try {
@@ -460,6 +467,10 @@ export class Node extends EventEmitter<NodeEvents> {
   /** `dist_util:handshake_other_started/1`'s decisions about a peer's name. */
   private nameStatus(peer: string): NameStatus {
     if (this.stopping) return 'not_allowed';
+    if (!this.netKernel.isAllowed(peer)) {
+      this.log(`** Connection attempt from disallowed node ${peer} **`);
+      return 'not_allowed';
+    }
     if (this.connections.has(peer)) return 'alive';
     const pending = this.dialing.get(peer);
     if (pending) {
