@@ -27,6 +27,9 @@
 %%   {watch, Node}.         -> ok            monitor_node(Node, true) in a watcher process
 %%   {nodedown_at, Node, TimeoutMs}.
 %%                          -> ok <unix µs> | error timeout   when the watcher saw nodedown
+%%   {mesh_wait, Count, TimeoutMs}.
+%%                          -> ok <unix µs> | error timeout   when nodes() first had Count nodes
+%%                             and global:sync() then returned (scenario 8, bench/scenarios/mesh.js)
 -module(dist_bench).
 -export([main/0, init/1, handle_call/3, handle_cast/2]).
 
@@ -107,6 +110,24 @@ handle({nodedown_at, Node, TimeoutMs}) ->
     receive
         {nodedown_at, Watcher, Us} -> ["ok ", integer_to_list(Us)]
     after TimeoutMs -> "error timeout"
+    end;
+handle({mesh_wait, Count, TimeoutMs}) ->
+    case wait_nodes(Count, erlang:monotonic_time(millisecond) + TimeoutMs) of
+        ok ->
+            ok = global:sync(),
+            ["ok ", integer_to_list(os:system_time(microsecond))];
+        timeout -> "error timeout"
+    end.
+
+%% Polled every millisecond: a monitor_nodes subscription would see nodeups, not nodes() itself.
+wait_nodes(Count, Deadline) ->
+    case length(nodes()) >= Count of
+        true -> ok;
+        false ->
+            case erlang:monotonic_time(millisecond) > Deadline of
+                true -> timeout;
+                false -> timer:sleep(1), wait_nodes(Count, Deadline)
+            end
     end.
 
 %% Counts messages of the two shapes the throughput scenario sends; anything else is `bad`.

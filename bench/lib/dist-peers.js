@@ -177,6 +177,11 @@ class BeamPeer extends OsProcess {
     return (await this.#ask(`{nodedown_at, ${atomText(peer)}, ${timeoutMs}}`))[0];
   }
 
+  /** Unix µs when nodes() first had `count` nodes and global:sync() then returned. */
+  async meshWait(count, timeoutMs) {
+    return (await this.#ask(`{mesh_wait, ${count}, ${timeoutMs}}`))[0];
+  }
+
   async stop() {
     await this.server.stop({ graceMs: 500 });
   }
@@ -255,6 +260,11 @@ class NoderlPeer extends OsProcess {
 
   async nodedownAt(peer, timeoutMs) {
     return (await this.request('nodedown_at', { peer, timeoutMs })).us;
+  }
+
+  /** Unix µs when node.nodes() first had `count` nodes and node.global.sync() then resolved. */
+  async meshWait(count, timeoutMs) {
+    return (await this.request('mesh_wait', { count, timeoutMs })).us;
   }
 
   /** Closes the IPC channel (the peer exits by itself, so `node --cpu-prof` profiles get written), then kills by pid. */

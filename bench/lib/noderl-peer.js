@@ -130,6 +130,16 @@ const commands = {
       w.waiting = (us) => (clearTimeout(timer), resolvePromise({ us }));
     });
   },
+  /** When node.nodes() first had `count` nodes and node.global.sync() then resolved (dist_bench.erl's mesh_wait). */
+  async mesh_wait({ count, timeoutMs }) {
+    const deadline = Date.now() + timeoutMs;
+    while (node.nodes().length < count) {
+      if (Date.now() > deadline) throw new Error(`nodes() has ${node.nodes().length} of ${count} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await node.global.sync();
+    return { us: wallMicros() };
+  },
 };
 
 /** One timed round trip of `kind` from process `self` to `dest`, or undefined when noderl cannot make it yet. */
