@@ -75,7 +75,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     );
     const headerMode = hasFlag(this.flags, DistFlag.DIST_HDR_ATOM_CACHE) || hasFlag(this.flags, DistFlag.FRAGMENTS);
     if (headerMode) this.headers = new HeaderReader(options.maxReassemblyBytes ?? maxFrameSize);
-    this.outbox = new Outbox(socket, headerMode, this.peer, hasFlag(this.flags, DistFlag.DIST_HDR_ATOM_CACHE));
+    this.outbox = new Outbox(socket, headerMode, this.peer);
     this.ticker = this.startTicker(options.ticktimeMs ?? 60_000);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -52,12 +52,6 @@ export class Atom {
   readonly etfUtf8: Buffer;
   /** @internal */
   readonly etfLatin1: Buffer | null;
-  /** The outgoing atom-cache slot (src/dist/atom-cache-writer.ts), worked out on first use. @internal */
-  cacheSlot = -1;
-  /** Which message the atom was last given a cache ref in, and its index there. @internal */
-  refEpoch = 0;
-  /** @internal */
-  refIndex = 0;
 
   private constructor(name: string) {
     this.name = name;
