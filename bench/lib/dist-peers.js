@@ -56,11 +56,12 @@ export class Cluster {
     this.beamDir = beamDir;
   }
 
-  /** A BEAM node; `ticktime` in seconds (net_ticktime), default OTP's 60. */
-  async beam({ ticktime } = {}) {
+  /** A BEAM node; `ticktime` in seconds (net_ticktime), default OTP's 60; `hidden` as `erl -hidden`. */
+  async beam({ ticktime, hidden } = {}) {
     const name = uniqueName('erl');
     const args = ['-sname', name, '-setcookie', this.cookie, '-start_epmd', 'false', '-noshell', '-pa', this.beamDir];
     if (ticktime) args.push('-kernel', 'net_ticktime', String(ticktime));
+    if (hidden) args.push('-hidden');
     const server = await ErlLineServer.start([...args, '-s', 'dist_bench', 'main'], { env: { ERL_EPMD_PORT: String(this.epmdPort) } });
     const node = await server.request('node.');
     if (!node.startsWith('ok ')) throw new Error(`erl ${name} answered "${node}" to node.`);
@@ -70,11 +71,11 @@ export class Cluster {
   }
 
   /** A noderl node in its own Node process. */
-  async noderl({ ticktime } = {}) {
+  async noderl({ ticktime, hidden } = {}) {
     const child = track(fork(NODERL_PEER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     const peer = new NoderlPeer(child);
     await peer.ready;
-    const { node } = await peer.request('start', { sname: uniqueName('js'), cookie: this.cookie, epmdPort: this.epmdPort, ticktime });
+    const { node } = await peer.request('start', { sname: uniqueName('js'), cookie: this.cookie, epmdPort: this.epmdPort, ticktime, hidden });
     peer.node = node;
     this.#peers.add(peer);
     return peer;
