@@ -511,7 +511,6 @@ describe('accepts exactly what binary_to_term accepts', () => {
     ['FLOAT_EXT with a leading space', bytes(131, 99, ' 1.5', new Array(27).fill(0))],
     ['FLOAT_EXT without a dot', bytes(131, 99, '15', new Array(29).fill(0))],
     ['FLOAT_EXT ending in e', bytes(131, 99, '1.5e', new Array(27).fill(0))],
-    ['FLOAT_EXT of 31 digits and no NUL', bytes(131, 99, '1.50000000000000000000000000000')],
     // OTP's sys_chars_to_double syntax: [+-]digits[.,]digits([eE][+-]digits), then NUL
     ...['1,5', '+1.5', '1.5E+00', '-1.', '.5', '1.5 ', '1.5e-400', '1.0e309'].map((text) => [
       `FLOAT_EXT ${JSON.stringify(text)}`,
@@ -549,6 +548,13 @@ describe('accepts exactly what binary_to_term accepts', () => {
       return b;
     }],
   ];
+  // OTP's FLOAT_EXT parser reads the text up to a NUL even past its 31 bytes, so what
+  // binary_to_term does with 31 digits and no NUL depends on the memory after the term: it refused
+  // in every run but one. noderl always refuses.
+  test('FLOAT_EXT of 31 digits and no NUL is refused (OTP reads past the field; its answer varies)', () => {
+    assert.throws(() => decode(bytes(131, 99, '1.50000000000000000000000000000')), DecodeError);
+  });
+
   for (const [name, input] of edge) {
     const label = Buffer.isBuffer(input) ? `: ${hex(input.subarray(0, 20))}${input.length > 20 ? ' …' : ''}` : '';
     test(`${name}${label}`, { skip }, async () => {
