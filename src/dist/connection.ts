@@ -130,7 +130,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Every ticktime/4 (`dist_util:con_loop` on `tick`): write a tick if idle; drop a peer silent for a whole ticktime. */
   private tick(): void {
     if (!this.open) return;
-    this.outbox.tickIfIdle(this.outbox.takeWrote());
+    this.outbox.tickIfIdle();
     // Partial progress on a big frame counts as life too (§4.5: OTP does not tick while sending one).
     if (this.readSinceTick) this.silentIntervals = 0;
     else this.silentIntervals += 1;

@@ -106,7 +106,7 @@ export class HeaderReader {
   }
 
   private startFragment(body: Buffer): HeaderMessage | undefined {
-    if (body.length < 19) throw new HeaderError('start fragment shorter than its 19-byte header', 0);
+    if (body.length < START_FRAGMENT_HEADER_SIZE) throw new HeaderError(`start fragment shorter than its ${START_FRAGMENT_HEADER_SIZE}-byte header`, 0);
     const seq = body.readBigUInt64BE(2);
     const fragId = body.readBigUInt64BE(10);
     if (fragId === 0n) throw new HeaderError(`fragment id 0 in sequence ${seq}`, 10);
@@ -114,7 +114,7 @@ export class HeaderReader {
     // The header's new atoms enter the cache now, not when the message completes: the sender's
     // later messages (other sequences included) may already refer to them.
     const refs: (Atom | boolean)[] = [];
-    const offset = this.readAtomCacheRefs(body, 18, refs);
+    const offset = this.readAtomCacheRefs(body, CONTINUATION_HEADER_SIZE, refs); // the count byte follows the ids
     if (fragId === 1n) return { bytes: body, offset: checkTermStart(body, offset), refs };
     const data = body.subarray(offset);
     this.hold(data.length, seq);
@@ -128,13 +128,13 @@ export class HeaderReader {
   }
 
   private continuation(body: Buffer): HeaderMessage | undefined {
-    if (body.length < 18) throw new HeaderError('continuation fragment shorter than its 18-byte header', 0);
+    if (body.length < CONTINUATION_HEADER_SIZE) throw new HeaderError(`continuation fragment shorter than its ${CONTINUATION_HEADER_SIZE}-byte header`, 0);
     const seq = body.readBigUInt64BE(2);
     const fragId = body.readBigUInt64BE(10);
     const s = this.sequences.get(seq);
     if (s === undefined) throw new HeaderError(`continuation fragment for unknown sequence ${seq}`, 2);
     if (fragId !== s.next) throw new HeaderError(`fragment ${fragId} of sequence ${seq} arrived where ${s.next} was due`, 10);
-    const data = body.subarray(18);
+    const data = body.subarray(CONTINUATION_HEADER_SIZE);
     this.hold(data.length, seq);
     if (s.bytes + data.length > s.buf.length) {
       const grown = Buffer.allocUnsafe(Math.max(s.bytes + data.length, Math.min(2 * s.buf.length, this.maxHeldBytes)));
@@ -223,9 +223,9 @@ function checkTermStart(b: Buffer, offset: number): number {
 /** `131,68,0`: a normal header with no atom-cache refs, which is all noderl sends. */
 export const NORMAL_HEADER: Buffer = Buffer.from([VERSION, DIST_HEADER, 0]);
 /** Bytes of a start fragment's header with no atom-cache refs. */
-export const START_FRAGMENT_HEADER_SIZE = 19;
+const START_FRAGMENT_HEADER_SIZE = 19;
 /** Bytes of a continuation fragment's header. */
-export const CONTINUATION_HEADER_SIZE = 18;
+const CONTINUATION_HEADER_SIZE = 18;
 
 /** The header of fragment `fragId` of sequence `seq`: a start fragment (with 0 refs) or a continuation. */
 export function fragmentHeader(start: boolean, seq: bigint, fragId: bigint): Buffer {

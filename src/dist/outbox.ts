@@ -99,7 +99,7 @@ export class Outbox {
   /** Payloads in header mode: chunks instead of one growing buffer (see `chunked-writer.ts`). */
   private readonly payloads = new ChunkedTermWriter();
   private closed = false;
-  /** True once anything was written since the last {@link takeWrote}. */
+  /** True once anything was written since the last {@link tickIfIdle}. */
   private wrote = false;
 
   constructor(
@@ -114,13 +114,6 @@ export class Outbox {
   /** Nothing is queued, in flight, or buffered in the socket. */
   get idle(): boolean {
     return this.batch.pos === 0 && this.active.length === 0 && this.waiting.length === 0 && this.socket.writableLength === 0;
-  }
-
-  /** Whether anything was written since the last call (for the ticker), and resets it. */
-  takeWrote(): boolean {
-    const w = this.wrote;
-    this.wrote = false;
-    return w;
   }
 
   /** Encodes and queues a control message and its payload. */
@@ -151,9 +144,10 @@ export class Outbox {
     this.scheduleFlush();
   }
 
-  /** Writes a tick now, unless something was written since the last tick check or is waiting. */
-  tickIfIdle(wroteSinceTick: boolean): void {
-    if (!this.closed && !wroteSinceTick && this.idle) this.socket.write(TICK);
+  /** Every tick interval: writes a tick unless something was written since the last call or is waiting. */
+  tickIfIdle(): void {
+    if (!this.closed && !this.wrote && this.idle) this.socket.write(TICK);
+    this.wrote = false;
   }
 
   /** Drops everything queued; later sends are ignored. */

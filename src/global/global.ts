@@ -51,9 +51,9 @@ export class Global {
   /** Runs `fn` in the registrar, one job at a time, as OTP's registrar does. */
   private inRegistrar<T>(fn: (self: Process) => Promise<T>): Promise<T> {
     return new Promise((resolve, reject) => {
+      if (!this.registrar) return reject(new Error('global is not running on a hidden node'));
       const id = this.nextJob++;
       this.jobs.set(id, (self) => fn(self).then(resolve, reject));
-      if (!this.registrar) return reject(new Error('global is not running on a hidden node'));
       this.spawn((s) => s.send(this.registrar!, tuple(RUN, id)));
     });
   }

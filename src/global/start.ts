@@ -24,8 +24,8 @@ export interface GlobalNode extends ServerHost {
   readonly hidden: boolean;
   nodes(kind: 'visible'): string[];
   send(dest: Pid, message: Term): void;
-  on(event: 'nodeup', fn: (node: string) => void): unknown;
-  on(event: 'nodedown', fn: (node: string) => void): unknown;
+  on(event: 'nodeup', fn: (node: string, visible: boolean) => void): unknown;
+  on(event: 'nodedown', fn: (node: string, reason: string, visible: boolean) => void): unknown;
 }
 
 /** Starts global on `node` (nothing runs on a hidden node); returns `node.global`. */
@@ -50,13 +50,14 @@ export function startGlobal(node: GlobalNode, host: Omit<NameServerHost, 'spawn'
   );
   global.startRegistrar();
   const gns = (): Pid | undefined => node.whereis(GNS);
-  node.on('nodeup', (peer) => {
+  // Hidden connections take no part in global, as in OTP (monitor_nodes without node_type).
+  node.on('nodeup', (peer, visible) => {
     const pid = gns();
-    if (pid && node.nodes('visible').includes(peer)) node.send(pid, tuple(atom('nodeup'), atom(peer)));
+    if (pid && visible) node.send(pid, tuple(atom('nodeup'), atom(peer)));
   });
-  node.on('nodedown', (peer) => {
+  node.on('nodedown', (peer, _reason, visible) => {
     const pid = gns();
-    if (pid) node.send(pid, tuple(atom('nodedown'), atom(peer)));
+    if (pid && visible) node.send(pid, tuple(atom('nodedown'), atom(peer)));
   });
   return { global, server };
 }

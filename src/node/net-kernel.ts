@@ -35,13 +35,12 @@ export interface NodeEvent {
 export interface NetKernelHost {
   readonly name: string;
   connect(peer: string): Promise<boolean>;
-  nodes(kind: 'visible' | 'hidden'): string[];
   send(to: Pid, message: Term): void;
   isAlive(pid: Pid): boolean;
   getNetTicktime(): number;
   setNetTicktime(seconds: number): 'unchanged' | 'change_initiated';
-  on(event: 'nodeup', fn: (node: string) => void): unknown;
-  on(event: 'nodedown', fn: (node: string, reason: string) => void): unknown;
+  on(event: 'nodeup', fn: (node: string, visible: boolean) => void): unknown;
+  on(event: 'nodedown', fn: (node: string, reason: string, visible: boolean) => void): unknown;
 }
 
 interface Subscription {
@@ -67,8 +66,6 @@ export function nodedownReason(closeReason: string): string {
 
 export class NetKernel {
   private readonly subscriptions: Subscription[] = [];
-  /** Connected peers' types, kept from nodeup: at nodedown the connection is already gone. */
-  private readonly types = new Map<string, 'visible' | 'hidden'>();
   /** `allow/1`'s list; empty means any node with the cookie may connect. */
   private readonly allowed = new Set<string>();
   private listening = false;
@@ -150,16 +147,8 @@ export class NetKernel {
   private listen(): void {
     if (this.listening) return;
     this.listening = true;
-    this.host.on('nodeup', (node) => {
-      const type = this.host.nodes('visible').includes(node) ? 'visible' : 'hidden';
-      this.types.set(node, type);
-      this.fire('nodeup', node, type);
-    });
-    this.host.on('nodedown', (node, closeReason) => {
-      const type = this.types.get(node) ?? 'visible';
-      this.types.delete(node);
-      this.fire('nodedown', node, type, nodedownReason(closeReason));
-    });
+    this.host.on('nodeup', (node, visible) => this.fire('nodeup', node, visible ? 'visible' : 'hidden'));
+    this.host.on('nodedown', (node, closeReason, visible) => this.fire('nodedown', node, visible ? 'visible' : 'hidden', nodedownReason(closeReason)));
   }
 
   private fire(event: 'nodeup' | 'nodedown', node: string, type: 'visible' | 'hidden', reason?: string): void {

@@ -72,8 +72,9 @@ export interface NodeOptions {
 }
 
 export interface NodeEvents {
-  nodeup: [node: string];
-  nodedown: [node: string, reason: string];
+  /** `visible`: a published connection (false for a hidden one), as `nodes()` counts it. */
+  nodeup: [node: string, visible: boolean];
+  nodedown: [node: string, reason: string, visible: boolean];
   /** The node stopped (`node.stop()`, or `init:stop()` called on it). */
   stopped: [];
 }
@@ -529,9 +530,9 @@ export class Node extends EventEmitter<NodeEvents> {
       else if (reason.startsWith('bad ')) this.log(`** ${this.name}: connection to ${conn.peer} closed: ${reason} **`);
       const peer = atom(conn.peer);
       this.processes.nodeDown(peer);
-      this.emit('nodedown', conn.peer, reason);
+      this.emit('nodedown', conn.peer, reason, conn.visible);
     });
-    this.emit('nodeup', conn.peer);
+    this.emit('nodeup', conn.peer, conn.visible);
   }
 
   /** The one place a control message becomes an action (otp-distribution.md §5). */

@@ -10,7 +10,8 @@
 import { Atom, atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
 import { Mailbox, type ReceiveOptions, type Timeout } from './mailbox.js';
 import type { AliasMode } from './aliases.js';
-import type { SpawnRequest } from '../dist/control.js';
+import { SpawnReplyFlag, type SpawnRequest } from '../dist/control.js';
+import { toAtom } from './registry.js';
 import { ioFormatRequest, ioPrintRequest } from '../services/io.js';
 import { spawnOptions, SpawnError, type SpawnOptions } from './spawn-options.js';
 
@@ -151,7 +152,7 @@ export class Process {
 
   private async requestSpawn(node: string | Atom, module: string | Atom, fn: string | Atom, args: Term[], options: SpawnOptions): Promise<[Pid, Ref]> {
     const reqId = this.router.newRef();
-    const [n, m, f] = [node, module, fn].map((x) => (typeof x === 'string' ? atom(x) : x));
+    const [n, m, f] = [node, module, fn].map(toAtom);
     const opts = spawnOptions(options);
     if (!this.alive) throw new SpawnError(NOPROC, n!.name, `${m!.name}:${f!.name}/${args.length}`);
     const reply = new Promise<{ flags: number; result: Term }>((settle) => this.spawning.set(refKey(reqId), { node: n!, settle }));
@@ -257,6 +258,11 @@ export class Process {
     return true;
   }
 
+  /** `make_ref/0`: a new reference of this node (unguessable: see ProcessTable.newRef). */
+  makeRef(): Ref {
+    return this.router.newRef();
+  }
+
   /**
    * `alias/0,1`: a new reference that, while active, delivers messages sent to it (`send(ref, m)`,
    * locally or ALIAS_SEND from a peer) into this mailbox. `reply: true` ends it after the first
@@ -279,7 +285,7 @@ export class Process {
    * message at once. `false` takes one monitor back.
    */
   monitorNode(node: string | Atom, on = true): true {
-    if (this.alive) this.router.monitorNode(this.pid, typeof node === 'string' ? atom(node) : node, on);
+    if (this.alive) this.router.monitorNode(this.pid, toAtom(node), on);
     return true;
   }
 
@@ -388,8 +394,8 @@ export class Process {
     if (!pending) return;
     this.spawning.delete(key);
     if (result instanceof Pid) {
-      if (flags & 1) this.links.set(pidKey(result), result);
-      if (flags & 2) this.monitorsOut.set(key, { ref, target: result, object: result });
+      if (flags & SpawnReplyFlag.LINK) this.links.set(pidKey(result), result);
+      if (flags & SpawnReplyFlag.MONITOR) this.monitorsOut.set(key, { ref, target: result, object: result });
     }
     pending.settle({ flags, result });
   }

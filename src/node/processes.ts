@@ -6,7 +6,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { Atom, atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
-import { encodeSignal, encodeSpawnRequest, type SpawnRequest } from '../dist/control.js';
+import { encodeSignal, encodeSpawnRequest, SpawnReplyFlag, type SpawnRequest } from '../dist/control.js';
 import type { Connection } from '../dist/connection.js';
 import { exitReasonOf, NOCONNECTION, NOPROC, NORMAL, pidKey, Process, type Address, type Destination, type Signal, type SignalRouter, type SignalTarget } from './process.js';
 import { Registry, toAtom } from './registry.js';
@@ -224,8 +224,8 @@ export class ProcessTable implements SignalRouter {
     else if (signal.kind === 'monitor') this.route(signal.from, { kind: 'down', from: signal.target, ref: signal.ref, reason });
     else if (signal.kind === 'spawn_reply' && signal.result instanceof Pid && to instanceof Pid) {
       // The caller died before the reply: the link and monitor made for it come down at once.
-      if (signal.flags & 1) this.route(signal.result, { kind: 'exit', from: to, reason, link: true });
-      if (signal.flags & 2) this.route(signal.result, { kind: 'demonitor', from: to, ref: signal.ref, target: signal.result });
+      if (signal.flags & SpawnReplyFlag.LINK) this.route(signal.result, { kind: 'exit', from: to, reason, link: true });
+      if (signal.flags & SpawnReplyFlag.MONITOR) this.route(signal.result, { kind: 'demonitor', from: to, ref: signal.ref, target: signal.result });
     }
   }
 

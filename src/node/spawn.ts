@@ -6,7 +6,7 @@
  */
 import { atom, tuple, type Atom, type Pid, type Term } from '../term/types.js';
 import { parseSpawnOptions } from './spawn-options.js';
-import type { SpawnRequest } from '../dist/control.js';
+import { SpawnReplyFlag, type SpawnRequest } from '../dist/control.js';
 import type { Process, Signal, SignalTarget } from './process.js';
 import { builtin, ErlangError, type BuiltinContext } from '../services/builtins.js';
 import type { CodePath } from './code-path.js';
@@ -41,7 +41,7 @@ export function serveSpawnRequest(host: SpawnHost, req: SpawnRequest): void {
   const proc = host.process(pid)!;
   if (opts.link) proc.deliver({ kind: 'link', from: req.from });
   if (opts.monitor) proc.deliver({ kind: 'monitor', from: req.from, ref: req.reqId, target: pid });
-  host.route(req.from, { kind: 'spawn_reply', ref: req.reqId, flags: (opts.link ? 1 : 0) | (opts.monitor ? 2 : 0), result: pid });
+  host.route(req.from, { kind: 'spawn_reply', ref: req.reqId, flags: (opts.link ? SpawnReplyFlag.LINK : 0) | (opts.monitor ? SpawnReplyFlag.MONITOR : 0), result: pid });
 }
 
 /** What the built-ins need from the node (src/services/builtins.ts), less `apply`, which this file makes. */

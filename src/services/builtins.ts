@@ -11,6 +11,7 @@ import { compare } from '../term/compare.js';
 import { Atom, atom, ErlFun, ExportFun, isTuple, Pid, tuple, type Term } from '../term/types.js';
 import { notifyAllName, randomExitName, randomNotifyName, resolveIt } from '../global/resolvers.js';
 import { exitReasonOf, ProcessExit, type Process } from '../node/process.js';
+import { toAtom } from '../node/registry.js';
 
 const OK = atom('ok');
 const UNDEF = atom('undef');
@@ -20,7 +21,7 @@ const ERROR = atom('error');
 /** What the built-ins need from their node. */
 export interface BuiltinContext {
   readonly nodeAtom: Atom;
-  nodes(kind: 'visible' | 'hidden' | 'connected'): string[];
+  nodes(kind: 'visible' | 'hidden' | 'connected' | 'known'): string[];
   /** `init:stop/0`: stops the node soon after the call returns. */
   stop(): void;
   apply(self: Process, module: Atom, fn: Atom, args: Term[]): Promise<Term>;
@@ -43,8 +44,7 @@ export class ErlangError extends ProcessExit {
 
 /** `error(Reason)` raised in `M:F(Args)`: the stack `[{M, F, Args, []}]`. */
 export function callError(reason: Term, module: string | Atom, fn: string | Atom, args: Term[]): ErlangError {
-  const a = (x: string | Atom): Atom => (typeof x === 'string' ? atom(x) : x);
-  return new ErlangError(reason, [tuple(a(module), a(fn), args, [])]);
+  return new ErlangError(reason, [tuple(toAtom(module), toAtom(fn), args, [])]);
 }
 
 const isList = (x: Term): x is Term[] => Array.isArray(x) && !isTuple(x);
@@ -56,7 +56,7 @@ function nodesOf(ctx: BuiltinContext, arg: Term): Term {
     if (!(k instanceof Atom)) throw callError(BADARG, 'erlang', 'nodes', [arg]);
     if (k.name === 'this') out.push(ctx.nodeAtom);
     else if (k.name === 'visible' || k.name === 'hidden' || k.name === 'connected') out.push(...ctx.nodes(k.name).map(atom));
-    else if (k.name === 'known') out.push(ctx.nodeAtom, ...ctx.nodes('connected').map(atom));
+    else if (k.name === 'known') out.push(...ctx.nodes('known').map(atom)); // this node and every node seen this session
     else throw callError(BADARG, 'erlang', 'nodes', [arg]);
   }
   return out;

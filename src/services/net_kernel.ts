@@ -11,11 +11,6 @@ const GEN_CALL = atom('$gen_call');
 const IS_AUTH = atom('is_auth');
 const YES = atom('yes');
 
-/** The gen_call request that asks a node whether we may talk to it. */
-export function isAuthRequest(from: Pid, tag: Term, ourNode: string): Tuple {
-  return tuple(GEN_CALL, tuple(from, tag), tuple(IS_AUTH, atom(ourNode)));
-}
-
 /**
  * The answer `net_kernel` gives to a message sent to it: the pid to send to and the reply term,
  * or undefined for a message it does not answer.
