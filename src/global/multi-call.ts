@@ -5,7 +5,7 @@
  * through a short-lived helper: OTP 25's `do_multi_call` with an infinite timeout does the same,
  * From = `{Self, {Tag, Node}}`, one monitor per node, replies `{{Tag, Node}, Reply}`.
  */
-import { atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
+import { atom, isTuple, Ref, tuple, type Term } from '../term/types.js';
 import { refKey, type Process } from '../node/process.js';
 
 export const GNS = atom('global_name_server');
@@ -23,10 +23,9 @@ export function castGns(self: Process, node: string, message: Term): void {
  * nodes that answered (a node that is down or has no server is left out, as multi_call's BadNodes).
  */
 export async function multiCallGns(self: Process, nodes: readonly string[], request: Term): Promise<Array<[string, Term]>> {
-  const tag = self.alias(); // only for a fresh ref
-  self.unalias(tag);
+  const tag = self.makeRef();
   const waiting = new Map<string, { node: string; mref: Ref }>();
-  for (const node of nodes) {
+  for (const node of new Set(nodes)) { // a node named twice is called once, as multi_call does
     const mref = self.monitor(tuple(GNS, atom(node)));
     waiting.set(refKey(mref), { node, mref });
     self.send(tuple(GNS, atom(node)), tuple(GEN_CALL, tuple(self.pid, tuple(tag, atom(node))), request));
@@ -55,8 +54,4 @@ export async function multiCallGns(self: Process, nodes: readonly string[], requ
     replies.push([node, m[1]!]);
   }
   return replies;
-}
-
-export function isPid(x: Term | undefined): x is Pid {
-  return x instanceof Pid;
 }
