@@ -147,7 +147,8 @@ function callerOf(self: Process, pid: Pid, tag: Term): From {
 }
 
 /** The alias in `[alias|Ref]` (gen:call's tag) or `[[alias|Ref]|_]` (gen:send_request's), if any. */
-function aliasOf(tag: Term): Ref | undefined {
+/** The alias in a gen call tag (`[alias|Ref]`, OTP 24+), or undefined for a plain tag. */
+export function aliasOf(tag: Term): Ref | undefined {
   const plain = (t: Term | undefined): Ref | undefined =>
     t instanceof ImproperList && t.elements.length === 1 && t.elements[0] === ALIAS && t.tail instanceof Ref ? t.tail : undefined;
   if (tag instanceof ImproperList) return plain(tag) ?? plain(tag.elements[0]);

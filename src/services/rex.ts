@@ -12,7 +12,8 @@
  * Each call runs in a process of its own, so a slow call does not hold up the server. Result is the
  * value, or `{badrpc, {'EXIT', Reason}}` as `catch apply(M, F, A)` gives it.
  */
-import { Atom, atom, isTuple, Pid, tuple, type Term, type Tuple } from '../term/types.js';
+import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
+import { aliasOf } from '../node/gen-server.js';
 import { exitReasonOf, ProcessExit, type Process } from '../node/process.js';
 import { ErlangError } from './builtins.js';
 import { serveIo } from './io.js';
@@ -55,7 +56,8 @@ function handle(self: Process, host: RexHost, msg: Tuple): void {
   if (msg.length === 3 && msg[0] === GEN_CALL && isTuple(msg[1]) && msg[1].length === 2 && msg[1][0] instanceof Pid) {
     const [caller, tag] = msg[1];
     const call = mfaOf(msg[2]!, [CALL, BLOCK_CALL]);
-    if (call) runCall(self, host, call, caller as Pid, (result) => tuple(tag!, result));
+    // As gen:reply/2: an [alias|Ref] tag is answered through the alias, so a late reply is dropped.
+    if (call) runCall(self, host, call, caller as Pid, (result) => tuple(tag!, result), aliasOf(tag!));
     return;
   }
   if (msg.length === 2 && msg[0] === GEN_CAST) {
@@ -87,8 +89,8 @@ function mfaOf(t: Term, kinds: Atom[]): Mfa | undefined {
   return { m, f, args, gl: gl! };
 }
 
-/** Runs the call in a new process whose group leader is the one asked for, then replies to `caller`. */
-function runCall(self: Process, host: RexHost, call: Mfa, caller: Pid | undefined, reply: (result: Term) => Term | undefined): void {
+/** Runs the call in a new process whose group leader is the one asked for, then replies to `replyTo` (default: `caller`). */
+function runCall(self: Process, host: RexHost, call: Mfa, caller: Pid | undefined, reply: (result: Term) => Term | undefined, replyTo: Pid | Ref | undefined = caller): void {
   self.spawn(async (worker) => {
     let forwarder: Pid | undefined;
     if (call.gl instanceof Pid) worker.setGroupLeader(call.gl);
@@ -100,7 +102,7 @@ function runCall(self: Process, host: RexHost, call: Mfa, caller: Pid | undefine
     const result = await resultOf(worker, host, call);
     if (forwarder) worker.exit(forwarder, atom('kill'));
     const answer = reply(result);
-    if (caller && answer !== undefined) worker.send(caller, answer);
+    if (replyTo && answer !== undefined) worker.send(replyTo, answer);
   });
 }
 
