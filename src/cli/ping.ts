@@ -3,10 +3,9 @@
  * `pong` (exit 0) or `pang` (exit 1). The temporary node uses the naming mode NODE needs: a long
  * name when NODE's host has a dot, else a short one.
  */
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Node } from '../node/node.js';
+import type { Node } from '../node/node.js';
+import { startTempNode } from './temp-node.js';
 import { splitNode } from '../node/names.js';
 
 const USAGE = 'Usage: noderl ping NODE [--cookie C]\n';
@@ -31,11 +30,9 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`noderl ping: give one node name, alive@host\n${USAGE}`);
     return 2;
   }
-  const alive = `noderl_ping_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const long = parts.host.includes('.');
   let node: Node;
   try {
-    node = await Node.start(long ? { name: `${alive}@${longHost()}`, cookie: values.cookie, hidden: true } : { sname: alive, cookie: values.cookie, hidden: true });
+    node = await startTempNode('ping', parts.host, values.cookie);
   } catch (err) {
     process.stderr.write(`noderl ping: ${(err as Error).message}\n`);
     return 1;
@@ -47,10 +44,4 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await node.stop();
   }
-}
-
-/** Our long host name: the full hostname when it has a domain, else 127.0.0.1. */
-function longHost(): string {
-  const h = hostname();
-  return h.includes('.') ? h : '127.0.0.1';
 }

@@ -5,10 +5,9 @@
  * comes to this node's `user`, so to stdout, before the result. Exit 0 on a result, 1 on
  * `{badrpc, …}`, 2 on bad usage.
  */
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Node } from '../node/node.js';
+import type { Node } from '../node/node.js';
+import { startTempNode } from './temp-node.js';
 import { splitNode } from '../node/names.js';
 import { parse } from '../term/parse.js';
 import { format } from '../term/format.js';
@@ -48,10 +47,9 @@ export async function run(args: string[]): Promise<number> {
   }
   if (!Array.isArray(callArgs) || isTuple(callArgs)) return usage(`ARGS must be an Erlang list, not ${argText}`);
 
-  const alive = `noderl_rpc_${process.pid}_${randomBytes(3).toString('hex')}`;
   let node: Node;
   try {
-    node = await Node.start(parts.host.includes('.') ? { name: `${alive}@${longHost()}`, cookie: values.cookie, hidden: true } : { sname: alive, cookie: values.cookie, hidden: true });
+    node = await startTempNode('rpc', parts.host, values.cookie);
   } catch (err) {
     process.stderr.write(`noderl rpc: ${(err as Error).message}\n`);
     return 1;
@@ -71,10 +69,4 @@ export async function run(args: string[]): Promise<number> {
 function usage(problem: string): number {
   process.stderr.write(`noderl rpc: ${problem}\n${USAGE}`);
   return 2;
-}
-
-/** Our long host name: the full hostname when it has a domain, else 127.0.0.1. */
-function longHost(): string {
-  const h = hostname();
-  return h.includes('.') ? h : '127.0.0.1';
 }
