@@ -193,7 +193,7 @@ export function cast(spawn: Spawner, node: string | Atom, m: string | Atom, f: s
 }
 
 /** Resolves to `promise`'s value, or TIMEOUT once `deadline` (ms since the epoch) passes. */
-async function within<T>(promise: Promise<T>, deadline: number | undefined): Promise<T | typeof TIMEOUT> {
+export async function within<T>(promise: Promise<T>, deadline: number | undefined): Promise<T | typeof TIMEOUT> {
   if (deadline === undefined) return promise;
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<typeof TIMEOUT>((resolve) => {

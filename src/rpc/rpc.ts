@@ -4,7 +4,8 @@
  * `{badrpc, Reason}` Tuple terms rather than exceptions.
  */
 import { Atom, atom, tuple, type Term } from '../term/types.js';
-import { callOutcome, cast, ErpcError, mfaName, type CallOptions, type ErpcOutcome } from './erpc.js';
+import { callOutcome, cast, ErpcError, mfaName, within, type CallOptions, type ErpcOutcome } from './erpc.js';
+import { TIMEOUT as EXPIRED } from '../node/mailbox.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
 
 const BADRPC = atom('badrpc');
@@ -100,14 +101,8 @@ export class Rpc {
       if ('error' in now) throw now.error;
       return tuple(VALUE, now.result);
     }
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<typeof TIMEOUT>((resolve) => (timer = setTimeout(() => resolve(TIMEOUT), timeoutMs)));
-    try {
-      const r = await Promise.race([key.result.then((v) => tuple(VALUE, v)), expired]);
-      return r;
-    } finally {
-      clearTimeout(timer);
-    }
+    const r = await within(key.result.then((v) => tuple(VALUE, v)), Date.now() + timeoutMs);
+    return r === EXPIRED ? TIMEOUT : r;
   }
 
   /**
