@@ -19,7 +19,7 @@ import { Connection } from '../dist/connection.js';
 import { resolveCookie } from './cookie.js';
 import { dialRefusal, resolveNodeName, splitNode } from './names.js';
 import { isAuthYes, NET_KERNEL, netKernelAnswer } from '../services/net_kernel.js';
-import { decodeSignal, decodeSpawnRequest } from '../dist/control.js';
+import { decodeSignal, decodeSpawnRequest, type SpawnRequest } from '../dist/control.js';
 import { CodePath } from './code-path.js';
 import { createApply, serveSpawnRequest, type Apply, type SpawnHost } from './spawn.js';
 import type { SpawnOptions } from './spawn-options.js';
@@ -117,6 +117,7 @@ export class Node extends EventEmitter<NodeEvents> {
   private readonly netKernelPid: Pid;
   private readonly processes: ProcessTable;
   private stopping?: Promise<void>;
+  private readonly serveSpawn: (request: SpawnRequest) => void;
   /** `apply(M, F, Args)` in a process: built-ins, then the code path (src/node/spawn.ts). */
   private readonly applyMfa: Apply;
 
@@ -156,7 +157,15 @@ export class Node extends EventEmitter<NodeEvents> {
     const user = this.processes.defaultGroupLeader;
     const rexHost = { nodeAtom: this.nodeAtom, apply: this.applyMfa, user: () => user, whereis: (name: Atom) => this.processes.whereis(name) };
     this.processes.register(REX, this.processes.spawn((self) => serveRex(self, rexHost)));
-    this.processes.onSpawnRequest = (req) => serveSpawnRequest(this.spawnHost(), req);
+    const spawnHost: SpawnHost = {
+      spawnWith: (f, gl) => this.processes.spawnWith(f, gl),
+      process: (pid) => this.processes.process(pid),
+      route: (to, signal) => this.processes.route(to, signal),
+      apply: this.applyMfa,
+    };
+    // SPAWN_REQUESTs from peers (dispatch) and from this node's own processes land here.
+    this.serveSpawn = (req) => serveSpawnRequest(spawnHost, req);
+    this.processes.onSpawnRequest = this.serveSpawn;
     ({ global: this.global, server: this.globalServer } = startGlobal(this, {
       me: this.name,
       creation: this.creation,
@@ -240,15 +249,6 @@ export class Node extends EventEmitter<NodeEvents> {
    */
   apply(self: Process, module: string | Atom, fn: string | Atom, args: Term[]): Promise<Term> {
     return this.applyMfa(self, toAtom(module), toAtom(fn), args);
-  }
-
-  private spawnHost(): SpawnHost {
-    return {
-      spawnWith: (f: (self: Process) => unknown, gl: Pid) => this.processes.spawnWith(f, gl),
-      process: (pid: Pid) => this.processes.process(pid),
-      route: this.processes.route.bind(this.processes),
-      apply: this.applyMfa,
-    };
   }
 
   /** `register/2`; false (Erlang's badarg) when the name is taken or the pid is not a live process here. */
@@ -538,7 +538,7 @@ export class Node extends EventEmitter<NodeEvents> {
   /** The one place a control message becomes an action (otp-distribution.md §5). */
   private dispatch(conn: Connection, control: Tuple, payload: Term | undefined): void {
     const spawn = decodeSpawnRequest(control, payload);
-    if (spawn) return serveSpawnRequest(this.spawnHost(), spawn);
+    if (spawn) return this.serveSpawn(spawn);
     const incoming = decodeSignal(control, payload);
     if (!incoming) {
       // As ERTS does with an invalid distribution message: the connection goes, the node stays.
