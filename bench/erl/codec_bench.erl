@@ -20,25 +20,7 @@
 -export([main/0]).
 
 main() ->
-    io:format("ready~n"),
-    loop().
-
-loop() ->
-    case io:get_line('') of
-        eof -> halt(0);
-        {error, _} -> halt(1);
-        Line ->
-            Reply = try handle(parse(Line))
-                    catch Class:Reason -> io_lib:format("error ~0p:~0p", [Class, Reason])
-                    end,
-            io:format("~s~n", [Reply]),
-            loop()
-    end.
-
-parse(Line) ->
-    {ok, Tokens, _} = erl_scan:string(Line),
-    {ok, Term} = erl_parse:parse_term(Tokens),
-    Term.
+    bench_line:serve(fun handle/1).
 
 handle(release) ->
     ["ok ", erlang:system_info(otp_release)];

@@ -5,7 +5,7 @@
 %% drive both kinds of peer alike; what is timed is timed inside the node that does the work, with
 %% its own clock, never across processes (except nodedown instants, see `nodedown_at`).
 %%
-%% A line server as in codec_bench.erl: each request is one Erlang term on one stdin line (ending
+%% A line server (bench_line.erl): each request is one Erlang term on one stdin line (ending
 %% in a dot), each reply one stdout line, `ok ...` or `error ...`. End of stdin halts the node.
 %%
 %%   node.                  -> ok <node()>
@@ -37,25 +37,7 @@ main() ->
     %% Log events (a peer not responding, global's warnings) go to stderr: stdout carries replies only.
     ok = logger:remove_handler(default),
     ok = logger:add_handler(default, logger_std_h, #{config => #{type => standard_error}}),
-    io:format("ready~n"),
-    loop().
-
-loop() ->
-    case io:get_line('') of
-        eof -> halt(0);
-        {error, _} -> halt(1);
-        Line ->
-            Reply = try handle(parse(Line))
-                    catch Class:Reason -> io_lib:format("error ~0p:~0p", [Class, Reason])
-                    end,
-            io:format("~s~n", [Reply]),
-            loop()
-    end.
-
-parse(Line) ->
-    {ok, Tokens, _} = erl_scan:string(Line),
-    {ok, Term} = erl_parse:parse_term(Tokens),
-    Term.
+    bench_line:serve(fun handle/1).
 
 handle(node) ->
     ["ok ", atom_to_list(node())];

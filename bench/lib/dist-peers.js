@@ -22,6 +22,7 @@ import { accepts, freePort } from './net.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ERL_MODULE = join(HERE, '../erl/dist_bench.erl');
+const LINE_SERVER = join(HERE, '../erl/bench_line.erl');
 const NODERL_PEER = join(HERE, 'noderl-peer.js');
 
 let counter = 0;
@@ -44,7 +45,7 @@ export class Cluster {
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-    return new Cluster(port, child, await compileErlang([ERL_MODULE]));
+    return new Cluster(port, child, await compileErlang([ERL_MODULE, LINE_SERVER]));
   }
 
   #peers = new Set();

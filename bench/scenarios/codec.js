@@ -31,6 +31,7 @@ const NODERL_MODULE = process.env.NODERL_BENCH_MODULE
   ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href
   : new URL('../../dist/index.js', import.meta.url).href;
 const ERL_MODULE = join(HERE, '../erl/codec_bench.erl');
+const LINE_SERVER = join(HERE, '../erl/bench_line.erl');
 const PROBE = join(HERE, '../lib/peer-probe.js');
 
 // noderl decodes binaries as views into the input by default; these terms are also timed with
@@ -120,7 +121,7 @@ function listTerms(dir) {
 
 /** One `erl` running bench/erl/codec_bench.erl as a line server, compiled for this run. */
 async function startBeam() {
-  const beamDir = await compileErlang([ERL_MODULE]);
+  const beamDir = await compileErlang([ERL_MODULE, LINE_SERVER]);
   return ErlLineServer.start(['-noshell', '-pa', beamDir, '-s', 'codec_bench', 'main']);
 }
 
