@@ -12,6 +12,7 @@
  * {@link HeaderReader} turns each frame body into a complete message (bytes + the atoms its
  * ATOM_CACHE_REFs name) or nothing yet; the writer side is the fixed byte layouts below.
  */
+import { isUtf8 } from 'node:buffer';
 import { Atom } from '../term/types.js';
 
 const VERSION = 131;
@@ -200,10 +201,8 @@ export class HeaderReader {
 
 function atomFromUtf8(b: Buffer, pos: number, len: number, i: number): Atom | boolean {
   const bytes = b.subarray(pos, pos + len);
+  if (!isUtf8(bytes)) throw new HeaderError(`atom-cache ref ${i} is not valid UTF-8`, pos);
   const name = bytes.toString('utf8');
-  if (name.includes('\ufffd') && !Buffer.from(name, 'utf8').equals(bytes)) {
-    throw new HeaderError(`atom-cache ref ${i} is not valid UTF-8`, pos);
-  }
   if (name === 'true') return true;
   if (name === 'false') return false;
   try {

@@ -7,6 +7,7 @@
  * with `~tp` also UTF-8 binaries of such characters as `<<"é"/utf8>>`; `~w` prints lists and
  * binaries as numbers, as OTP does.
  */
+import { isUtf8 } from 'node:buffer';
 import { compareMapKeys } from './compare.js';
 import { format } from './format.js';
 import { escapeChar, isPrintableLatin1 } from './format-text.js';
@@ -180,14 +181,10 @@ function printTerm(t: Term, unicode: boolean): string {
 }
 
 function printBinary(b: Buffer, unicode: boolean): string {
-  if (unicode) {
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(b);
-    const valid = Buffer.from(text, 'utf8').equals(b);
-    if (valid) {
-      const codes = [...text].map((ch) => ch.codePointAt(0)!);
-      if (!isLatin1Text(codes)) return writeTerm(b); // UTF-8 of characters out of range: bytes, as OTP shows it
-      return codes.some((x) => x > 127) ? `<<"${quoted(codes)}"/utf8>>` : `<<"${quoted(codes)}">>`;
-    }
+  if (unicode && isUtf8(b)) {
+    const codes = [...b.toString('utf8')].map((ch) => ch.codePointAt(0)!);
+    if (!isLatin1Text(codes)) return writeTerm(b); // UTF-8 of characters out of range: bytes, as OTP shows it
+    return codes.some((x) => x > 127) ? `<<"${quoted(codes)}"/utf8>>` : `<<"${quoted(codes)}">>`;
   }
   return isLatin1Text([...b]) ? `<<"${quoted(b)}">>` : writeTerm(b);
 }

@@ -4,6 +4,7 @@
  * length field is checked against the bytes that are left before anything is allocated.
  * `decode.ts` is the API over it; `deep-reader.ts` reads terms too deep for recursion.
  */
+import { isUtf8 } from 'node:buffer';
 import { DecodeError } from './errors.js';
 import { Tag } from './tags.js';
 import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type Term } from './types.js';
@@ -155,7 +156,8 @@ export class TermReader {
     if (known !== undefined) return known;
     const latin1 = tag === Tag.ATOM || tag === Tag.SMALL_ATOM;
     const name = latin1 ? b.latin1Slice(start, this.pos) : b.utf8Slice(start, this.pos);
-    if (!latin1 && name.includes('\ufffd') && !Buffer.from(name, 'utf8').equals(b.subarray(start, this.pos))) {
+    // U+FFFD is where a decoder replaced bad bytes; only then is the full check worth its cost.
+    if (!latin1 && name.includes('\ufffd') && !isUtf8(b.subarray(start, this.pos))) {
       this.fail('atom is not valid UTF-8', tag, start);
     }
     if (len > 255 && [...name].length > 255) this.fail('atom longer than 255 characters', tag, start);
