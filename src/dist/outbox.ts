@@ -119,8 +119,10 @@ export class Outbox {
   /** Encodes and queues a control message and its payload. */
   send(control: Tuple, payload?: Term): void {
     if (this.closed) return;
-    // The common case: a small message with nothing big in flight goes straight into the batch.
-    if (this.headerMode && this.active.length === 0 && this.waiting.length === 0 && this.batch.tryFrame(control, payload, this.fragmentSize)) {
+    // A small message goes straight into the batch unless its sender has something big ahead of
+    // it; the common case (nothing big in flight) never looks for the sender.
+    const free = this.active.length === 0 && this.waiting.length === 0;
+    if (this.headerMode && (free || !this.blocked(senderOf(control, this.peer))) && this.batch.tryFrame(control, payload, this.fragmentSize)) {
       return this.batched();
     }
     const c = encode(control);
@@ -167,8 +169,17 @@ export class Outbox {
         return;
       }
     }
-    for (const b of frame) this.batch.raw(b);
-    this.batched();
+    const length = frame.reduce((n, b) => n + b.length, 0);
+    if (length < BATCH_HIGH_WATER) {
+      for (const b of frame) this.batch.raw(b);
+      return this.batched();
+    }
+    // A big pass-through frame (no fragments in that mode) is written as it is, after the batch
+    // that is ahead of it, rather than copied into the batch.
+    if (this.socket.destroyed) return;
+    this.writeBatch();
+    for (const b of frame) this.socket.write(b);
+    this.wrote = true;
   }
 
   private batched(): void {

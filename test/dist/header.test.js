@@ -280,3 +280,23 @@ test('outgoing: a control message over 64 KiB travels whole in the start fragmen
   assert.ok(terms(done[0])[1].equals(Buffer.alloc(200_000, 4)));
   end();
 });
+
+test('outgoing pass-through: a big frame is written whole, in order with the small frames around it', async () => {
+  const { conn, frames, end } = await pair(PASS_FLAGS);
+  const big = Buffer.alloc(1_000_000, 7);
+  conn.send(tuple(22, myPid(1), peerPid), atom('before'));
+  conn.send(tuple(22, myPid(1), peerPid), big);
+  conn.send(tuple(22, myPid(1), peerPid), atom('after'));
+  await until(() => frames.length >= 3);
+  const payloads = frames.map((f) => {
+    assert.equal(f[0], 112, 'pass-through frames');
+    assert.equal(f[1], 131);
+    const control = decodeAt(f, 2); // each term keeps its 131 in this mode
+    assert.equal(f[control.end], 131);
+    return decodeAt(f, control.end + 1).term;
+  });
+  assert.equal(payloads[0], atom('before'));
+  assert.ok(Buffer.isBuffer(payloads[1]) && payloads[1].equals(big));
+  assert.equal(payloads[2], atom('after'));
+  end();
+});
