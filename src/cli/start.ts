@@ -3,12 +3,13 @@
  * [--listen-max P]]`: runs a node in the foreground, prints `node NAME started` once it accepts
  * connections, and stops on SIGTERM or SIGINT (unregistering and closing its connections), or
  * when a peer calls `init:stop()` on it, with exit code 0. `--code-path DIR` serves the ES modules
- * in DIR as Erlang modules (remote spawn, rpc).
+ * in DIR as Erlang modules (remote spawn, rpc); `--connect-all false` keeps the node out of
+ * global's mesh and name sync, as `erl -connect_all false`.
  */
 import { parseArgs } from 'node:util';
 import { Node } from '../node/node.js';
 
-const USAGE = 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]] [--code-path DIR]\n';
+const USAGE = 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]] [--code-path DIR] [--connect-all false]\n';
 
 /** Runs `noderl start`; resolves to the exit code once the node stopped. */
 export async function run(args: string[]): Promise<number> {
@@ -25,6 +26,7 @@ export async function run(args: string[]): Promise<number> {
         'listen-min': { type: 'string' },
         'listen-max': { type: 'string' },
         'code-path': { type: 'string' },
+        'connect-all': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -42,10 +44,15 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`noderl start: give exactly one of --sname and --name, and a positive --ticktime\n${USAGE}`);
     return 2;
   }
+  const connectAll = values['connect-all'];
+  if (connectAll !== undefined && connectAll !== 'true' && connectAll !== 'false') {
+    process.stderr.write(`noderl start: --connect-all takes true or false, as erl -connect_all\n${USAGE}`);
+    return 2;
+  }
   let node: Node;
   try {
     const listen = values['listen-min'] === undefined ? undefined : { min: Number(values['listen-min']), max: values['listen-max'] === undefined ? undefined : Number(values['listen-max']) };
-    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen, codePath: values['code-path'] });
+    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen, codePath: values['code-path'], connectAll: connectAll === undefined ? undefined : connectAll === 'true' });
   } catch (err) {
     process.stderr.write(`noderl start: ${(err as Error).message}\n`);
     return 1;

@@ -10,11 +10,13 @@
  *   node.global.whereisName(atom('db'));                   // the pid on any node, or undefined
  *   node.global.send(atom('db'), tuple(atom('get'), 1));   // global:send/2
  */
-import { atom, ExportFun, Pid, tuple, type Term } from '../term/types.js';
+import { Atom, atom, ExportFun, Pid, tuple, type Term } from '../term/types.js';
+import { equals } from '../term/compare.js';
 import { ProcessExit, type Process } from '../node/process.js';
 import { multiCallGns } from './multi-call.js';
 import { deleteGlobalLock, delLockOnNodes, randomSleepMs, setLockOnNodes, theBoss } from './locks.js';
-import { builtinMethod, setJsResolver, type Resolve } from './resolvers.js';
+import { builtinMethod, type Resolve } from './resolvers.js';
+import { A } from './protocol.js';
 import type { NameServer } from './name-server.js';
 
 const GLOBAL = atom('global');
@@ -90,11 +92,10 @@ export class Global {
    * `fun global:random_exit_name/3` as its method, since a JS function has no Erlang form).
    */
   registerName(name: Term, pid: Pid, resolve: Resolve = 'random_exit_name'): Promise<'yes' | 'no'> {
-    const method = this.method(name, pid, resolve);
     return this.inRegistrar((self) =>
       this.transAllKnown(self, async (nodes) => {
         if (this.server.where(name) !== undefined || this.server.tables.nameOf(pid) !== undefined) return 'no';
-        await multiCallGns(self, nodes, tuple(atom('register'), name, pid, method));
+        await this.multiRegister(self, nodes, A.register, name, pid, resolve);
         return 'yes';
       }),
     );
@@ -102,13 +103,37 @@ export class Global {
 
   /** `global:re_register_name(Name, Pid, Resolve)`: binds the name to `pid` whoever had it; `'yes'`. */
   reRegisterName(name: Term, pid: Pid, resolve: Resolve = 'random_exit_name'): Promise<'yes'> {
-    const method = this.method(name, pid, resolve);
     return this.inRegistrar((self) =>
       this.transAllKnown(self, async (nodes) => {
-        await multiCallGns(self, nodes, tuple(atom('register'), name, pid, method));
+        await this.multiRegister(self, nodes, A.register, name, pid, resolve);
         return 'yes' as const;
       }),
     );
+  }
+
+  /**
+   * `global:register_name_external(Name, Pid, Resolve)`: registers a pid of a node that takes no
+   * part in global (a hidden node, a C node) on this node's behalf. Every node keeps this node as
+   * the name's registrar, and this node links the pid, so when this node goes the pid gets an exit
+   * signal and its name goes everywhere. `'no'` when the name is taken.
+   */
+  registerNameExternal(name: Term, pid: Pid, resolve: Resolve = 'random_exit_name'): Promise<'yes' | 'no'> {
+    return this.inRegistrar((self) =>
+      this.transAllKnown(self, async (nodes) => {
+        if (this.server.where(name) !== undefined) return 'no';
+        await this.multiRegister(self, nodes, A.registerExt, name, pid, resolve);
+        return 'yes';
+      }),
+    );
+  }
+
+  /** The `register`/`register_ext` multi_call; a JS resolver is kept with our own entry. */
+  private async multiRegister(self: Process, nodes: string[], kind: Atom, name: Term, pid: Pid, resolve: Resolve): Promise<void> {
+    const method = typeof resolve === 'function' ? builtinMethod('random_exit_name') : resolve instanceof ExportFun ? resolve : builtinMethod(resolve);
+    const ext = kind === A.registerExt ? [atom(this.server.me)] : [];
+    await multiCallGns(self, nodes, tuple(kind, name, pid, method, ...ext));
+    const entry = this.server.tables.lookup(name);
+    if (typeof resolve === 'function' && entry && equals(entry.pid, pid)) entry.resolver = resolve;
   }
 
   /** `global:unregister_name(Name)`. */
@@ -172,14 +197,5 @@ export class Global {
     } finally {
       await this.delLock(self, id, on);
     }
-  }
-
-  private method(name: Term, pid: Pid, resolve: Resolve): Term {
-    if (typeof resolve === 'function') {
-      setJsResolver(name, pid, resolve);
-      return builtinMethod('random_exit_name');
-    }
-    if (resolve instanceof ExportFun) return resolve;
-    return builtinMethod(resolve);
   }
 }

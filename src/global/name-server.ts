@@ -2,45 +2,39 @@
  * `global_name_server`: noderl's participant in OTP 25's `global` (kernel's global.erl, protocol
  * vsn 8). Every visible node runs one; hidden nodes take no part (OTP sends them nothing).
  *
- * State (OTP's #state and process dictionary):
- * - `known`: nodes in our partition with their protocol version; `pending`: nodes whose sync has
- *   begun (init_connect answered); `synced`: nodes we are in sync with; `removing`: nodes being
- *   dropped to prevent overlapping partitions.
- * - per peer being synced (`sessions`): MyTag (sent in init_connect), HisTag, the exchange
- *   bookkeeping (`waitLock`, `saveOps`), the lock id, a pre_connect init_connect that came early.
- * - `resolving`: the peer sessions with a name resolution allowed to run (OTP's resolvers).
- * - the name and lock tables (src/global/tables.ts), whose pids and holders this process monitors.
+ * State (OTP's #state): `known`, the nodes in our partition with their protocol version;
+ * `synced`, the nodes we are in sync with; `removing`, nodes being dropped to prevent overlapping
+ * partitions; the sync sessions with peers (src/global/sync-session.ts); the name and lock tables
+ * (src/global/tables.ts), whose pids and holders this process monitors.
  *
- * Sync with a new visible peer (otp-distribution.md §8.3): nodeup → cast `init_connect`; its
- * `init_connect` → `his_the_locker` to the locker (src/global/locker.ts) and a plain
- * `init_connect_ack`; the lockers lock both partitions (`set_lock`/`del_lock` calls, `lock_set`
- * casts through this server); `lock_is_set` → cast `exchange` with our names; both `exchange`s →
- * resolve conflicts (src/global/resolvers.ts) → cast `resolved`; both `resolved` → apply the
- * operations, connect to the nodes the peer knew and cast them `in_sync` (`sync_others`), and have
- * the locker cast `new_nodes` to the nodes we knew before freeing the lock. Tags that do not match
- * cancel the session (`cancel_connect`) and start it again. Calls: `register`, `register_ext`,
- * `unregister`, `set_lock`, `del_lock`, `get_known`, `get_synced`, `get_protocol_version`, `sync`.
- * With prevent_overlapping_partitions: a lost connection to a known node is multicast as
- * `lost_connection`; one received makes us ask the lost node to disconnect (`remove_connection`).
+ * Calls: `register`, `register_ext`, `unregister`, `set_lock`, `del_lock`, `get_known`,
+ * `get_synced`, `get_protocol_version`, `get_names_ext`, `sync`. `{registrar, Fun}` is not served:
+ * OTP's API sends it only to the caller's own node's server, so no peer ever sends it here
+ * (docs/otp-facts.md). With prevent_overlapping_partitions (on in OTP 25) a lost connection to a
+ * known node is multicast as `lost_connection`; one received makes us ask the lost node to
+ * disconnect (`remove_connection`). With `connectAll: false` (`erl -connect_all false`) nodeups
+ * start no sync and lost connections are neither reported nor obeyed, as in OTP.
  *
- * Not done: `global_group`, `register_name_external` links (names_ext are accepted, never sent),
- * the `{registrar, Fun}` call (an Erlang fun cannot run here; BEAM callers use their own server).
+ * Not done: `global_group`.
  */
 import { Atom, atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
 import type { Process } from '../node/process.js';
 import type { From } from '../node/gen-server.js';
-import { castGns, GNS } from './multi-call.js';
+import { GNS } from './multi-call.js';
 import { GlobalTables } from './tables.js';
 import { Locker } from './locker.js';
-import { exchangeNames, resolveIt } from './resolvers.js';
-import { A, asList, nodeOf, nodeVsn, VSN } from './protocol.js';
+import { resolveIt } from './resolvers.js';
+import { A, asList, VSN } from './protocol.js';
 import { LostConnections } from './partitions.js';
+import { SyncSessions } from './sync-session.js';
 
 /** What the server needs from its node. */
 export interface NameServerHost {
   readonly me: string;
   readonly creation: number;
+  /** `erl -connect_all` (default true). */
+  readonly connectAll?: boolean;
   spawn(fn: (self: Process) => unknown): Pid;
   connect(node: string): Promise<boolean>;
   disconnect(node: string): void;
@@ -51,28 +45,15 @@ export interface NameServerHost {
   log(line: string): void;
 }
 
-interface Session {
-  myTag?: Term;
-  hisTag?: Term;
-  protVsn?: number;
-  waitLock?: 'lock_is_set' | { names: Term };
-  saveOps?: Term[] | { hisKnown: Term; hisResolved: Term };
-  lockId?: Term;
-  preConnect?: Term;
-}
-
 export class NameServer {
   readonly tables: GlobalTables;
   readonly locker: Locker;
   readonly known = new Map<string, number>();
-  private readonly pending = new Map<string, number>();
-  private readonly removing = new Set<string>();
   readonly synced = new Set<string>();
-  private readonly sessions = new Map<string, Session>();
-  private readonly resolving = new Map<string, Term>();
+  private readonly removing = new Set<string>();
+  private readonly syncs: SyncSessions;
   private readonly lost = new LostConnections();
   private readonly syncWaiters = new Set<{ nodes: Set<string>; done: () => void }>();
-  private nextTag = 1;
   private stopping = false;
   self?: Process;
 
@@ -83,10 +64,32 @@ export class NameServer {
 
   constructor(readonly host: NameServerHost) {
     this.tables = new GlobalTables({
+      me: host.me,
       monitor: (pid) => this.self!.monitor(pid),
       demonitor: (ref) => void this.self?.demonitor(ref),
+      link: (pid) => this.self!.link(pid),
+      unlink: (pid) => this.self?.unlink(pid),
     });
     this.locker = new Locker({ me: host.me, tables: this.tables, known: () => [...this.known.keys()] });
+    const server = this;
+    this.syncs = new SyncSessions({
+      me: host.me,
+      get self() {
+        return server.self!;
+      },
+      known: this.known,
+      synced: this.synced,
+      locker: this.locker,
+      tables: this.tables,
+      takesPart: () => this.takesPart(),
+      spawn: (fn) => host.spawn(fn),
+      connect: (n) => host.connect(n),
+      namesList: () => this.tables.entries().map((e) => tuple(e.name, e.pid, e.method)),
+      namesExt: () => this.namesExt(),
+      doOps: (ops, extraInfo, namesExt) => this.doOps(ops, extraInfo, namesExt),
+      resolveOn: (self, owner, method, name, a, b) => this.resolveOn(self, owner, method, name, a, b),
+      notifySyncers: (node) => this.notifySyncers(node),
+    });
   }
 
   /** `whereis_name/1`: a pid of ours that has died is not there any more. */
@@ -108,19 +111,17 @@ export class NameServer {
     this.stopping = true;
   }
 
+  private takesPart(): boolean {
+    return !this.stopping && this.host.connectAll !== false;
+  }
+
   // ---------------------------------------------------------------- calls
 
   handleCall(req: Term, from: From): Term | undefined {
-    if (!isTuple(req)) return this.unexpected('call', req);
+    if (!isTuple(req)) return undefined;
     const [tag] = req;
-    if (tag === A.register && req.length === 4 && req[2] instanceof Pid) {
-      this.insName(req[1]!, req[2], req[3]!, from.pid, []);
-      return A.yes;
-    }
-    if (tag === A.registerExt && req.length === 5 && req[2] instanceof Pid) {
-      this.insName(req[1]!, req[2], req[3]!, from.pid, []);
-      return A.yes;
-    }
+    if (tag === A.register && req.length === 4 && req[2] instanceof Pid) return this.register(req[1]!, req[2], req[3]!, undefined, from.pid);
+    if (tag === A.registerExt && req.length === 5 && req[2] instanceof Pid && req[4] instanceof Atom) return this.register(req[1]!, req[2], req[3]!, req[4].name, from.pid);
     if (tag === A.unregister && req.length === 2) {
       this.tables.delete(req[1]!);
       return A.ok;
@@ -135,287 +136,100 @@ export class NameServer {
       void this.sync((req[1] as Term[]).filter((n): n is Atom => n instanceof Atom).map((n) => n.name)).then(() => from.reply(A.ok));
       return undefined;
     }
-    return this.unexpected('call', req);
+    if (tag === A.resolveIt && req.length === 5 && req[3] instanceof Pid && req[4] instanceof Pid) {
+      const [, method, name, a, b] = req as unknown as [Term, Term, Term, Pid, Pid];
+      this.host.spawn(async (self) => from.reply(await this.resolveOn(self, this.host.me, method, name, a, b)));
+      return undefined;
+    }
+    return undefined; // OTP logs an unexpected call and gives no reply
   }
 
   /** Calls without arguments. */
   handleAtomCall(req: Term): Term | undefined {
-    if (req === atom('get_known')) return this.knownList();
+    if (req === atom('get_known')) return this.syncs.knownList();
     if (req === atom('get_synced')) return [...this.synced].map((n) => atom(n));
     if (req === atom('get_protocol_version')) return VSN;
-    if (req === atom('get_names_ext')) return [];
-    return this.unexpected('call', req);
+    if (req === atom('get_names_ext')) return this.namesExt();
+    return undefined;
+  }
+
+  /** `{register, …}` and `{register_ext, …, RegNode}`: always `yes`, as OTP answers. */
+  private register(name: Term, pid: Pid, method: Term, regNode: string | undefined, fromPid: Pid): Term {
+    this.insName(name, pid, method, regNode, fromPid, []);
+    return A.yes;
   }
 
   // ---------------------------------------------------------------- casts
 
   handleCast(msg: Term): void {
-    if (!isTuple(msg)) return void this.unexpected('cast', msg);
+    if (!isTuple(msg)) return;
     const tag = msg[0];
     const node = msg[1] instanceof Atom ? msg[1].name : undefined;
-    if (tag === A.initConnect && msg.length === 4 && msg[2] instanceof Atom) return this.initConnectFrom(msg[2].name, msg[1]!, msg[3]!);
-    if (tag === A.lockIsSet && msg.length === 4 && node) return this.onLockIsSet(node, msg[2]!, msg[3]!);
-    if (tag === A.exchange && msg.length === 5 && node) return this.onExchange(node, msg[2]!, msg[4]!);
-    if (tag === A.exchangeOps && msg.length === 5 && node) return this.onExchangeOps(node, msg[2]!, msg[3] as Term[], msg[4] as Term[]);
-    if (tag === A.resolved && msg.length === 7 && node) return this.onResolved(node, msg[2]!, msg[3]!, msg[6]!);
-    if (tag === A.newNodes && msg.length === 6 && node) return this.onNewNodes(node, msg[2]!, msg[4]!, msg[5]!);
-    if (tag === A.inSync && msg.length === 3 && node) return this.onInSync(node);
-    if (tag === A.lockSet && (msg.length === 5 || msg.length === 4) && msg[1] instanceof Pid) {
-      const s = this.sessions.get(msg[1].node.name);
-      if (msg.length === 5 && (!s || !equals(s.myTag ?? A.unused, msg[4]!))) return;
-      if (this.locker.pid) this.self!.send(this.locker.pid, msg);
-      return;
+    const s = this.syncs;
+    if (tag === A.initConnect && msg.length === 4 && msg[2] instanceof Atom) return s.initConnect(msg[2].name, msg[1]!, msg[3]!);
+    if (!node) {
+      if (tag === A.lockSet && (msg.length === 5 || msg.length === 4) && msg[1] instanceof Pid) this.lockSet(msg[1], msg);
+      return; // async_del_name, async_del_lock (pre-R14 nodes) and garbage
     }
-    if (tag === atom('async_del_name') || tag === atom('async_del_lock')) return;
-    this.unexpected('cast', msg);
+    if (tag === A.lockIsSet && msg.length === 4) return s.lockIsSet(node, msg[2]!, msg[3]!);
+    if (tag === A.exchange && msg.length === 5) return s.exchangeFrom(node, msg[2]!, msg[4]!);
+    if (tag === A.exchangeOps && msg.length === 5) return s.exchangeOps(node, msg[2]!, asList(msg[3]), asList(msg[4]));
+    if (tag === A.resolved && msg.length === 7) return s.resolved(node, msg[2]!, msg[3]!, msg[5]!, msg[6]!);
+    if (tag === A.newNodes && msg.length === 6) return s.newNodes(msg[2]!, msg[3]!, msg[4]!, msg[5]!);
+    if (tag === A.inSync && msg.length === 3) return s.inSync(node);
+  }
+
+  /** A peer's locker answering ours (vsn ≥ 8 carries our tag; a stale one is dropped). */
+  private lockSet(from: Pid, msg: Term[]): void {
+    if (msg.length === 5 && !this.syncs.lockSetMatches(from.node.name, msg[4]!)) return;
+    if (this.locker.pid) this.self!.send(this.locker.pid, msg as unknown as Term);
   }
 
   // ---------------------------------------------------------------- plain messages
 
   handleInfo(msg: Term): void {
-    if (!isTuple(msg)) return void this.unexpected('info', msg);
+    if (!isTuple(msg)) return;
     const tag = msg[0];
     const node = msg[1] instanceof Atom ? msg[1].name : undefined;
     if (tag === A.down && msg.length === 5 && msg[1] instanceof Ref) return this.tables.down(msg[1]);
-    if (tag === A.nodeup && node) return this.handleNodeup(node);
-    if (tag === A.nodedown && node) return this.onNodedown(node);
-    if (tag === A.extraNodedown && node) {
-      this.notifySyncers(node);
-      return this.handleNodedown(node, 'disconnected');
-    }
-    if (tag === A.initConnectAck && msg.length === 4 && node) return this.onInitConnectAck(node, msg[2]!, msg[3]!);
-    if (tag === A.cancelConnect && msg.length === 3 && node) return this.onCancelConnect(node, msg[2]!);
-    if (tag === A.lostConnection && msg.length === 5 && node && msg[4] instanceof Atom) return this.onLostConnection(msg as unknown as Term[]);
-    if (tag === A.removeConnection && msg.length === 2 && node) return this.onRemoveConnection(node);
-    this.unexpected('info', msg);
+    if (!node) return; // an 'EXIT' from a pid linked by register_ext, and garbage
+    if (tag === A.nodeup) return this.syncs.nodeup(node);
+    if (tag === A.nodedown || tag === A.extraNodedown) return this.nodedown(node);
+    if (tag === A.initConnectAck && msg.length === 4) return this.syncs.initConnectAck(node, msg[2]!, msg[3]!);
+    if (tag === A.cancelConnect && msg.length === 3) return this.syncs.cancelConnect(node, msg[2]!);
+    if (tag === A.lostConnection && msg.length === 5 && msg[4] instanceof Atom) return this.onLostConnection(msg as unknown as Term[]);
+    if (tag === A.removeConnection && msg.length === 2) return this.onRemoveConnection(node);
   }
 
-  private unexpected(kind: string, msg: Term): undefined {
-    void kind;
-    void msg;
-    return undefined; // OTP logs a warning and carries on; so do we, quietly
-  }
-
-  // ---------------------------------------------------------------- the sync protocol
-
-  private session(node: string): Session {
-    let s = this.sessions.get(node);
-    if (!s) this.sessions.set(node, (s = {}));
-    return s;
-  }
-
-  /** `handle_nodeup/2`. */
-  private handleNodeup(node: string): void {
-    if (this.stopping || this.known.has(node) || this.resolving.has(node)) return;
-    const s = this.session(node);
-    const early = s.preConnect;
-    s.preConnect = undefined;
-    const myTag = this.nextTag++;
-    s.myTag = myTag;
-    const knownMap = new Map<Term, Term>([...this.known].map(([n, v]) => [atom(n), v]));
-    const initMsg = tuple(A.locker, atom('no_longer_a_pid'), knownMap, this.locker.pid!);
-    castGns(this.self!, node, tuple(A.initConnect, tuple(VSN, myTag), atom(this.host.me), initMsg));
-    this.resolving.set(node, myTag);
-    if (early) this.handleCast(early); // resend_pre_connect
-  }
-
-  /** `init_connect/6`. */
-  private initConnectFrom(node: string, vsn: Term, initMsg: Term): void {
-    if (!isTuple(vsn) || vsn.length < 2 || typeof vsn[0] !== 'number') return; // OTP logs "Illegal global protocol version"
-    const hisVsn = vsn[0];
-    const hisTag = vsn[1]!;
-    const s = this.session(node);
-    if (this.pending.has(node)) {
-      this.sendCancelConnectMessage(node, hisTag);
-      this.restartConnect(node, s.myTag);
-    }
-    const s1 = this.session(node);
-    s1.protVsn = Math.min(hisVsn, VSN);
-    s1.hisTag = hisTag;
-    if (this.resolving.has(node)) {
-      if (!isTuple(initMsg) || initMsg.length !== 4 || !(initMsg[3] instanceof Pid)) return;
-      this.locker.hisTheLocker(this.self!, initMsg[3], hisTag, s1.myTag!);
-      this.self!.send(tuple(GNS, atom(node)), tuple(A.initConnectAck, atom(this.host.me), hisTag, s1.myTag!));
-      this.pending.set(node, hisVsn);
-    } else {
-      s1.preConnect = tuple(A.initConnect, vsn, atom(node), initMsg);
-    }
-  }
-
-  private onInitConnectAck(node: string, hisMyTag: Term, hisHisTag: Term): void {
-    const s = this.sessions.get(node);
-    if (s && s.myTag !== undefined && s.hisTag !== undefined && equals(s.myTag, hisMyTag) && equals(s.hisTag, hisHisTag)) return;
-    this.sendCancelConnectMessage(node, hisHisTag);
-    this.restartConnect(node, s?.myTag);
-  }
-
-  private onCancelConnect(node: string, myTag: Term): void {
-    const s = this.sessions.get(node);
-    if (!s || s.myTag === undefined || !equals(s.myTag, myTag)) return;
-    this.restartConnect(node, myTag);
-  }
-
-  private restartConnect(node: string, myTag: Term | undefined): void {
-    this.cancelLocker(node, myTag);
-    this.sessions.delete(node);
-    this.pending.delete(node);
-    if (typeof myTag === 'number') this.handleNodeup(node);
-  }
-
-  private sendCancelConnectMessage(node: string, hisTag: Term | undefined): void {
-    this.self!.send(tuple(GNS, atom(node)), tuple(A.cancelConnect, atom(this.host.me), hisTag ?? atom('undefined')));
-  }
-
-  /** `cancel_locker/4`: ends the locker's session with `node` (running `fn` first) and the resolver. */
-  private cancelLocker(node: string, tag: Term | undefined, fn?: () => void): void {
-    this.locker.cancel(this.self!, node, tag, fn);
-    const s = this.sessions.get(node);
-    if (this.pending.has(node) && s?.myTag !== undefined && tag !== undefined && equals(s.myTag, tag)) this.sendCancelConnectMessage(node, s.hisTag);
-    const r = this.resolving.get(node);
-    if (r !== undefined && tag !== undefined && equals(r, tag)) this.resolving.delete(node);
-  }
-
-  private tagOk(node: string, myTag: Term): Session | undefined {
-    const s = this.sessions.get(node);
-    if (s?.myTag !== undefined && equals(s.myTag, myTag)) return s;
-    this.cancelLocker(node, myTag);
-    return undefined;
-  }
-
-  private onLockIsSet(node: string, myTag: Term, lockId: Term): void {
-    const s = this.tagOk(node, myTag);
-    if (!s) return;
-    castGns(this.self!, node, tuple(A.exchange, atom(this.host.me), this.namesList(), [], s.hisTag!));
-    s.lockId = lockId;
-    const waiting = s.waitLock;
-    s.waitLock = 'lock_is_set';
-    if (waiting !== undefined && waiting !== 'lock_is_set') this.exchange(node, s, waiting.names);
-  }
-
-  private onExchange(node: string, names: Term, myTag: Term): void {
-    const s = this.tagOk(node, myTag);
-    if (s) this.exchange(node, s, names);
-  }
-
-  /** `exchange/3`: with our lock set, resolve the names in a process of its own. */
-  private exchange(node: string, s: Session, names: Term): void {
-    if (s.waitLock !== 'lock_is_set') {
-      s.waitLock = { names };
-      return;
-    }
-    s.waitLock = undefined;
-    const tag = s.myTag!;
-    const server = this.self!.pid;
-    this.host.spawn(async (self) => {
-      const [ops, resolved] = await exchangeNames(self, { me: this.host.me, tables: this.tables, resolveOn: (p, owner, m, n, a, b) => this.resolveOn(p, owner, m, n, a, b) }, names, node);
-      self.send(server, tuple(atom('$gen_cast'), tuple(A.exchangeOps, atom(node), tag, ops, resolved)));
-    });
-  }
+  // ---------------------------------------------------------------- names
 
   private resolveOn(self: Process, owner: string, method: Term, name: Term, a: Pid, b: Pid): Promise<Term> {
-    if (owner === this.host.me) return resolveIt(self, method, name, a, b, this.host.apply);
-    return this.host.rpcResolve(owner, [method, name, a, b]);
+    if (owner !== this.host.me) return this.host.rpcResolve(owner, [method, name, a, b]);
+    const ours = this.tables.lookup(name);
+    return resolveIt(self, method, name, a, b, this.host.apply, ours && equals(ours.pid, b) ? ours.resolver : undefined);
   }
 
-  private onExchangeOps(node: string, myTag: Term, ops: Term[], resolved: Term[]): void {
-    const s = this.tagOk(node, myTag);
-    if (!s) return;
-    castGns(this.self!, node, tuple(A.resolved, atom(this.host.me), resolved, this.knownList(), A.unused, [], s.hisTag!));
-    const saved = s.saveOps;
-    s.saveOps = ops;
-    if (saved && !Array.isArray(saved)) this.resolvedWith(node, s, saved.hisResolved, saved.hisKnown);
+  /** `get_names_ext/0`: `{Name, Pid, RegNode}` of the names registered with register_name_external. */
+  private namesExt(): Term[] {
+    return this.tables.entries().flatMap((e) => (e.regNode === undefined ? [] : [tuple(e.name, e.pid, atom(e.regNode))]));
   }
 
-  private onResolved(node: string, hisResolved: Term, hisKnown: Term, myTag: Term): void {
-    const s = this.tagOk(node, myTag);
-    if (!s) return;
-    if (Array.isArray(s.saveOps)) this.resolvedWith(node, s, hisResolved, hisKnown);
-    else s.saveOps = { hisKnown, hisResolved };
-  }
-
-  /** `resolved/5`: both sides resolved; apply, mesh, tell the nodes we knew, free the lock. */
-  private resolvedWith(node: string, s: Session, hisResolved: Term, hisKnown: Term): void {
-    const ops = [...(s.saveOps as Term[]), ...asList(hisResolved)];
-    const knownBefore = [...this.known.keys()];
-    const newNodes = [tuple(atom(node), this.pending.get(node) ?? s.protVsn ?? VSN), ...asList(hisKnown)].map((e) => nodeVsn(e, this.known));
-    const hisKnownNodes = asList(hisKnown).map(nodeOf).filter((n): n is string => n !== undefined && n !== this.host.me);
-    this.syncOthers(hisKnownNodes);
-    const extraInfo = [tuple(A.vsn, s.protVsn ?? VSN), tuple(A.lock, s.lockId ?? atom('undefined'))];
-    this.doOps(ops, extraInfo);
-    this.notifySyncers(node);
-    for (const n of hisKnownNodes) this.cancelResolvedLocker(n);
-    const newNodesMsg = tuple(A.newNodes, atom(this.host.me), ops, [], newNodes.map(([n, v]) => tuple(atom(n), v)), extraInfo);
-    const self = this.self!;
-    this.cancelResolvedLocker(node, () => {
-      for (const n of knownBefore) castGns(self, n, newNodesMsg);
-    });
-    this.addToKnown(newNodes);
-    this.synced.add(node);
-  }
-
-  private cancelResolvedLocker(node: string, fn?: () => void): void {
-    const tag = this.sessions.get(node)?.myTag;
-    this.pending.delete(node);
-    this.cancelLocker(node, tag, fn);
-    this.sessions.delete(node);
-  }
-
-  private onNewNodes(_node: string, ops: Term, nodes: Term, extraInfo: Term): void {
-    const added = this.addToKnown(asList(nodes).map((e) => nodeVsn(e, this.known)));
-    this.syncOthers(added);
-    this.doOps(asList(ops), extraInfo);
-  }
-
-  private onInSync(node: string): void {
-    this.notifySyncers(node);
-    this.synced.add(node);
-    this.pending.delete(node);
-    this.cancelLocker(node, this.sessions.get(node)?.myTag);
-    this.sessions.delete(node);
-  }
-
-  /** `sync_others/1`: connect to each node and tell it we are in sync. */
-  private syncOthers(nodes: string[]): void {
-    const server = this.self!.pid;
-    for (const n of nodes) {
-      this.host.spawn(async (self) => {
-        if (await this.host.connect(n)) castGns(self, n, tuple(A.inSync, atom(this.host.me), true));
-        else self.send(server, tuple(A.extraNodedown, atom(n)));
-      });
-    }
-  }
-
-  /** `add_to_known/2`: the nodes that were new. */
-  private addToKnown(nodes: Array<[string, number]>): string[] {
-    const added: string[] = [];
-    for (const [n, v] of nodes) {
-      if (n === this.host.me || this.known.has(n)) continue;
-      this.known.set(n, v);
-      added.push(n);
-    }
-    return added;
-  }
-
-  private knownList(): Term[] {
-    return [...this.known].map(([n, v]) => tuple(atom(n), v));
-  }
-
-  private namesList(): Term[] {
-    return this.tables.entries().map((e) => tuple(e.name, e.pid, e.method));
-  }
-
-  /** `do_ops/5`. */
-  private doOps(ops: Term[], extraInfo: Term): void {
+  /** `do_ops/5`: inserts (external ones when `namesExt` lists them) and deletes from a sync. */
+  private doOps(ops: Term[], extraInfo: Term, namesExt: Term): void {
+    const ext = asList(namesExt).filter((e): e is Term[] => isTuple(e) && e.length === 3 && e[2] instanceof Atom);
     for (const op of ops) {
       if (!isTuple(op) || op.length !== 2) continue;
-      if (op[0] === A.insert && isTuple(op[1]) && op[1].length === 3 && op[1][1] instanceof Pid) this.insName(op[1][0]!, op[1][1], op[1][2]!, undefined, extraInfo);
-      else if (op[0] === A.delete) this.tables.delete(op[1]!);
+      if (op[0] === A.insert && isTuple(op[1]) && op[1].length === 3 && op[1][1] instanceof Pid) {
+        const [name, pid, method] = op[1] as unknown as [Term, Pid, Term];
+        const x = ext.find((e) => equals(e[0]!, name) && equals(e[1]!, pid));
+        this.insName(name, pid, method, x ? (x[2] as Atom).name : undefined, undefined, extraInfo);
+      } else if (op[0] === A.delete) this.tables.delete(op[1]!);
     }
   }
 
   /** `ins_name` + `lock_still_set`: a registration whose lock has gone (its node restarted) is undone. */
-  private insName(name: Term, pid: Pid, method: Term, fromPid: Pid | undefined, extraInfo: Term): void {
-    this.tables.insert(name, pid, method);
+  private insName(name: Term, pid: Pid, method: Term, regNode: string | undefined, fromPid: Pid | undefined, extraInfo: Term): void {
+    this.tables.insert(name, pid, method, regNode);
     const lock = this.tables.lockEntry(A.global);
     let still: boolean;
     if (!lock) still = !this.tables.globalLockDown;
@@ -439,47 +253,49 @@ export class NameServer {
 
   // ---------------------------------------------------------------- nodedown and partitions
 
-  private onNodedown(node: string): void {
+  /** `nodedown` (and the `extra_nodedown` of a node sync_others could not reach). */
+  private nodedown(node: string): void {
     this.notifySyncers(node);
     this.handleNodedown(node, 'disconnected');
   }
 
   /** `handle_nodedown/3`. */
   private handleNodedown(node: string, what: 'disconnected' | 'remove_connection'): void {
-    this.cancelLocker(node, this.sessions.get(node)?.myTag);
-    this.sessions.delete(node);
-    this.resolving.delete(node);
+    this.syncs.nodedown(node);
     if (what === 'remove_connection') this.removing.add(node);
     else if (this.removing.has(node)) this.removing.delete(node);
     else if (this.known.has(node)) this.informConnectionLoss(node);
-    this.pending.delete(node);
     this.known.delete(node);
     this.synced.delete(node);
   }
 
   /** `inform_connection_loss/2`: prevent_overlapping_partitions is on in OTP 25. */
   private informConnectionLoss(node: string): void {
-    if (this.stopping) return;
-    this.multicast(this.lost.report(this.host.me, this.host.creation, node), node);
+    if (this.takesPart()) this.multicast(this.lost.report(this.host.me, this.host.creation, node), node);
   }
 
   private multicast(msg: Term, except: string): void {
-    for (const n of [...this.known.keys(), ...this.pending.keys()]) if (n !== except) this.self!.send(tuple(GNS, atom(n)), msg);
+    for (const n of [...this.known.keys(), ...this.syncs.pending.keys()]) if (n !== except) this.self!.send(tuple(GNS, atom(n)), msg);
+  }
+
+  private isPotentiallyKnown(node: string): boolean {
+    return this.known.has(node) || this.syncs.pending.has(node);
   }
 
   private onLostConnection(msg: Term[]): void {
+    if (this.host.connectAll === false) return; // OTP acts on it only with connect_all
     const report = this.lost.firstSeen(msg);
     if (!report) return;
     this.multicast(msg as unknown as Term, report.reporter);
     const rm = report.lost === this.host.me ? report.reporter : report.lost;
-    if (!this.known.has(rm) && !this.pending.has(rm)) return;
+    if (!this.isPotentiallyKnown(rm)) return;
     this.self!.send(tuple(GNS, atom(rm)), tuple(A.removeConnection, atom(this.host.me)));
     this.host.log(`'global' at node ${this.host.me} requested disconnect from node ${rm} in order to prevent overlapping partitions`);
     this.handleNodedown(rm, 'remove_connection');
   }
 
   private onRemoveConnection(node: string): void {
-    if (!this.known.has(node) && !this.pending.has(node)) return;
+    if (!this.isPotentiallyKnown(node)) return;
     this.host.disconnect(node);
     this.handleNodedown(node, 'remove_connection');
     this.host.log(`'global' at node ${this.host.me} disconnected node ${node} in order to prevent overlapping partitions`);

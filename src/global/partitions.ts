@@ -4,14 +4,34 @@
  * `{lost_connection, Me, XCreation, OpId, Lost}`; every receiver passes it on once and asks the
  * lost node (or the reporter, when the lost node is itself) to drop its connection with
  * `{remove_connection, Me}`. A stale or repeated report (same incarnation, OpId not newer) is ignored.
+ *
+ * What was seen is kept for an hour after its last report, as OTP's `global_lost_connections`
+ * table keeps it (`lost_conn_info_cleanup_time`, one timer per pair, restarted on each newer
+ * report); after that the same report counts as new again.
  */
 import { Atom, atom, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
 import { A } from './protocol.js';
 
+/** OTP's `lost_conn_info_cleanup_time`: 60 * 60 * 1000 ms (an OTP 25.2.3 entry's timer reads 3,598,496 ms a second after it was set). */
+export const LOST_CONNECTION_TTL_MS = 60 * 60 * 1000;
+
+export interface LostConnectionsOptions {
+  /** The clock, ms (default `Date.now`); tests pass their own. */
+  now?: () => number;
+  ttlMs?: number;
+}
+
 export class LostConnections {
-  private readonly seen = new Map<string, { xcre: Term; opId: Term }>();
+  private readonly seen = new Map<string, { xcre: Term; opId: Term; expires: number }>();
   private nextOpId = 1;
+  private readonly now: () => number;
+  private readonly ttlMs: number;
+
+  constructor(options: LostConnectionsOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.ttlMs = options.ttlMs ?? LOST_CONNECTION_TTL_MS;
+  }
 
   /**
    * Our report that `lost` went. XCreation names this incarnation of our node (OTP adds a random
@@ -25,10 +45,27 @@ export class LostConnections {
   firstSeen(msg: Term[]): { reporter: string; lost: string } | undefined {
     const [, a, xcre, opId, b] = msg;
     if (!(a instanceof Atom) || !(b instanceof Atom)) return undefined;
+    const now = this.now();
+    this.expire(now);
     const key = `${a.name}\u0000${b.name}`;
     const old = this.seen.get(key);
-    if (old && equals(old.xcre, xcre!) && typeof opId === typeof old.opId && (opId as number) <= (old.opId as number)) return undefined;
-    this.seen.set(key, { xcre: xcre!, opId: opId! });
+    if (old && equals(old.xcre, xcre!) && isNotNewer(opId!, old.opId)) return undefined;
+    this.seen.set(key, { xcre: xcre!, opId: opId!, expires: now + this.ttlMs });
     return { reporter: a.name, lost: b.name };
   }
+
+  /** How many reports are remembered. */
+  get size(): number {
+    return this.seen.size;
+  }
+
+  private expire(now: number): void {
+    for (const [key, e] of this.seen) if (e.expires <= now) this.seen.delete(key);
+  }
+}
+
+/** `OpIdA =< OpId` for the integers OTP sends (`erlang:unique_integer([monotonic])`, often negative). */
+function isNotNewer(opId: Term, old: Term): boolean {
+  const isInt = (t: Term): t is number | bigint => typeof t === 'number' || typeof t === 'bigint';
+  return isInt(opId) && isInt(old) && opId <= old;
 }

@@ -19,6 +19,8 @@ export const A = {
   register: atom('register'),
   registerExt: atom('register_ext'),
   unregister: atom('unregister'),
+  /** noderl's own call: run `global:resolve_it/4` where the names (and their JS resolvers) are. */
+  resolveIt: atom('$noderl_resolve_it'),
   setLock: atom('set_lock'),
   delLock: atom('del_lock'),
   nodeup: atom('nodeup'),

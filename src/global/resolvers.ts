@@ -8,13 +8,17 @@
 import { Atom, atom, ExportFun, isTuple, Pid, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
 import { exitReasonOf, type Process } from '../node/process.js';
-import { termKey, type GlobalTables } from './tables.js';
+import { CallError } from '../node/gen-call.js';
+import type { GlobalTables } from './tables.js';
+import { GNS } from './multi-call.js';
+import { A } from './protocol.js';
 
 const INSERT = atom('insert');
 const DELETE = atom('delete');
 const NONE = atom('none');
 const GLOBAL = atom('global');
 const CONFLICT = atom('global_name_conflict');
+const RESOLVE_IT = A.resolveIt;
 
 /** A JS resolver: return the pid that keeps the name, or `'none'` to drop it everywhere. */
 export type JsResolver = (name: Term, pid1: Pid, pid2: Pid, self: Process) => Pid | 'none' | Promise<Pid | 'none'>;
@@ -22,26 +26,8 @@ export type JsResolver = (name: Term, pid1: Pid, pid2: Pid, self: Process) => Pi
 /** What `registerName` takes as `resolve`. */
 export type Resolve = 'random_exit_name' | 'random_notify_name' | 'notify_all_name' | ExportFun | JsResolver;
 
-/**
- * JS resolvers by name and owning pid, for every node of this JS process (keys hold the pid's node
- * and creation, so nodes never collide): `global:resolve_it/4` is served as a built-in, which
- * knows no node, and the method on the wire is `fun global:random_exit_name/3`.
- */
-const jsResolvers = new Map<string, JsResolver>();
-
-/** Keeps `fn` as the resolver of `name` bound to `pid` (a pid of this node). */
-export function setJsResolver(name: Term, pid: Pid, fn: JsResolver): void {
-  jsResolvers.set(resolverKey(name, pid), fn);
-}
-
-/** The JS resolver of `name` bound to `pid`, if one was given. */
-export function jsResolverFor(name: Term, pid: Pid): JsResolver | undefined {
-  return jsResolvers.get(resolverKey(name, pid));
-}
-
-function resolverKey(name: Term, pid: Pid): string {
-  return `${pid.node.name}/${pid.id}/${pid.serial}/${pid.creation}|${termKey(name)}`;
-}
+/** `apply(M, F, Args)` in a process: how `fun M:F/3` methods run. */
+type ApplyMfa = (self: Process, m: Atom, f: Atom, args: Term[]) => Promise<Term>;
 
 /** The built-in resolver `fun global:Name/3`. */
 export function builtinMethod(name: 'random_exit_name' | 'random_notify_name' | 'notify_all_name'): ExportFun {
@@ -75,8 +61,9 @@ export function notifyAllName(self: Process, name: Term, a: Pid, b: Pid): Atom {
 }
 
 /**
- * `resolve_it/4` here: a JS resolver kept for this name and pid, a built-in, or any `fun M:F/3`
- * through `apply`; a failure is the value `{'EXIT', Reason}` (OTP's `catch`).
+ * `resolve_it/4`: `js`, the JS resolver kept with our name, or else `Method(Name, Pid1, Pid2)`
+ * for any `fun M:F/3` through `apply` (which finds the three built-ins); a failure is the value
+ * `{'EXIT', Reason}` (OTP's `catch`).
  */
 export async function resolveIt(
   self: Process,
@@ -84,20 +71,30 @@ export async function resolveIt(
   name: Term,
   a: Pid,
   b: Pid,
-  apply: (self: Process, m: Atom, f: Atom, args: Term[]) => Promise<Term>,
-  js: JsResolver | undefined = jsResolverFor(name, b),
+  apply: ApplyMfa,
+  js?: JsResolver,
 ): Promise<Term> {
   try {
     if (js) return toTerm(await js(name, a, b, self));
     if (!(method instanceof ExportFun) || method.arity !== 3) return tuple(atom('EXIT'), tuple(atom('badfun'), method));
-    if (method.module === GLOBAL) {
-      if (method.name.name === 'random_exit_name') return randomExitName(self, name, a, b);
-      if (method.name.name === 'random_notify_name') return randomNotifyName(self, name, a, b);
-      if (method.name.name === 'notify_all_name') return notifyAllName(self, name, a, b);
-    }
     return await apply(self, method.module, method.name, [name, a, b]);
   } catch (err) {
     return tuple(atom('EXIT'), exitReasonOf(err));
+  }
+}
+
+/**
+ * `global:resolve_it/4` as a peer's `rpc:call` runs it here: the local `global_name_server` runs
+ * it, since it holds the names and so their JS resolvers (a node without one, hidden, has none).
+ */
+export async function resolveItOnNode(self: Process, nodeAtom: Atom, args: Term[], apply: ApplyMfa): Promise<Term> {
+  const [method, name, a, b] = args;
+  if (!(a instanceof Pid) || !(b instanceof Pid)) return tuple(atom('EXIT'), atom('function_clause'));
+  try {
+    return await self.call(tuple(GNS, nodeAtom), tuple(RESOLVE_IT, method!, name!, a, b), Infinity);
+  } catch (err) {
+    if (err instanceof CallError && err.code === 'noproc') return resolveIt(self, method!, name!, a, b, apply);
+    throw err;
   }
 }
 

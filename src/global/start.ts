@@ -37,7 +37,8 @@ export function startGlobal(node: GlobalNode, host: Omit<NameServerHost, 'spawn'
   void startGenServer<NameServer>(
     node,
     {
-      init: (self) => ((server.self = self), server),
+      // Trapping exits as OTP's server does: it links the pids of external names it registered.
+      init: (self) => (self.trapExit(true), (server.self = self), server),
       handleCall: (req, from, s) => {
         trace(host.me, 'call', tuple(from.pid, req));
         const r = guarded(host, req, () => (req instanceof Atom ? s.handleAtomCall(req) : s.handleCall(req, from)));

@@ -1,18 +1,27 @@
 /**
- * global's two tables, kept by `global_name_server` (OTP's `global_names` and `global_locks` ETS
- * tables with their helper bags): registered names `{Name, Pid, Method}` and locks
+ * global's tables, kept by `global_name_server` (OTP's `global_names`, `global_names_ext` and
+ * `global_locks` ETS tables with their helper bags): registered names `{Name, Pid, Method}` (an
+ * external one also names the node that registered it, `register_name_external`) and locks
  * `{ResourceId, LockRequesterId, [Pid]}`. The server monitors every name's pid and every lock
- * holder, so a DOWN (the process died, or its node went: `noconnection`) removes both.
+ * holder, so a DOWN (the process died, or its node went: `noconnection`) removes both; it links
+ * the pid of an external name it registered itself, as OTP's `dolink_ext`, so that pid gets an
+ * exit signal when this node goes and its name goes with it on every node.
  */
 import { encode } from '../term/encode.js';
+import { equals } from '../term/compare.js';
 import { Atom, Pid, Ref, type Term } from '../term/types.js';
 import { pidKey, refKey } from '../node/process.js';
+import type { JsResolver } from './resolvers.js';
 
 export interface NameEntry {
   name: Term;
   pid: Pid;
   method: Term;
   ref: Ref;
+  /** `register_name_external`: the node that registered the name (OTP's `global_names_ext`). */
+  regNode?: string;
+  /** A JS resolver given when this node registered the name (its method on the wire is a built-in). */
+  resolver?: JsResolver;
 }
 
 export interface LockEntry {
@@ -21,15 +30,18 @@ export interface LockEntry {
   holders: Array<{ pid: Pid; ref: Ref }>;
 }
 
-/** A term as a map key: its external format (equal terms, equal bytes, as noderl encodes them). */
-export function termKey(t: Term): string {
+/** A term as a map key: its external format (`=:=` terms encode to the same bytes in noderl). */
+function termKey(t: Term): string {
   return encode(t).toString('latin1');
 }
 
-/** How the tables watch pids: the server's monitor and demonitor. */
+/** How the tables watch pids: the server's monitor and demonitor, link and unlink. */
 export interface Watcher {
+  readonly me: string;
   monitor(pid: Pid): Ref;
   demonitor(ref: Ref): void;
+  link(pid: Pid): void;
+  unlink(pid: Pid): void;
 }
 
 export class GlobalTables {
@@ -58,14 +70,23 @@ export class GlobalTables {
     return k === undefined ? undefined : this.names.get(k)?.name;
   }
 
-  /** `ins_name`: a name (re)bound to `pid`; the old binding's monitor goes. */
-  insert(name: Term, pid: Pid, method: Term): void {
+  /**
+   * `ins_name`/`ins_name_ext`: a name (re)bound to `pid`; the old binding's monitor goes. A JS
+   * resolver stays when the name is bound again to the same pid (the sync's operations re-insert
+   * the names that won a conflict).
+   */
+  insert(name: Term, pid: Pid, method: Term, regNode?: string): NameEntry {
+    const old = this.lookup(name);
+    const resolver = old && equals(old.pid, pid) ? old.resolver : undefined;
     this.delete(name);
     const key = termKey(name);
     const ref = this.watcher.monitor(pid);
-    this.names.set(key, { name, pid, method, ref });
+    const entry: NameEntry = { name, pid, method, ref, regNode, resolver };
+    this.names.set(key, entry);
     this.pidNames.set(pidKey(pid), key);
     this.byRef.set(refKey(ref), { name: key });
+    if (regNode === this.watcher.me) this.watcher.link(pid);
+    return entry;
   }
 
   /** `delete_global_name2`. */
@@ -73,11 +94,16 @@ export class GlobalTables {
     const key = termKey(name);
     const e = this.names.get(key);
     if (!e) return false;
-    this.names.delete(key);
-    if (this.pidNames.get(pidKey(e.pid)) === key) this.pidNames.delete(pidKey(e.pid));
-    this.byRef.delete(refKey(e.ref));
+    this.forget(key, e);
     this.watcher.demonitor(e.ref);
+    if (e.regNode === this.watcher.me && !this.isLocking(e.pid)) this.watcher.unlink(e.pid); // unlink_pid
     return true;
+  }
+
+  private forget(key: string, e: NameEntry): void {
+    this.names.delete(key);
+    this.byRef.delete(refKey(e.ref));
+    if (this.pidNames.get(pidKey(e.pid)) === key) this.pidNames.delete(pidKey(e.pid));
   }
 
   // ---- locks ----
@@ -86,14 +112,14 @@ export class GlobalTables {
   canSetLock(resource: Term, requester: Term): LockEntry['holders'] | false {
     const l = this.locks.get(termKey(resource));
     if (!l) return [];
-    return termKey(l.requester) === termKey(requester) ? l.holders : false;
+    return equals(l.requester, requester) ? l.holders : false;
   }
 
   /** `handle_set_lock`. */
   setLock(resource: Term, requester: Term, pid: Pid): boolean {
     const holders = this.canSetLock(resource, requester);
     if (holders === false) return false;
-    if (holders.some((h) => pidKey(h.pid) === pidKey(pid))) return true;
+    if (holders.some((h) => equals(h.pid, pid))) return true;
     const key = termKey(resource);
     const ref = this.watcher.monitor(pid);
     this.byRef.set(refKey(ref), { lock: key });
@@ -105,10 +131,9 @@ export class GlobalTables {
   delLock(resource: Term, requester: Term, pid: Pid): void {
     const key = termKey(resource);
     const l = this.locks.get(key);
-    if (!l || termKey(l.requester) !== termKey(requester)) return;
-    const h = l.holders.find((x) => pidKey(x.pid) === pidKey(pid));
-    if (!h) return;
-    this.removeHolder(key, l, h, false);
+    if (!l || !equals(l.requester, requester)) return;
+    const h = l.holders.find((x) => equals(x.pid, pid));
+    if (h) this.removeHolder(key, l, h, false);
   }
 
   isLockSet(resource: Term): boolean {
@@ -117,6 +142,11 @@ export class GlobalTables {
 
   lockEntry(resource: Term): LockEntry | undefined {
     return this.locks.get(termKey(resource));
+  }
+
+  private isLocking(pid: Pid): boolean {
+    for (const l of this.locks.values()) if (l.holders.some((h) => equals(h.pid, pid))) return true;
+    return false;
   }
 
   private removeHolder(key: string, l: LockEntry, h: { pid: Pid; ref: Ref }, down: boolean): void {
@@ -136,10 +166,7 @@ export class GlobalTables {
     this.byRef.delete(refKey(ref));
     if (w.name !== undefined) {
       const e = this.names.get(w.name);
-      if (e && refKey(e.ref) === refKey(ref)) {
-        this.names.delete(w.name);
-        if (this.pidNames.get(pidKey(e.pid)) === w.name) this.pidNames.delete(pidKey(e.pid));
-      }
+      if (e && refKey(e.ref) === refKey(ref)) this.forget(w.name, e);
     }
     if (w.lock !== undefined) {
       const l = this.locks.get(w.lock);

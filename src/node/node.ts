@@ -69,6 +69,8 @@ export interface NodeOptions {
   codePath?: string;
   /** Where the node's default group leader (`user`) writes output (default: stdout). */
   output?: (text: string) => void;
+  /** `erl -connect_all`: false keeps this node out of global's transitive mesh and name sync (default true). */
+  connectAll?: boolean;
 }
 
 export interface NodeEvents {
@@ -173,6 +175,7 @@ export class Node extends EventEmitter<NodeEvents> {
       disconnect: (peer) => void this.disconnect(peer),
       isAlive: (pid) => this.isAlive(pid),
       rpcResolve: (peer, args) => this.rpc.call(peer, 'global', 'resolve_it', args),
+      connectAll: options.connectAll,
       apply: this.applyMfa,
       log: (line) => this.log(line),
     }));

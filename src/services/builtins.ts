@@ -9,7 +9,7 @@
  */
 import { compare } from '../term/compare.js';
 import { Atom, atom, ErlFun, ExportFun, isTuple, Pid, tuple, type Term } from '../term/types.js';
-import { notifyAllName, randomExitName, randomNotifyName, resolveIt } from '../global/resolvers.js';
+import { notifyAllName, randomExitName, randomNotifyName, resolveItOnNode } from '../global/resolvers.js';
 import { exitReasonOf, ProcessExit, type Process } from '../node/process.js';
 import { toAtom } from '../node/registry.js';
 
@@ -116,8 +116,7 @@ const BUILTINS: Record<string, Builtin> = {
   'io:nl/0': async (_ctx, self) => (await self.print('\n'), OK),
   'init:stop/0': (ctx) => (ctx.stop(), OK),
   // OTP resolves a global name conflict with rpc:call(Owner, global, resolve_it, …) (src/global/resolvers.ts).
-  'global:resolve_it/4': (ctx, self, [method, name, p1, p2]) =>
-    p1 instanceof Pid && p2 instanceof Pid ? resolveIt(self, method!, name!, p1, p2, ctx.apply) : tuple(atom('EXIT'), atom('function_clause')),
+  'global:resolve_it/4': (ctx, self, args) => resolveItOnNode(self, ctx.nodeAtom, args, ctx.apply),
   'global:random_exit_name/3': (_ctx, self, [name, p1, p2]) => randomExitName(self, name!, p1 as Pid, p2 as Pid),
   'global:random_notify_name/3': (_ctx, self, [name, p1, p2]) => randomNotifyName(self, name!, p1 as Pid, p2 as Pid),
   'global:notify_all_name/3': (_ctx, self, [name, p1, p2]) => notifyAllName(self, name!, p1 as Pid, p2 as Pid),

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { erlSkip, uniqueName } from '../support/epmd.js';
-import { cluster, eventually } from './support.js';
+import { cluster, eventually, recorder } from './support.js';
 
 const skip = erlSkip();
 let c;
@@ -19,15 +19,6 @@ before(async () => {
 after(async () => {
   await c?.stop();
 });
-
-/** A process that records what it receives until it is killed. */
-function recorder(n) {
-  const got = [];
-  const pid = n.spawn(async (self) => {
-    for (;;) got.push(await self.receive());
-  });
-  return { pid, got };
-}
 
 test('noderl resolves (its name is smaller): random_exit_name keeps its own pid and kills the BEAM one', { skip }, async () => {
   const n = await c.noderl({ sname: uniqueName('aa') }); // 'aa…' < 'erl…': this node runs exchange_names
@@ -99,4 +90,28 @@ test('noderl resolves a conflict over a BEAM-owned pid with rpc:call(Owner, glob
   assert.equal(await b.eval('node(global:whereis_name(dup_rpc))'), a.node);
   assert.equal(n.global.whereisName(atom('dup_rpc')).node.name, a.node);
   assert.equal(await b.eval('is_process_alive(get(p))'), 'false');
+});
+
+test('BEAM resolves through rpc:call to noderl global:resolve_it, which runs the JS resolver kept with the name', { skip }, async () => {
+  const a = await c.erl();
+  const n = await c.noderl();
+  const b = await c.erl([], uniqueName('erlz'));
+  assert.equal(await n.ping(a.node), 'pong');
+  await n.global.sync();
+  const j = recorder(n);
+  const calls = [];
+  const keepTheirs = (name, theirs, ours) => (calls.push([name, theirs, ours]), theirs);
+  assert.equal(await n.global.registerName(atom('dup_js_rpc'), j.pid, keepTheirs), 'yes');
+  await b.eval('P = spawn(fun() -> receive _ -> ok end end), yes = global:register_name(dup_js_rpc, P), put(p, P)');
+  assert.equal(await a.eval(`net_adm:ping('${b.node}')`), 'pong'); // a (smaller) resolves: its pid for the name is noderl's
+  await eventually('mesh', () => n.nodes().includes(b.node));
+  for (const e of [a, b]) assert.equal(await e.eval('global:sync()'), 'ok');
+  await n.global.sync();
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0][1].node.name, b.node);
+  assert.equal(calls[0][2].id, j.pid.id);
+  assert.equal(n.global.whereisName(atom('dup_js_rpc')).node.name, b.node);
+  assert.equal(await a.eval('node(global:whereis_name(dup_js_rpc))'), b.node);
+  assert.equal(await b.eval('global:whereis_name(dup_js_rpc) =:= get(p)'), 'true');
+  assert.equal(j.got.length, 0, 'the JS resolver neither killed nor told the noderl pid');
 });

@@ -47,3 +47,27 @@ export async function erlNodes(erl) {
   const text = await erl.eval('nodes()');
   return text.replace(/[[\]']/g, '').split(',').filter(Boolean).sort();
 }
+
+/** A noderl process that records everything it receives in `got`, until it is killed. */
+export function recorder(n) {
+  const got = [];
+  const pid = n.spawn(async (self) => {
+    for (;;) got.push(await self.receive());
+  });
+  return { pid, got };
+}
+
+/**
+ * Connects the first noderl node to every other node, then waits until every node sees the whole
+ * mesh and global is in sync everywhere.
+ */
+export async function meshAll(noderls, erls) {
+  const [first, ...rest] = noderls;
+  const total = noderls.length + erls.length;
+  for (const x of rest) if ((await first.ping(x.name)) !== 'pong') throw new Error(`no pong from ${x.name}`);
+  for (const e of erls) if ((await first.ping(e.node)) !== 'pong') throw new Error(`no pong from ${e.node}`);
+  for (const e of erls) await eventually(`${e.node} meshed`, async () => (await erlNodes(e)).length === total - 1);
+  for (const n of noderls) await eventually(`${n.name} meshed`, () => n.nodes().length === total - 1);
+  for (const e of erls) if ((await e.eval('global:sync()')) !== 'ok') throw new Error(`global:sync() on ${e.node}`);
+  for (const n of noderls) await n.global.sync();
+}
