@@ -1,5 +1,6 @@
 /**
- * kernel's `net_kernel` API on a noderl node: `connect_node/1`, `monitor_nodes/1,2`,
+ * kernel's `net_kernel` API on a noderl node: `start/1` and `stop/0` (a node that is not
+ * distributed becomes distributed, and back), `connect_node/1`, `monitor_nodes/1,2`,
  * `get_net_ticktime/0`/`set_net_ticktime/1` and `allow/1` (the `{is_auth, _}` responder peers
  * call is src/services/net_kernel.ts).
  *
@@ -11,6 +12,38 @@
  */
 import { Atom, atom, tuple, type Pid, type Term, type Tuple } from '../term/types.js';
 import { pidKey, type Process } from './process.js';
+import type { DistributionOptions } from './distribution.js';
+
+/** `net_kernel:start/1`'s options: the name (`sname` or `name`) and how the node is distributed. */
+export interface NetKernelStartOptions extends DistributionOptions {
+  /** The cookie; default the one the node was given, else `~/.erlang.cookie`. */
+  cookie?: string;
+  /** `net_ticktime` in seconds. */
+  ticktime?: number;
+}
+
+/** How the node becomes distributed and stops being so (src/node/node.ts). */
+export interface Distributing {
+  start(options: NetKernelStartOptions): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `net_kernel:start/1` or `stop/0` refused. `reason` is what OTP returns in `{error, Reason}`:
+ * `{already_started, Pid}` (start on a distributed node), `not_found` (stop on a node that is not
+ * distributed). A name already registered fails with the port mapper's `EpmdError` instead
+ * (`the name N seems to be in use by another node`), where OTP gives a supervisor report.
+ */
+export class NetKernelError extends Error {
+  constructor(
+    readonly code: 'ERR_NODERL_ALREADY_STARTED' | 'ERR_NODERL_NOT_DISTRIBUTED' | 'ERR_NODERL_NODE_STOPPED',
+    message: string,
+    readonly reason: Term,
+  ) {
+    super(message);
+    this.name = 'NetKernelError';
+  }
+}
 
 export type NodeType = 'visible' | 'hidden' | 'all';
 
@@ -71,7 +104,33 @@ export class NetKernel {
   private listening = false;
   private listeners = 0;
 
-  constructor(private readonly host: NetKernelHost) {}
+  constructor(
+    private readonly host: NetKernelHost,
+    private readonly distributing: Distributing,
+  ) {}
+
+  /**
+   * `net_kernel:start/1`: makes a node that is not distributed distributed, as
+   * `start({ sname: 'fries' })` = `net_kernel:start([fries, shortnames])`. Pids and refs of the
+   * node made before keep their identity and carry the new name from now on. Rejects with
+   * {@link NetKernelError} (`already_started`) on a distributed node, with `EpmdError` for a name
+   * in use.
+   */
+  start(options: NetKernelStartOptions): Promise<void> {
+    if (options.sname === undefined && options.name === undefined) {
+      return Promise.reject(new RangeError('net_kernel start needs a node name: sname or name'));
+    }
+    return this.distributing.start(options);
+  }
+
+  /**
+   * `net_kernel:stop/0`: disconnects every peer (they get nodedown), unregisters the name and
+   * closes the listener; the node's processes keep running, as `nonode@nohost`. Rejects with
+   * {@link NetKernelError} (`not_found`) on a node that is not distributed.
+   */
+  stop(): Promise<void> {
+    return this.distributing.stop();
+  }
 
   /** `net_kernel:connect_node/1`: true once connected (or already), false when it cannot be. */
   connectNode(node: string | Atom): Promise<boolean> {

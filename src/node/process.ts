@@ -14,6 +14,7 @@ import { SpawnReplyFlag, type SpawnRequest } from '../dist/control.js';
 import { toAtom } from './registry.js';
 import { ioFormatRequest, ioPrintRequest } from '../services/io.js';
 import { spawnOptions, SpawnError, type SpawnOptions } from './spawn-options.js';
+import { homeOf } from './local-identity.js';
 
 export const NORMAL = atom('normal');
 export const KILL = atom('kill');
@@ -102,7 +103,7 @@ export class Process {
   readonly mailbox = new Mailbox();
   private readonly links = new Map<string, Pid>();
   /** Links we unlinked and whose UNLINK_ID_ACK has not come yet: their exits are ignored. */
-  private readonly unlinking = new Map<string, bigint | number>();
+  private readonly unlinking = new Map<string, { id: bigint | number; pid: Pid }>();
   private readonly monitorsIn = new Map<string, { watcher: Pid; ref: Ref; target: Pid | Atom }>();
   private readonly monitorsOut = new Map<string, OutgoingMonitor>();
   private trapping = false;
@@ -213,7 +214,7 @@ export class Process {
     const key = pidKey(pid);
     if (!this.alive || !this.links.delete(key)) return;
     const id = this.nextUnlinkId++;
-    this.unlinking.set(key, id);
+    this.unlinking.set(key, { id, pid });
     this.router.route(pid, { kind: 'unlink', from: this.pid, id });
   }
 
@@ -323,7 +324,7 @@ export class Process {
         return;
       case 'unlink_ack': {
         const key = pidKey(signal.from);
-        if (this.unlinking.get(key) === signal.id) this.unlinking.delete(key);
+        if (this.unlinking.get(key)?.id === signal.id) this.unlinking.delete(key);
         return;
       }
       case 'exit':
@@ -361,7 +362,7 @@ export class Process {
       this.mailbox.push(tuple(DOWN, m.ref, PROCESS, m.object, NOCONNECTION));
     }
     for (const [key, w] of this.monitorsIn) if (w.watcher.node === node) this.monitorsIn.delete(key);
-    for (const key of this.unlinking.keys()) if (key.startsWith(`${node.name}/`)) this.unlinking.delete(key);
+    for (const [key, u] of this.unlinking) if (u.pid.node === node) this.unlinking.delete(key);
     for (const [key, pid] of this.links) {
       if (pid.node !== node || !this.alive) continue;
       this.links.delete(key);
@@ -414,12 +415,20 @@ export class Process {
   }
 }
 
-/** The key of a pid in maps: pids decoded from the wire are new objects each time. */
+/**
+ * The key of a pid in maps: pids decoded from the wire are new objects each time. A pid of a node
+ * of this JS process keys by that node's identity, so it keeps its key when the node is renamed
+ * (net_kernel:start/stop) and a decoded copy finds the same entry (src/node/local-identity.ts).
+ */
 export function pidKey(pid: Pid): string {
+  const home = homeOf(pid);
+  if (home !== undefined) return `${home.key}${pid.id}/${pid.serial}`;
   return `${pid.node.name}/${pid.id}/${pid.serial}/${pid.creation}`;
 }
 
 export function refKey(ref: Ref): string {
+  const home = homeOf(ref);
+  if (home !== undefined) return `${home.key}${ref.ids.join('.')}`;
   return `${ref.node.name}/${ref.creation}/${ref.ids.join('.')}`;
 }
 

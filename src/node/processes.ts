@@ -13,6 +13,7 @@ import { Registry, toAtom } from './registry.js';
 import { AliasTable, type AliasMode } from './aliases.js';
 import { NodeMonitors } from './node-monitors.js';
 import { genCall } from './gen-call.js';
+import { localPid, localRef, type LocalIdentity } from './local-identity.js';
 
 /** What the table needs from the node: its connections. */
 export interface NodeLinks {
@@ -41,10 +42,14 @@ export class ProcessTable implements SignalRouter {
   onSpawnRequest?: (request: SpawnRequest) => void;
 
   constructor(
-    readonly nodeAtom: Atom,
-    private readonly creation: number,
+    /** The node's current name and creation; local pids and refs follow it. */
+    readonly identity: LocalIdentity,
     private readonly links: NodeLinks,
   ) {}
+
+  get nodeAtom(): Atom {
+    return this.identity.nodeAtom;
+  }
 
   /**
    * Starts a process; it ends with `normal` when `fn` returns, else with the reason it threw.
@@ -71,7 +76,7 @@ export class ProcessTable implements SignalRouter {
 
   /** The live process `pid` of this node. */
   process(pid: Pid): Process | undefined {
-    return pid.creation === this.creation ? this.processes.get(pidKey(pid)) : undefined;
+    return this.identity.owns(pid) ? this.processes.get(pidKey(pid)) : undefined;
   }
 
   /** Sends a SPAWN_REQUEST (serves it here when `node` is this node); a node we cannot reach answers `noconnection`. */
@@ -80,22 +85,33 @@ export class ProcessTable implements SignalRouter {
       queueMicrotask(() => this.onSpawnRequest?.(request));
       return;
     }
-    const send = (conn: Connection): void => {
-      const [control, args] = encodeSpawnRequest(request);
-      conn.send(control, args);
-    };
+    this.withConnection(
+      node,
+      (conn) => {
+        const [control, args] = encodeSpawnRequest(request);
+        conn.send(control, args);
+      },
+      () => this.deliverLocal(request.from, { kind: 'spawn_reply', ref: request.reqId, flags: 0, result: NOCONNECTION }),
+    );
+  }
+
+  /**
+   * Acts on the connection to `node`, connecting first when there is none (`dist_auto_connect`);
+   * `unreachable` runs instead when the connection cannot be made.
+   */
+  private withConnection(node: Atom, act: (conn: Connection) => void, unreachable: () => void): void {
     const conn = this.links.connection(node.name);
-    if (conn) return send(conn);
+    if (conn) return act(conn);
     void this.links.connect(node.name).then((ok) => {
-      const c = this.links.connection(node.name);
-      if (ok && c) send(c);
-      else this.deliverLocal(request.from, { kind: 'spawn_reply', ref: request.reqId, flags: 0, result: NOCONNECTION });
+      const c = ok ? this.links.connection(node.name) : undefined;
+      if (c) act(c);
+      else unreachable();
     });
   }
 
   /** True while `pid` is a live process of this node. */
   isAlive(pid: Pid): boolean {
-    return pid.creation === this.creation && this.processes.has(pidKey(pid));
+    return this.identity.owns(pid) && this.processes.has(pidKey(pid));
   }
 
   /** `Dest ! Msg` from outside any process (the sender is a pid that no process owns). */
@@ -141,17 +157,13 @@ export class ProcessTable implements SignalRouter {
       else queueMicrotask(() => (to instanceof Pid ? this.deliverLocal(to, signal) : this.deliverToName(to.name, signal)));
       return;
     }
-    const conn = this.links.connection(node.name);
-    if (conn) {
-      this.sendSignal(conn, to, signal);
+    // Only these signals make a connection; the others need one already up.
+    if (signal.kind !== 'message' && signal.kind !== 'link' && signal.kind !== 'monitor') {
+      const conn = this.links.connection(node.name);
+      if (conn) this.sendSignal(conn, to, signal);
       return;
     }
-    if (signal.kind !== 'message' && signal.kind !== 'link' && signal.kind !== 'monitor') return;
-    void this.links.connect(node.name).then((ok) => {
-      const c = this.links.connection(node.name);
-      if (ok && c) this.sendSignal(c, to, signal);
-      else this.unreachable(to, signal, NOCONNECTION);
-    });
+    this.withConnection(node, (conn) => this.sendSignal(conn, to, signal), () => this.unreachable(to, signal, NOCONNECTION));
   }
 
   private sendSignal(conn: Connection, to: SignalTarget, signal: Signal): void {
@@ -164,7 +176,7 @@ export class ProcessTable implements SignalRouter {
    * message to it is dropped, a link or monitor gets noproc (as BEAM does, verified on OTP 25).
    */
   deliverLocal(to: Pid, signal: Signal): void {
-    const proc = to.creation === this.creation ? this.processes.get(pidKey(to)) : undefined;
+    const proc = this.identity.owns(to) ? this.processes.get(pidKey(to)) : undefined;
     if (proc) proc.deliver(signal);
     else this.unreachable(to, signal, NOPROC);
   }
@@ -182,7 +194,7 @@ export class ProcessTable implements SignalRouter {
    * names an earlier incarnation's alias and is dropped too.
    */
   deliverToAlias(ref: Ref, signal: Signal): void {
-    if (signal.kind !== 'message' || ref.creation !== this.creation) return;
+    if (signal.kind !== 'message' || !this.identity.owns(ref)) return;
     const entry = this.aliases.take(ref);
     if (!entry) return;
     const owner = this.processes.get(pidKey(entry.owner));
@@ -207,11 +219,13 @@ export class ProcessTable implements SignalRouter {
     }
     if (node === this.nodeAtom) return; // monitoring ourselves never fires
     this.nodeMonitors.add(node.name, owner);
-    if (this.links.connection(node.name)) return;
-    void this.links.connect(node.name).then((ok) => {
-      if (ok && this.links.connection(node.name)) return;
-      if (this.nodeMonitors.remove(node.name, owner)) this.deliverLocal(owner, { kind: 'message', from: owner, message: tuple(NODEDOWN, node) });
-    });
+    this.withConnection(
+      node,
+      () => {},
+      () => {
+        if (this.nodeMonitors.remove(node.name, owner)) this.deliverLocal(owner, { kind: 'message', from: owner, message: tuple(NODEDOWN, node) });
+      },
+    );
   }
 
   async call(proc: Process, dest: Destination, request: Term, timeoutMs: number): Promise<Term> {
@@ -241,7 +255,7 @@ export class ProcessTable implements SignalRouter {
 
   /** A new pid of this node (also for callers that are not processes, such as ping). */
   newPid(): Pid {
-    return new Pid(this.nodeAtom, this.nextPid++, 0, this.creation);
+    return localPid(this.identity, this.nextPid++, 0);
   }
 
   /** A new reference of this node. */
@@ -255,6 +269,6 @@ export class ProcessTable implements SignalRouter {
     }
     const r = this.random, at = this.randomAt;
     this.randomAt += 8;
-    return new Ref(this.nodeAtom, [this.refCounter & 0x3ffff, r.readUInt32BE(at), r.readUInt32BE(at + 4)], this.creation);
+    return localRef(this.identity, [this.refCounter & 0x3ffff, r.readUInt32BE(at), r.readUInt32BE(at + 4)]);
   }
 }

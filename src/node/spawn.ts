@@ -54,7 +54,9 @@ export type ApplyContext = Omit<BuiltinContext, 'apply'>;
  */
 export function createApply(code: CodePath | undefined, node: ApplyContext): Apply {
   const ctx: BuiltinContext = {
-    nodeAtom: node.nodeAtom,
+    get nodeAtom() {
+      return node.nodeAtom; // the node's current name: it changes with net_kernel:start/stop
+    },
     nodes: (kind) => node.nodes(kind),
     stop: () => node.stop(),
     apply: (self, m, f, args) => apply(self, m, f, args),

@@ -66,7 +66,7 @@ const BUILTINS: Record<string, Builtin> = {
   'erlang:node/0': (ctx) => ctx.nodeAtom,
   'erlang:nodes/0': (ctx) => ctx.nodes('visible').map(atom),
   'erlang:nodes/1': (ctx, _self, [kind]) => nodesOf(ctx, kind!),
-  'erlang:is_alive/0': () => true,
+  'erlang:is_alive/0': (ctx) => ctx.nodeAtom.name !== 'nonode@nohost', // false until net_kernel:start
   'erlang:send/2': (_ctx, self, [dest, msg]) => (self.send(dest!, msg!), msg!),
   'erlang:self/0': (_ctx, self) => self.pid,
   'erlang:exit/1': (_ctx, _self, [reason]) => {

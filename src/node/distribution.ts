@@ -1,0 +1,386 @@
+/**
+ * A node being distributed: its name registered with the port mapper, the listening socket that
+ * runs the accepting handshake, dialled connections, and the connections' control messages turned
+ * into actions. It exists from `Node.start({ sname })` or `netKernel.start()` until `node.stop()`
+ * or `netKernel.stop()`; the node's processes outlive it (src/node/node.ts). In OTP these are
+ * net_kernel's jobs, with the port mapper client and the listener of `inet_tcp_dist`.
+ *
+ * Incoming control messages become signals (src/dist/control.ts) handed to the process table
+ * (src/node/processes.ts). `net_kernel` answers `{is_auth, _}` so `net_adm:ping` gives pong.
+ */
+import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
+import { ensureEpmd } from '../epmd/daemon.js';
+import { EpmdRegistration, lookupNode } from '../epmd/client.js';
+import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
+import { Atom, atom, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
+import { advertisedFlags, DistFlag, hasFlag } from '../dist/flags.js';
+import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../dist/handshake.js';
+import { Connection } from '../dist/connection.js';
+import { dialRefusal, resolveNodeName, splitNode } from './names.js';
+import { NET_KERNEL, netKernelAnswer } from '../services/net_kernel.js';
+import { decodeSignal, decodeSpawnRequest, type SpawnRequest } from '../dist/control.js';
+import { format } from '../term/format.js';
+import type { ProcessTable } from './processes.js';
+
+/** What makes a node distributed: its name and how it listens (the rest of `NodeOptions`). */
+export interface DistributionOptions {
+  /** A short name (`a` or `a@host`); the host part defaults to the short hostname, as `erl -sname`. */
+  sname?: string;
+  /** A long name (`a@host.domain`, `a@127.0.0.1`), as `erl -name`. */
+  name?: string;
+  /** Leave out PUBLISHED: connections are hidden, as `erl -hidden`. */
+  hidden?: boolean;
+  /** Per handshake step, ms (OTP's `net_setuptime`, default 7000). */
+  setupTimeMs?: number;
+  /** Bound on one incoming frame, bytes (default 256 MiB). */
+  maxFrameSize?: number;
+  /**
+   * Ports the node may accept connections on (kernel's `inet_dist_listen_min`/`max`): the first
+   * free port of `min..max` is taken. Default: any port the system gives.
+   */
+  listen?: { min: number; max?: number };
+  /** Port mapper port (default `ERL_EPMD_PORT`, else 4369). */
+  epmdPort?: number;
+}
+
+/** What a distributed node needs from its node. */
+export interface DistributionHost {
+  readonly processes: ProcessTable;
+  /** Serves a SPAWN_REQUEST from a peer (src/node/spawn.ts). */
+  serveSpawn(request: SpawnRequest): void;
+  /** net_kernel:allow/1's list. */
+  isAllowed(peer: string): boolean;
+  cookieFor(peer: string): string;
+  /** `net_ticktime`, seconds. */
+  ticktime(): number;
+  nodeUp(peer: string, visible: boolean): void;
+  nodeDown(peer: string, reason: string, visible: boolean): void;
+  log(line: string): void;
+}
+
+interface DialAttempt {
+  promise: Promise<boolean>;
+  socket?: Socket;
+  /** Set when the peer's own attempt won a simultaneous connect (we answered `ok_simultaneous`). */
+  aborted: boolean;
+}
+
+export class Distribution {
+  /** The full node name, `alive@host`. */
+  readonly name: string;
+  readonly nodeAtom: Atom;
+  /** The incarnation the port mapper assigned. */
+  readonly creation: number;
+  /** The TCP port that accepts distribution connections. */
+  readonly port: number;
+  readonly hidden: boolean;
+  /** The pid `net_kernel`'s answers come from (there is no such process here; see dispatch). */
+  readonly netKernelPid: Pid;
+  private readonly connections = new Map<string, Connection>();
+  private readonly dialing = new Map<string, DialAttempt>();
+  /** Every node connected while distributed (`nodes(known)`). */
+  private readonly known = new Set<string>();
+  /** Dials waiting for the other side of a simultaneous connect to come up. */
+  private readonly upWaiters = new Map<string, Set<() => void>>();
+  private readonly local: LocalNode;
+  private stopping?: Promise<void>;
+
+  private constructor(
+    private readonly host: DistributionHost,
+    private readonly options: DistributionOptions & { longNames: boolean; maxFrameSize?: number },
+    node: string,
+    private readonly server: Server,
+    private readonly registration: EpmdRegistration,
+  ) {
+    this.name = node;
+    this.nodeAtom = atom(node);
+    this.creation = registration.creation;
+    this.port = registration.port;
+    this.hidden = options.hidden ?? false;
+    this.netKernelPid = new Pid(this.nodeAtom, 1, 0, this.creation);
+    this.local = {
+      name: this.name,
+      flags: advertisedFlags(this.hidden),
+      creation: this.creation,
+      cookieFor: (peer) => host.cookieFor(peer),
+      setupTimeMs: options.setupTimeMs ?? 7000,
+    };
+    server.on('connection', (socket) => this.accept(socket));
+    registration.on('lost', (err) => host.log(`** noderl ${this.name}: port mapper registration lost: ${err.message} **`));
+  }
+
+  /**
+   * Resolves the name as erl does, makes sure a port mapper runs, listens, and registers. Resolves
+   * once connections are accepted; rejects as `Node.start` documents (name in use: EpmdError).
+   */
+  static async start(host: DistributionHost, options: DistributionOptions): Promise<Distribution> {
+    const { node, longNames } = resolveNodeName(options);
+    const port = options.epmdPort ?? defaultEpmdPort();
+    await ensureEpmd({ port });
+    const server = await listenInRange(options.listen);
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('the listening socket has no TCP port');
+    let registration: EpmdRegistration;
+    try {
+      registration = await EpmdRegistration.register({ name: splitNode(node)!.alive, port: address.port, hidden: options.hidden }, { port });
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+    return new Distribution(host, { ...options, longNames }, node, server, registration);
+  }
+
+  /** The connection to `peer`, if one is up. */
+  connection(peer: string): Connection | undefined {
+    return this.connections.get(peer);
+  }
+
+  /** As `Node.nodes`. */
+  nodes(kind: 'visible' | 'hidden' | 'connected' | 'known'): string[] {
+    if (kind === 'known') return [this.name, ...this.known];
+    const out: string[] = [];
+    for (const c of this.connections.values()) {
+      if (kind === 'connected' || (kind === 'visible') === c.visible) out.push(c.peer);
+    }
+    return out;
+  }
+
+  /** Connects to `peer`; resolves true once the handshake succeeded (or it was up already). */
+  connect(peer: string): Promise<boolean> {
+    if (peer === this.name || this.connections.has(peer)) return Promise.resolve(true);
+    if (this.stopping) return Promise.resolve(false);
+    const pending = this.dialing.get(peer);
+    if (pending) return pending.promise;
+    const attempt: DialAttempt = { promise: Promise.resolve(false), aborted: false };
+    attempt.promise = this.dial(peer, attempt).finally(() => {
+      if (this.dialing.get(peer) === attempt) this.dialing.delete(peer);
+    });
+    this.dialing.set(peer, attempt);
+    return attempt.promise;
+  }
+
+  /** Closes the connection to `peer`, if any. */
+  disconnect(peer: string): boolean {
+    const c = this.connections.get(peer);
+    c?.close('disconnect');
+    return c !== undefined;
+  }
+
+  /** Every connection, open or made later, ticks by `seconds` (see Node.setNetTicktime). */
+  setTicktime(seconds: number): void {
+    for (const c of this.connections.values()) c.setTicktime(seconds * 1000);
+  }
+
+  /**
+   * Stops being distributed: the listener closes, every peer is disconnected (each gets a
+   * nodedown, and links toward it fire `noconnection` here), and the name is unregistered.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.server.close();
+      for (const c of [...this.connections.values()]) c.close('shutdown');
+      for (const a of this.dialing.values()) a.socket?.destroy();
+      for (const waiters of [...this.upWaiters.values()]) for (const done of [...waiters]) done();
+      await this.registration.close();
+    })();
+    return this.stopping;
+  }
+
+  private async dial(peer: string, attempt: DialAttempt): Promise<boolean> {
+    const refusal = dialRefusal(peer, this.options.longNames);
+    if (refusal !== undefined) {
+      this.host.log(refusal);
+      return false;
+    }
+    if (!this.host.isAllowed(peer)) {
+      this.host.log(`** Connection attempt with disallowed node ${peer} **`); // net_kernel:allow/1, OTP's words
+      return false;
+    }
+    const { alive, host } = splitNode(peer)!;
+    let socket: Socket;
+    try {
+      const found = await lookupNode(alive, { host, port: this.registration.epmdPort, timeoutMs: this.local.setupTimeMs });
+      if (found === null) return false;
+      socket = await openSocket(host, found.port, this.local.setupTimeMs);
+    } catch {
+      return false; // nothing answers: pang, as OTP gives without a log line
+    }
+    attempt.socket = socket;
+    if (attempt.aborted || this.connections.has(peer)) {
+      socket.destroy(); // the peer's attempt won while we looked it up
+      return this.waitUp(peer);
+    }
+    let result: HandshakeResult;
+    try {
+      result = await dialHandshake(socket, this.local, peer, () => !attempt.aborted && !this.connections.has(peer));
+    } catch (err) {
+      socket.destroy();
+      // The peer's attempt won the race (it answered nok, or we answered it ok_simultaneous).
+      if (attempt.aborted || (err instanceof HandshakeError && /status 'nok'|already connected/.test(err.message))) return this.waitUp(peer);
+      if (err instanceof HandshakeError && err.code === 'ERR_NODERL_MISSING_FLAGS') {
+        this.host.log(`** ${this.name}: Connection to node ${peer} refused since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
+      }
+      return false;
+    }
+    if (attempt.aborted || this.stopping) {
+      socket.destroy();
+      return this.stopping ? false : this.waitUp(peer);
+    }
+    this.up(socket, result);
+    return true;
+  }
+
+  /** Resolves true once `peer` is up (the other side of a simultaneous connect), false after a while. */
+  private waitUp(peer: string): Promise<boolean> {
+    if (this.connections.has(peer)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiters = this.upWaiters.get(peer) ?? new Set();
+      this.upWaiters.set(peer, waiters);
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.upWaiters.get(peer) === waiters) this.upWaiters.delete(peer);
+        resolve(this.connections.has(peer));
+      };
+      const timer = setTimeout(done, this.local.setupTimeMs * 3);
+      waiters.add(done);
+    });
+  }
+
+  /** `dist_util:handshake_other_started/1`'s decisions about a peer's name. */
+  private nameStatus(peer: string): NameStatus {
+    if (this.stopping) return 'not_allowed';
+    if (!this.host.isAllowed(peer)) {
+      this.host.log(`** Connection attempt from disallowed node ${peer} **`);
+      return 'not_allowed';
+    }
+    if (this.connections.has(peer)) return 'alive';
+    const pending = this.dialing.get(peer);
+    if (pending) {
+      // Simultaneous connect: the greater name keeps its own attempt (atoms compare as text).
+      if (this.name > peer) return 'nok';
+      pending.aborted = true;
+      pending.socket?.destroy();
+      return 'ok_simultaneous';
+    }
+    return 'ok';
+  }
+
+  private async accept(socket: Socket): Promise<void> {
+    socket.on('error', () => {});
+    const from = `${socket.remoteAddress}:${socket.remotePort}`;
+    let result: HandshakeResult;
+    try {
+      result = await acceptHandshake(
+        socket,
+        this.local,
+        (peer) => this.nameStatus(peer),
+        (peer, replace) => {
+          if (replace) this.connections.get(peer)?.close('replaced by a new connection');
+        },
+      );
+    } catch (err) {
+      socket.destroy();
+      this.logRefusal(err, from);
+      return;
+    }
+    if (this.stopping) return void socket.destroy();
+    this.up(socket, result);
+  }
+
+  private logRefusal(err: unknown, from: string): void {
+    const log = (line: string): void => this.host.log(line);
+    if (!(err instanceof HandshakeError)) {
+      log(`** ${this.name}: handshake with ${from} failed: ${String(err)} **`);
+      return;
+    }
+    // Closed before a byte was sent: a dial the peer abandoned (simultaneous connect) or a port probe.
+    if (err.code === 'ERR_NODERL_HANDSHAKE_CLOSED' && err.peer === undefined && err.message === 'connection closed during the handshake') return;
+    if (err.code === 'ERR_NODERL_BAD_COOKIE') log(`** Connection attempt from disallowed node ${err.peer} **`);
+    else if (err.code === 'ERR_NODERL_MISSING_FLAGS') log(`** ${this.name}: Connection attempt from node ${err.peer} rejected since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
+    else if (err.code !== 'ERR_NODERL_HANDSHAKE_REFUSED') log(`** ${this.name}: handshake with ${err.peer ?? from} failed: ${err.message} **`);
+  }
+
+  /** A handshake succeeded: the connection is up. */
+  private up(socket: Socket, result: HandshakeResult): void {
+    this.connections.get(result.peerName)?.close('replaced by a new connection');
+    const conn = new Connection(socket, result, { ticktimeMs: this.host.ticktime() * 1000, maxFrameSize: this.options.maxFrameSize });
+    this.connections.set(conn.peer, conn);
+    this.known.add(conn.peer);
+    conn.on('message', (control, payload) => this.dispatch(conn, control, payload));
+    conn.once('close', (reason) => {
+      if (this.connections.get(conn.peer) === conn) this.connections.delete(conn.peer);
+      if (reason === 'net_tick_timeout') this.host.log(`** Node ${conn.peer} not responding **\n** Removing (timedout) connection **`);
+      else if (reason.startsWith('bad ')) this.host.log(`** ${this.name}: connection to ${conn.peer} closed: ${reason} **`);
+      this.host.processes.nodeDown(atom(conn.peer));
+      this.host.nodeDown(conn.peer, reason, conn.visible);
+    });
+    this.host.nodeUp(conn.peer, conn.visible);
+    for (const done of [...(this.upWaiters.get(conn.peer) ?? [])]) done();
+  }
+
+  /** The one place a control message becomes an action (otp-distribution.md §5). */
+  private dispatch(conn: Connection, control: Tuple, payload: Term | undefined): void {
+    const spawn = decodeSpawnRequest(control, payload);
+    if (spawn) return this.host.serveSpawn(spawn);
+    const incoming = decodeSignal(control, payload);
+    if (!incoming) {
+      // As ERTS does with an invalid distribution message: the connection goes, the node stays.
+      conn.close(`bad control message: ${format(control).slice(0, 200)}${payload === undefined ? ' (no payload)' : ''}`);
+      return;
+    }
+    const { to, signal } = incoming;
+    const processes = this.host.processes;
+    if (to instanceof Ref) {
+      if (to.node === this.nodeAtom) processes.deliverToAlias(to, signal); // ALIAS_SEND
+      return;
+    }
+    if (to instanceof Pid) {
+      if (to.node !== this.nodeAtom) return;
+      processes.deliverLocal(to, signal);
+      return;
+    }
+    if (to === NET_KERNEL && !processes.registry.whereis(to)) {
+      // MONITOR_P of net_kernel is left unanswered on purpose: a DOWN/noproc would make ping pang (§7.6).
+      if (signal.kind !== 'message') return;
+      const answer = netKernelAnswer(signal.message);
+      if (answer) this.sendTo(conn, answer.to, answer.reply, this.netKernelPid);
+      return;
+    }
+    processes.deliverToName(to, signal);
+  }
+
+  /** `Pid ! Msg` over a connection: SEND_SENDER when negotiated, else SEND. */
+  private sendTo(conn: Connection, to: Pid, message: Term, from: Pid): void {
+    if (hasFlag(conn.flags, DistFlag.SEND_SENDER)) conn.send(tuple(22, from, to), message);
+    else conn.send(tuple(2, atom(''), to), message);
+  }
+}
+
+/** Listens on the first free port of the range (as inet_tcp_dist does), or on any port. */
+async function listenInRange(range: DistributionOptions['listen']): Promise<Server> {
+  const min = range?.min ?? 0;
+  const max = range?.max ?? min;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max > 65535 || max < min) {
+    throw new RangeError(`listen range ${min}..${max} is not a range of TCP ports`);
+  }
+  for (let port = min; port <= max; port++) {
+    const server = createServer();
+    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(port, () => (server.removeAllListeners('error'), resolve(undefined)));
+    });
+    if (error === undefined) return server;
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+  }
+  throw new Error(`no free port to listen on in ${min}..${max} (inet_dist_listen_min/max)`);
+}
+
+function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host, port });
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`connect to ${host}:${port} timed out`))), timeoutMs);
+    socket.once('connect', () => (clearTimeout(timer), socket.off('error', reject), resolve(socket)));
+    socket.once('error', (err) => (clearTimeout(timer), reject(err)));
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * `global` across a node's changes of name. OTP's global runs on a node that is not distributed
+ * and keeps running through net_kernel:start/stop. noderl's name server (src/global/) takes the
+ * node's name once, when it starts, so here it is restarted instead: on every change of name the
+ * old server, locker and registrar end, a new set starts under the new name, and the names held
+ * by this node's own processes are registered again (names of other nodes' processes go with the
+ * connections, as OTP drops them on nodedown). `node.global` is a facade that always reaches the
+ * set running now, so a reference taken before the change keeps working.
+ *
+ * Limits: a registration, lock or `trans` running in the old set during the change does not
+ * finish; a name's resolve method is not carried over (the new registration uses the default).
+ */
+import type { Pid, Term } from '../term/types.js';
+import type { Process } from './process.js';
+import { startGlobal, type GlobalNode } from '../global/start.js';
+import type { Global } from '../global/global.js';
+import type { NameServer, NameServerHost } from '../global/name-server.js';
+
+/** The node as global sees it. */
+export interface GlobalServiceNode extends GlobalNode {
+  readonly name: string;
+  readonly creation: number;
+  isAlive(pid: Pid): boolean;
+  off(event: 'nodeup' | 'nodedown', fn: (...args: never[]) => void): unknown;
+}
+
+/** The rest of what the name server needs, and how to end a process of the node. */
+export interface GlobalServiceHost extends Omit<NameServerHost, 'me' | 'creation' | 'spawn' | 'isAlive'> {
+  /** True when `pid` is a live process of this node (its names are carried over). */
+  isLocal(pid: Pid): boolean;
+  endProcess(pid: Pid): void;
+}
+
+interface Running {
+  global: Global;
+  server: NameServer;
+  /** The server, locker and registrar processes. */
+  pids: Pid[];
+  /** Takes the server's nodeup/nodedown listeners off the node. */
+  detach: (() => void)[];
+}
+
+export class GlobalService {
+  private running?: Running;
+  /** `node.global`: forwards to the global running now. */
+  readonly global: Global = new Proxy({} as Global, {
+    get: (_target, key) => {
+      const g = this.current().global as unknown as Record<PropertyKey, unknown>;
+      const v = g[key];
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(g) : v;
+    },
+  });
+
+  constructor(
+    private readonly node: GlobalServiceNode,
+    private readonly host: GlobalServiceHost,
+  ) {}
+
+  /** A stopping node (or one leaving the distribution) reports no lost connections. */
+  markStopping(): void {
+    this.running?.server.markStopping();
+  }
+
+  /** Starts global under the node's current name, ending the one that ran under the old name. */
+  restart(): void {
+    const carried = this.running ? this.end(this.running) : [];
+    const node = this.node;
+    const pids: Pid[] = [];
+    const detach: (() => void)[] = [];
+    let starting = true;
+    const adapter: GlobalNode = {
+      hidden: node.hidden,
+      nodes: (kind) => node.nodes(kind),
+      send: (to, message) => node.send(to, message),
+      on: (event: 'nodeup' | 'nodedown', fn: (...args: never[]) => void) => {
+        (node.on as (e: string, f: (...args: never[]) => void) => unknown)(event, fn);
+        detach.push(() => node.off(event, fn));
+        return adapter;
+      },
+      // The processes startGlobal spawns itself are global's own; later spawns are its short-lived helpers.
+      spawn: (fn: (self: Process) => unknown) => {
+        const pid = node.spawn(fn);
+        if (starting) pids.push(pid);
+        return pid;
+      },
+      register: (name, pid) => node.register(name, pid),
+      whereis: (name) => node.whereis(name),
+    };
+    const { global, server } = startGlobal(adapter, {
+      ...this.host,
+      me: node.name,
+      creation: node.creation,
+      isAlive: (pid) => node.isAlive(pid),
+    });
+    starting = false;
+    this.running = { global, server, pids, detach };
+    if (!node.hidden) for (const [name, pid] of carried) void global.registerName(name, pid).catch(() => {});
+  }
+
+  private current(): Running {
+    if (!this.running) this.restart();
+    return this.running!;
+  }
+
+  /** Ends a running global; returns the names this node's processes held in it. */
+  private end(r: Running): [Term, Pid][] {
+    const carried: [Term, Pid][] = [];
+    for (const name of r.global.registeredNames()) {
+      const pid = r.global.whereisName(name);
+      if (pid !== undefined && this.host.isLocal(pid)) carried.push([name, pid]);
+    }
+    r.server.markStopping();
+    for (const off of r.detach) off();
+    for (const pid of r.pids) this.host.endProcess(pid);
+    return carried;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Who a node is right now, and the pids and refs that follow it.
+ *
+ * In BEAM a local pid carries no node name: `self()` is `<0.85.0>` on a node that is not
+ * distributed, and after `net_kernel:start([fries, shortnames])` the same term is `<X.85.0>` of
+ * `fries@host` (erts writes local identifiers with the current name and creation when it encodes
+ * them; `net_kernel:stop()` turns them back into `nonode@nohost`, creation 0). Checked on OTP 25.
+ *
+ * noderl's {@link Pid} is an immutable object with a node and a creation, and the codec reads those
+ * fields on its hot path. A local pid is therefore a {@link Pid} whose `node` and `creation` are
+ * getters reading the node's {@link LocalIdentity}: `instanceof Pid`, `format`, `compare`/`equals`
+ * and the encoder see an ordinary pid, pids decoded from the wire stay plain objects (the codec's
+ * code and shapes are untouched), and a pid captured before `netKernel.start` encodes with the new
+ * name. Refs made by the node follow the same rule.
+ *
+ * Keys: tables of pids and refs are keyed by `pidKey`/`refKey` strings. A local identifier keys by
+ * its identity's `key` (stable across renames), and a plain pid decoded from the wire that names a
+ * node of this JS process under its current name and creation keys the same way, so both forms find
+ * the same entry and no table has to be re-keyed when the node changes its name.
+ */
+import { atom, Pid, Ref, type Atom } from '../term/types.js';
+
+/** The name of a node that is not distributed, as `node()` gives it. */
+export const NONODE = atom('nonode@nohost');
+
+/** Distributed identities of this JS process by node name (several nodes may run in one process). */
+const byName = new Map<Atom, LocalIdentity>();
+let nextKey = 1;
+
+/** A node's current name and creation; one per node, for the node's whole life. */
+export class LocalIdentity {
+  nodeAtom: Atom = NONODE;
+  creation = 0;
+  /** Prefix of the keys of this node's identifiers: unique in the JS process, never renamed. */
+  readonly key = `\u0000${nextKey++}:`;
+
+  get distributed(): boolean {
+    return this.nodeAtom !== NONODE;
+  }
+
+  /** The node is now `nodeAtom` with `creation` (net_kernel:start), or not distributed (NONODE, 0). */
+  become(nodeAtom: Atom, creation: number): void {
+    if (byName.get(this.nodeAtom) === this) byName.delete(this.nodeAtom);
+    this.nodeAtom = nodeAtom;
+    this.creation = creation;
+    if (nodeAtom !== NONODE) byName.set(nodeAtom, this);
+  }
+
+  /** True when `x` (a pid or ref, local or decoded) names this node as it is now. */
+  owns(x: Pid | Ref): boolean {
+    const home = (x as { home?: LocalIdentity }).home;
+    return home !== undefined ? home === this : x.node === this.nodeAtom && x.creation === this.creation && this.distributed;
+  }
+}
+
+/** The identity a pid or ref belongs to: its own for a local one, else a node of this process it names now. */
+export function homeOf(x: Pid | Ref): LocalIdentity | undefined {
+  const home = (x as { home?: LocalIdentity }).home;
+  if (home !== undefined) return home;
+  const named = byName.get(x.node);
+  return named !== undefined && named.creation === x.creation ? named : undefined;
+}
+
+// Not `extends Pid`: Pid's fields are own data properties, which would hide the getters. The
+// prototype chain still makes `instanceof Pid` true.
+class LocalPidObject {
+  constructor(
+    readonly home: LocalIdentity,
+    readonly id: number,
+    readonly serial: number,
+  ) {}
+
+  get node(): Atom {
+    return this.home.nodeAtom;
+  }
+
+  get creation(): number {
+    return this.home.creation;
+  }
+}
+Object.setPrototypeOf(LocalPidObject.prototype, Pid.prototype);
+
+class LocalRefObject {
+  constructor(
+    readonly home: LocalIdentity,
+    readonly ids: readonly number[],
+  ) {}
+
+  get node(): Atom {
+    return this.home.nodeAtom;
+  }
+
+  get creation(): number {
+    return this.home.creation;
+  }
+}
+Object.setPrototypeOf(LocalRefObject.prototype, Ref.prototype);
+
+/** A pid of the node `home`: its node and creation are the node's current ones. */
+export function localPid(home: LocalIdentity, id: number, serial: number): Pid {
+  return new LocalPidObject(home, id, serial) as unknown as Pid;
+}
+
+/** A ref of the node `home`, following its name as {@link localPid} does. */
+export function localRef(home: LocalIdentity, ids: readonly number[]): Ref {
+  return new LocalRefObject(home, ids) as unknown as Ref;
+}

@@ -1,0 +1,179 @@
+// A node that is not distributed, made distributed by netKernel.start and local again by
+// netKernel.stop (net_kernel:start/stop in the chapter), against a real erl node.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
+import { atom, tuple, Pid } from '../../dist/term/types.js';
+import { encode, equals, format } from '../../dist/index.js';
+import { isTag } from '../support/processes.js';
+
+const skip = erlSkip();
+let epmd;
+let erl;
+const nodes = [];
+
+before(async () => {
+  if (skip) return;
+  epmd = await startEpmd();
+  erl = await startErlNode({ epmdPort: epmd.port });
+});
+
+after(async () => {
+  for (const n of nodes) await n.stop();
+  await erl?.stop();
+  await epmd?.stop();
+});
+
+async function localNode() {
+  const { Node } = await import('../../dist/node/node.js');
+  const node = await Node.start({ cookie: erl.cookie, epmdPort: epmd.port, log: () => {}, output: () => {} });
+  nodes.push(node);
+  return node;
+}
+
+/** Evaluates `expr` in erl until it prints `want` (global names travel asynchronously). */
+async function erlUntil(expr, want, timeoutMs = 8000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await erl.eval(expr);
+    if (got === want || Date.now() > end) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A process answering `{From, hello}` with `{hi, self()}` and keeping the EXIT messages it gets. */
+function echo(node, exits) {
+  return node.spawn(async (self) => {
+    self.trapExit(true);
+    for (;;) {
+      const m = await self.receive();
+      if (isTag('EXIT')(m)) exits.push(m);
+      else if (Array.isArray(m) && m[1] === atom('hello')) self.send(m[0], tuple(atom('hi'), self.pid));
+    }
+  });
+}
+
+/** `{echo, Node} ! {self(), hello}` from a short-lived process of `node`: the pid that answered. */
+function helloLocal(node) {
+  return new Promise((resolve, reject) => {
+    node.spawn(async (self) => {
+      self.send('echo', tuple(self.pid, atom('hello')));
+      const m = await self.receive({ match: isTag('hi'), timeout: 5000 });
+      if (m === undefined || typeof m === 'symbol') reject(new Error('no answer'));
+      else resolve(m[1]);
+    });
+  });
+}
+
+test('not distributed, then netKernel.start: erl reaches the registered name and the pid captured before; stop and start again', { skip }, async () => {
+  const node = await localNode();
+  assert.equal(node.name, 'nonode@nohost');
+  assert.equal(node.creation, 0);
+  assert.equal(node.alive, false);
+  assert.equal(node.port, undefined);
+  assert.deepEqual(node.nodes(), []);
+  assert.equal(await node.ping(erl.node), 'pang');
+  assert.equal(await node.connect(erl.node), false);
+  assert.equal(await node.rpc.call(node.name, 'erlang', 'is_alive', []), false);
+  assert.equal(await node.rpc.call(node.name, 'erlang', 'node', []), atom('nonode@nohost'));
+
+  const exits = [];
+  const captured = echo(node, exits);
+  assert.ok(node.register('echo', captured));
+  assert.equal(format(captured, { localNode: node.nodeAtom }), `<0.${captured.id}.0>`);
+  assert.ok(equals(await helloLocal(node), captured));
+  assert.equal(await node.global.registerName(atom('nk_echo'), captured), 'yes'); // global runs locally
+  assert.ok(equals(node.global.whereisName(atom('nk_echo')), captured));
+
+  const ups = [];
+  node.on('nodeup', (peer) => ups.push(peer));
+  const fries = uniqueName('fries');
+  await node.netKernel.start({ sname: fries });
+  assert.match(node.name, new RegExp(`^${fries}@`));
+  assert.equal(node.alive, true);
+  assert.notEqual(node.creation, 0);
+  // The same pid, now with the node's name and creation, on the wire too.
+  assert.equal(captured.node, node.nodeAtom);
+  assert.equal(captured.creation, node.creation);
+  assert.ok(equals(captured, new Pid(node.nodeAtom, captured.id, 0, node.creation)));
+  assert.deepEqual(encode(captured), encode(new Pid(node.nodeAtom, captured.id, 0, node.creation)));
+  assert.equal(await node.rpc.call(node.name, 'erlang', 'is_alive', []), true);
+
+  const N = `'${node.name}'`;
+  const friesName = node.name;
+  assert.equal(await erl.eval(`net_adm:ping(${N})`), 'pong');
+  assert.deepEqual(ups, [erl.node]);
+  // By the registered name, and to the pid erl learns through global: the pid captured before start.
+  assert.equal(
+    await erl.eval(`begin {echo, ${N}} ! {self(), hello}, receive {hi, P} -> node(P) after 5000 -> timeout end end`),
+    friesName,
+  );
+  assert.equal(await erlUntil(`begin global:sync(), is_pid(global:whereis_name(nk_echo)) end`, 'true'), 'true');
+  assert.equal(
+    await erl.eval(`begin G = global:whereis_name(nk_echo), G ! {self(), hello}, receive {hi, P} -> {P =:= G, node(G)} after 5000 -> timeout end end`),
+    `{true,${friesName}}`,
+  );
+  // erl links to the pid and watches the node.
+  await erl.eval(
+    `begin Me = self(), register(nk_watch, spawn(fun() -> process_flag(trap_exit, true), link(global:whereis_name(nk_echo)), monitor_node(${N}, true), Me ! linked, R1 = receive {'EXIT', _, R} -> R end, R2 = receive {nodedown, _} = M -> M end, receive {get, F} -> F ! {got, R1, R2} end end)), receive linked -> ok end end`,
+  );
+  await new Promise((r) => setTimeout(r, 200)); // the LINK signal reaches noderl
+
+  const down = new Promise((resolve) => node.once('nodedown', (peer, reason) => resolve([peer, reason])));
+  await node.netKernel.stop();
+  assert.deepEqual(await down, [erl.node, 'shutdown']);
+  assert.equal(node.name, 'nonode@nohost');
+  assert.equal(node.alive, false);
+  assert.equal(node.creation, 0);
+  assert.deepEqual(node.nodes(), []);
+  assert.equal(
+    await erl.eval(`begin nk_watch ! {get, self()}, receive {got, _, _} = M -> M after 5000 -> timeout end end`),
+    `{got,noconnection,{nodedown,${friesName}}}`,
+  );
+  assert.equal(await erl.eval(`net_adm:ping(${N})`), 'pang');
+  // The process runs on with its state and name, as nonode@nohost.
+  assert.ok(node.isAlive(captured));
+  assert.equal(captured.node, atom('nonode@nohost'));
+  assert.ok(equals(await helloLocal(node), captured));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(exits.length, 1, 'the link from erl came down with noconnection');
+  assert.equal(format(exits[0][2]), 'noconnection');
+  assert.ok(equals(node.global.whereisName(atom('nk_echo')), captured), 'a local global name stays');
+  assert.equal(await node.ping(erl.node), 'pang');
+
+  // Again, under another name.
+  const chips = uniqueName('chips');
+  await node.netKernel.start({ sname: chips });
+  const C = `'${node.name}'`;
+  assert.match(node.name, new RegExp(`^${chips}@`));
+  assert.equal(
+    await erl.eval(`begin {echo, ${C}} ! {self(), hello}, receive {hi, P} -> node(P) after 5000 -> timeout end end`),
+    node.name,
+  );
+  assert.equal(await erlUntil(`begin global:sync(), catch node(global:whereis_name(nk_echo)) end`, node.name), node.name);
+  assert.ok(equals(await helloLocal(node), captured));
+});
+
+test('netKernel bad input: stop when not distributed, start twice, a name in use, no name', { skip }, async () => {
+  const { NetKernelError } = await import('../../dist/node/net-kernel.js');
+  const node = await localNode();
+  await assert.rejects(node.netKernel.stop(), (err) => err instanceof NetKernelError && err.code === 'ERR_NODERL_NOT_DISTRIBUTED' && err.reason === atom('not_found'));
+  await assert.rejects(node.netKernel.start({}), RangeError);
+  // erl's own name: the port mapper refuses it; the node stays local and serves.
+  await assert.rejects(node.netKernel.start({ sname: erl.name }), /seems to be in use/);
+  assert.equal(node.alive, false);
+  assert.equal(node.name, 'nonode@nohost');
+  const exits = [];
+  const pid = echo(node, exits);
+  node.register('echo', pid);
+  assert.ok(equals(await helloLocal(node), pid));
+
+  await node.netKernel.start({ sname: uniqueName('twice') });
+  const name = node.name;
+  await assert.rejects(node.netKernel.start({ sname: uniqueName('other') }), (err) => err instanceof NetKernelError && err.code === 'ERR_NODERL_ALREADY_STARTED' && format(err.reason).startsWith('{already_started,'));
+  assert.equal(node.name, name);
+  assert.equal(await erl.eval(`net_adm:ping('${name}')`), 'pong');
+  await node.netKernel.stop();
+  await assert.rejects(node.netKernel.stop(), NetKernelError);
+  assert.ok(node.isAlive(pid));
+});
