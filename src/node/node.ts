@@ -100,6 +100,7 @@ export class Node extends EventEmitter<NodeEvents> {
       },
       nodes: (kind) => this.nodes(kind),
       stop: () => setImmediate(() => void this.stop()), // after the init:stop() caller gets its ok
+      node: this,
     });
     const write = options.output ?? ((text: string) => void process.stdout.write(text));
     this.processes.defaultGroupLeader = this.processes.spawn((self) => serveIo(self, write));

@@ -60,6 +60,7 @@ export function createApply(code: CodePath | undefined, node: ApplyContext): App
     nodes: (kind) => node.nodes(kind),
     stop: () => node.stop(),
     apply: (self, m, f, args) => apply(self, m, f, args),
+    node: node.node,
   };
   const apply: Apply = async (self, m, f, args) => {
     const b = builtin(m.name, f.name, args.length);

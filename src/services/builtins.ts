@@ -3,7 +3,7 @@
  * work against it (DESIGN.md "Modules"): `erlang:node/0`, `erlang:nodes/0,1`, `erlang:is_alive/0`,
  * `erlang:apply/2,3`, `erlang:send/2`, `erlang:self/0`, `erlang:exit/1`, `erlang:error/1`,
  * `erlang:throw/1`, `lists:sort/1`, `lists:reverse/1`, `timer:sleep/1`, `io:format/1,2`,
- * `io:put_chars/1`, `io:nl/0`, `init:stop/0`, and `erpc:execute_call/4` and `execute_cast/3`, which
+ * `io:put_chars/1`, `io:nl/0`, `init:stop/0`, `shell:start/0,1` (remote shells), and `erpc:execute_call/4` and `execute_cast/3`, which
  * OTP's rpc and erpc spawn on a peer. Each takes the process running it, as code-path
  * functions do.
  */
@@ -12,6 +12,7 @@ import { Atom, atom, ErlFun, ExportFun, isTuple, Pid, tuple, type Term } from '.
 import { notifyAllName, randomExitName, randomNotifyName, resolveItOnNode } from '../global/resolvers.js';
 import { exitReasonOf, ProcessExit, type Process } from '../node/process.js';
 import { toAtom } from '../node/registry.js';
+import type { Node } from '../node/node.js';
 
 const OK = atom('ok');
 const UNDEF = atom('undef');
@@ -25,6 +26,8 @@ export interface BuiltinContext {
   /** `init:stop/0`: stops the node soon after the call returns. */
   stop(): void;
   apply(self: Process, module: Atom, fn: Atom, args: Term[]): Promise<Term>;
+  /** The node itself, for a shell a peer starts here (`shell:start`), whose helpers need it. */
+  readonly node?: Node;
 }
 
 type Builtin = (ctx: BuiltinContext, self: Process, args: Term[]) => Term | Promise<Term>;
@@ -115,6 +118,9 @@ const BUILTINS: Record<string, Builtin> = {
   'io:put_chars/1': async (_ctx, self, [chars]) => (await self.print(chars as Buffer), OK),
   'io:nl/0': async (_ctx, self) => (await self.print('\n'), OK),
   'init:stop/0': (ctx) => (ctx.stop(), OK),
+  // A remote shell here (erl -remsh, noderl remsh): a noderl shell whose group leader is the caller's (src/shell/served.ts).
+  'shell:start/0': async (ctx, self) => (await import('../shell/served.js')).startServedShell(ctx, self),
+  'shell:start/1': async (ctx, self) => (await import('../shell/served.js')).startServedShell(ctx, self),
   // OTP resolves a global name conflict with rpc:call(Owner, global, resolve_it, …) (src/global/resolvers.ts).
   'global:resolve_it/4': (ctx, self, args) => resolveItOnNode(self, ctx.nodeAtom, args, ctx.apply),
   'global:random_exit_name/3': (_ctx, self, [name, p1, p2]) => randomExitName(self, name!, p1 as Pid, p2 as Pid),

@@ -1,0 +1,77 @@
+/**
+ * `noderl eval [--sname N | --name N] [--cookie C] [--hidden] 'EXPR'`: starts a node, evaluates
+ * one JavaScript input with the shell's helpers in a process whose group leader is `user`
+ * (stdout), prints the result in Erlang syntax and stops. Without a name the node is a hidden
+ * temporary one (`noderl_eval_<pid>_<random>`), as `noderl rpc` makes. Exit 0 with a result; 1,
+ * with the shell's error line on stderr, for an exception or a syntax error; 2 on bad usage.
+ */
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Node } from '../node/node.js';
+import { startTempNode } from './temp-node.js';
+import { Evaluator, type Outcome } from '../shell/evaluator.js';
+import { shellHelpers } from '../shell/helpers.js';
+import { exceptionText, valueText } from '../shell/exception-text.js';
+import type { Process } from '../node/process.js';
+
+const USAGE = "Usage: noderl eval [--sname N | --name N] [--cookie C] [--hidden] 'EXPR'\n";
+
+/** Runs `noderl eval`. */
+export async function run(args: string[]): Promise<number> {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`noderl eval: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1 || (values.sname !== undefined && values.name !== undefined)) {
+    process.stderr.write(`noderl eval: give one EXPR and at most one of --sname and --name\n${USAGE}`);
+    return 2;
+  }
+  let node: Node;
+  try {
+    node =
+      values.sname === undefined && values.name === undefined
+        ? await startTempNode('eval', hostname().split('.')[0]!, values.cookie)
+        : await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden });
+  } catch (err) {
+    process.stderr.write(`noderl eval: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const outcome = await new Promise<Outcome>((resolve) => {
+      node.spawn(async (self: Process) => {
+        const evaluator = new Evaluator(shellHelpers({ node, nodeAtom: node.nodeAtom, self: () => self, quit: () => {} }));
+        evaluator.bind('self', self);
+        resolve(await evaluator.evaluate(positionals[0]!));
+      });
+    });
+    switch (outcome.kind) {
+      case 'value':
+        process.stdout.write(`${valueText(outcome.value, node.nodeAtom)}\n`);
+        return 0;
+      case 'exception':
+        process.stderr.write(exceptionText(outcome.error, node.nodeAtom));
+        return 1;
+      case 'syntax':
+        process.stderr.write(`* syntax error: ${outcome.message}\n`);
+        return 1;
+      case 'incomplete':
+        process.stderr.write('* syntax error: the input ended inside an expression\n');
+        return 1;
+    }
+  } finally {
+    await node.stop(); // q() needs no work of its own: the node stops after the one input anyway
+  }
+}

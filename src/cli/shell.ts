@@ -1,0 +1,67 @@
+/**
+ * `noderl shell --sname N | --name N [--cookie C] [--hidden]`: a node with an interactive
+ * JavaScript shell, as `erl -sname N` is a node with an Erlang shell. The shell's group leader is
+ * a terminal I/O server on stdin/stdout, so it works on a TTY (line editing) and on a pipe (one
+ * input per line, the prompts in the output). It ends at the end of input (exit 0) or with `q()`,
+ * which stops the node as erl's `q()` does.
+ */
+import { parseArgs } from 'node:util';
+import { Node } from '../node/node.js';
+import { startConsole } from '../shell/console.js';
+import { startShell } from '../shell/shell.js';
+
+const USAGE = 'Usage: noderl shell --sname N | --name N [--cookie C] [--hidden]\n';
+
+/** Runs `noderl shell`: 0 when the shell ended, 1 when the node could not start, 2 usage. */
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`noderl shell: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if ((values.sname === undefined) === (values.name === undefined)) {
+    process.stderr.write(`noderl shell: give exactly one of --sname and --name\n${USAGE}`);
+    return 2;
+  }
+  let node: Node;
+  try {
+    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden });
+  } catch (err) {
+    process.stderr.write(`noderl shell: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const terminal = startConsole(node);
+  startShell(
+    (fn) =>
+      node.spawn((self) => {
+        self.setGroupLeader(terminal.pid);
+        return fn(self);
+      }),
+    { nodeAtom: node.nodeAtom, node, quit: () => setImmediate(() => void node.stop()) },
+  );
+  await Promise.race([terminal.ended, new Promise<void>((resolve) => node.once('stopped', resolve)), signalled()]);
+  terminal.close();
+  await node.stop();
+  return 0;
+}
+
+/** Resolves on SIGTERM (a terminal's ^C ends input instead: see LineInput). */
+function signalled(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * The names a shell input sees besides JS's globals (DESIGN.md "Term mapping", "The library's
+ * shape"): the node and the shell's process, term constructors, and the erl shell's own helpers
+ * (`flush()`, `q()`, `help()`).
+ */
+import { atom, float, tuple, type Atom, type Term } from '../term/types.js';
+import { parse, term } from '../term/parse.js';
+import { TIMEOUT, type ReceiveOptions } from '../node/mailbox.js';
+import type { Destination, Process } from '../node/process.js';
+import type { Node } from '../node/node.js';
+import { valueText } from './exception-text.js';
+
+/** What the helpers need from the shell that binds them. */
+export interface HelperHost {
+  /** The node (absent only for a shell built without one: then `ping`/`rpc` throw and `nodes()` uses {@link visibleNodes}). */
+  readonly node?: Node;
+  readonly nodeAtom: Atom;
+  /** The visible nodes, for `nodes()` when there is no Node object. */
+  visibleNodes?(): string[];
+  /** The shell's process now (a new one after it was killed, as erl restarts its evaluator). */
+  self(): Process;
+  /** `q()`: stops the node, as `init:stop()` does in erl. */
+  quit(): void;
+}
+
+const HELP = `noderl shell helpers (JavaScript; a result prints in Erlang syntax, a promise is awaited):
+  node, self               the Node and this shell's process (self.pid, self.send, self.receive, ...)
+  atom('a'), tuple(...), float(1), term\`{ok, \${self.pid}}\`, parse('[1,2]')   make terms
+  format(t)                a term as Erlang text
+  send(Dest, Msg)          Dest ! Msg (a pid, a registered name, or tuple(atom(Name), atom(Node)))
+  receive(Ms?)             the next message (TIMEOUT after Ms milliseconds)
+  flush()                  prints and removes every queued message, as erl's flush()
+  nodes(), ping(N), rpc(N, M, F, Args)
+  x = 1                    binds x for later lines (let/const/var at the start do the same)
+  q()                      stops the node; end of input (^D) leaves the shell
+`;
+
+/** The helper bindings for a shell. */
+export function shellHelpers(host: HelperHost): Record<string, unknown> {
+  const self = (): Process => host.self();
+  const needNode = (what: string): Node => {
+    if (host.node === undefined) throw new Error(`${what} needs the Node object, which a shell started by a peer does not have`);
+    return host.node;
+  };
+  return {
+    node: host.node,
+    atom,
+    tuple,
+    float,
+    term,
+    parse,
+    TIMEOUT,
+    format: (t: Term) => valueText(t, host.nodeAtom),
+    send: (dest: Destination, msg: Term) => (self().send(dest, msg), msg),
+    receive: (opts?: number | ReceiveOptions) => self().receive(typeof opts === 'number' ? { timeout: opts } : opts),
+    flush: async () => {
+      await new Promise((resolve) => setImmediate(resolve)); // local sends are delivered on a later microtask
+      for (let m = await self().receive({ timeout: 0 }); m !== TIMEOUT; m = await self().receive({ timeout: 0 })) {
+        await self().print(`Shell got ${valueText(m, host.nodeAtom)}\n`);
+      }
+      return atom('ok');
+    },
+    nodes: () => (host.node ? host.node.nodes() : (host.visibleNodes?.() ?? [])).map(atom),
+    ping: (peer: string | Atom) => needNode('ping').ping(typeof peer === 'string' ? peer : peer.name).then(atom),
+    rpc: (peer: string | Atom, m: string | Atom, f: string | Atom, args: Term[]) =>
+      needNode('rpc').rpc.call(typeof peer === 'string' ? peer : peer.name, m, f, args),
+    q: () => (host.quit(), atom('ok')),
+    help: async () => (await self().print(HELP), atom('ok')),
+  };
+}
