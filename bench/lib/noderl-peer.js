@@ -132,10 +132,21 @@ const commands = {
   },
   /** When node.nodes() first had `count` nodes and node.global.sync() then resolved (dist_bench.erl's mesh_wait). */
   async mesh_wait({ count, timeoutMs }) {
+    // Looked at on each nodeup and every 100 ms besides, as dist_bench.erl's wait_nodes does.
     const deadline = Date.now() + timeoutMs;
-    while (node.nodes().length < count) {
-      if (Date.now() > deadline) throw new Error(`nodes() has ${node.nodes().length} of ${count} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 1));
+    let wake = () => {};
+    const onNodeup = () => wake();
+    node.on('nodeup', onNodeup);
+    try {
+      while (node.nodes().length < count) {
+        if (Date.now() > deadline) throw new Error(`nodes() has ${node.nodes().length} of ${count} after ${timeoutMs} ms`);
+        await new Promise((r) => {
+          const timer = setTimeout(r, 100);
+          wake = () => (clearTimeout(timer), r());
+        });
+      }
+    } finally {
+      node.off('nodeup', onNodeup);
     }
     await node.global.sync();
     return { us: wallMicros() };
