@@ -21,6 +21,7 @@ import { ProcessTable } from './processes.js';
 import { startGenServer, type GenServerOptions, type GenServerSpec } from './gen-server.js';
 import { Rpc } from '../rpc/rpc.js';
 import { Erpc } from '../rpc/erpc.js';
+import { CallerPool } from '../rpc/caller-pool.js';
 import type { Global } from '../global/global.js';
 import { NetKernel, NetKernelError, type NetKernelStartOptions } from './net-kernel.js';
 import { Distribution, type DistributionHost, type DistributionOptions } from './distribution.js';
@@ -58,10 +59,12 @@ const SHUTDOWN = atom('shutdown');
 
 /** A running node. */
 export class Node extends EventEmitter<NodeEvents> {
+  /** Idle processes that make `rpc` and `erpc` calls from outside any process (src/rpc/caller-pool.ts). */
+  private readonly callers = new CallerPool((fn) => this.spawn(fn));
   /** kernel's `rpc` client functions (src/rpc/rpc.ts): `call`, `cast`, `asyncCall`/`yield`/`nbYield`, `multicall`, `evalEverywhere`. */
-  readonly rpc = new Rpc((fn) => this.spawn(fn), () => [this.name, ...this.nodes()]);
+  readonly rpc = new Rpc((fn) => this.spawn(fn), () => [this.name, ...this.nodes()], this.callers);
   /** `erpc` client functions (src/rpc/erpc.ts): `call` throws `ErpcError`; `cast`, `multicall`. */
-  readonly erpc = new Erpc((fn) => this.spawn(fn));
+  readonly erpc = new Erpc((fn) => this.spawn(fn), this.callers);
   /**
    * kernel's `net_kernel` API (src/node/net-kernel.ts): `start`/`stop` (distributed and back),
    * `connectNode`, `monitorNodes`/`watchNodes`, ticktime, `allow`.

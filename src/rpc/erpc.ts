@@ -219,10 +219,10 @@ function listOf(stack: Term): Term[] {
  * `multicall` resolves to one `{ok, V}` or `{Class, Reason}` per node, in order, as erpc:multicall.
  */
 export class Erpc {
-  private readonly callers: CallerPool;
-  constructor(private readonly spawn: Spawner) {
-    this.callers = new CallerPool(spawn);
-  }
+  constructor(
+    private readonly spawn: Spawner,
+    private readonly callers = new CallerPool(spawn),
+  ) {}
 
   /** `erpc:call(Node, M, F, Args, Timeout)`. */
   async call(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<Term> {

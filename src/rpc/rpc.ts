@@ -65,13 +65,12 @@ export function rpcResult(outcome: ErpcOutcome, node: string, mfa: string): Term
 
 /** rpc's client functions for one node. `nodes` gives `[node() | nodes()]` for the calls that default to it. */
 export class Rpc {
-  private readonly callers: CallerPool;
   constructor(
     private readonly spawn: Spawner,
     private readonly everyNode: () => string[],
-  ) {
-    this.callers = new CallerPool(spawn);
-  }
+    /** Shared with the node's `Erpc`: one set of idle callers is enough for both. */
+    private readonly callers = new CallerPool(spawn),
+  ) {}
 
   /** `rpc:call(Node, M, F, Args, Timeout)`: the value, or `{badrpc, Reason}`. */
   async call(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<Term> {
