@@ -6,38 +6,23 @@
  * with the shell's error line on stderr, for an exception or a syntax error; 2 on bad usage.
  */
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Node } from '../node/node.js';
 import { startTempNode } from './temp-node.js';
+import { Command } from './command.js';
 import { Evaluator, type Outcome } from '../shell/evaluator.js';
 import { shellHelpers } from '../shell/helpers.js';
 import { exceptionText, valueText } from '../shell/exception-text.js';
 import type { Process } from '../node/process.js';
 
-const USAGE = "Usage: noderl eval [--sname N | --name N] [--cookie C] [--hidden] 'EXPR'\n";
+const EVAL = new Command('eval', "Usage: noderl eval [--sname N | --name N] [--cookie C] [--hidden] 'EXPR'\n");
 
 /** Runs `noderl eval`. */
 export async function run(args: string[]): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      options: { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (err) {
-    process.stderr.write(`noderl eval: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help === true) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = EVAL.parse(args, { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' } });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1 || (values.sname !== undefined && values.name !== undefined)) {
-    process.stderr.write(`noderl eval: give one EXPR and at most one of --sname and --name\n${USAGE}`);
-    return 2;
+    return EVAL.usageError('give one EXPR and at most one of --sname and --name');
   }
   let node: Node;
   try {
@@ -46,8 +31,7 @@ export async function run(args: string[]): Promise<number> {
         ? await startTempNode('eval', hostname().split('.')[0]!, values.cookie)
         : await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden });
   } catch (err) {
-    process.stderr.write(`noderl eval: ${(err as Error).message}\n`);
-    return 1;
+    return EVAL.failure((err as Error).message);
   }
   try {
     const outcome = await new Promise<Outcome>((resolve) => {

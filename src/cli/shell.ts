@@ -5,40 +5,24 @@
  * input per line, the prompts in the output). It ends at the end of input (exit 0) or with `q()`,
  * which stops the node as erl's `q()` does.
  */
-import { parseArgs } from 'node:util';
+import { Command } from './command.js';
 import { Node } from '../node/node.js';
 import { startConsole } from '../shell/console.js';
 import { startShell } from '../shell/shell.js';
 
-const USAGE = 'Usage: noderl shell --sname N | --name N [--cookie C] [--hidden]\n';
+const SHELL = new Command('shell', 'Usage: noderl shell --sname N | --name N [--cookie C] [--hidden]\n');
 
 /** Runs `noderl shell`: 0 when the shell ended, 1 when the node could not start, 2 usage. */
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (err) {
-    process.stderr.write(`noderl shell: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help === true) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if ((values.sname === undefined) === (values.name === undefined)) {
-    process.stderr.write(`noderl shell: give exactly one of --sname and --name\n${USAGE}`);
-    return 2;
-  }
+  const parsed = SHELL.parse(args, { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' } });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  if ((values.sname === undefined) === (values.name === undefined) || positionals.length > 0) return SHELL.usageError('give exactly one of --sname and --name');
   let node: Node;
   try {
     node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden });
   } catch (err) {
-    process.stderr.write(`noderl shell: ${(err as Error).message}\n`);
-    return 1;
+    return SHELL.failure((err as Error).message);
   }
   const terminal = startConsole(node);
   startShell(

@@ -6,56 +6,41 @@
  * in DIR as Erlang modules (remote spawn, rpc); `--connect-all false` keeps the node out of
  * global's mesh and name sync, as `erl -connect_all false`.
  */
-import { parseArgs } from 'node:util';
+import { Command } from './command.js';
 import { Node } from '../node/node.js';
 
-const USAGE = 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]] [--code-path DIR] [--connect-all false]\n';
+const START = new Command('start', 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]] [--code-path DIR] [--connect-all false]\n');
 
 /** Runs `noderl start`; resolves to the exit code once the node stopped. */
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        sname: { type: 'string' },
-        name: { type: 'string' },
-        cookie: { type: 'string' },
-        hidden: { type: 'boolean' },
-        ticktime: { type: 'string' },
-        'listen-min': { type: 'string' },
-        'listen-max': { type: 'string' },
-        'code-path': { type: 'string' },
-        'connect-all': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    process.stderr.write(`noderl start: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help === true) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = START.parse(args, {
+    sname: { type: 'string' },
+    name: { type: 'string' },
+    cookie: { type: 'string' },
+    hidden: { type: 'boolean' },
+    ticktime: { type: 'string' },
+    'listen-min': { type: 'string' },
+    'listen-max': { type: 'string' },
+    'code-path': { type: 'string' },
+    'connect-all': { type: 'string' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) return START.usageError(`unexpected argument '${positionals[0]}'`);
   const ticktime = values.ticktime === undefined ? undefined : Number(values.ticktime);
   if ((values.sname === undefined) === (values.name === undefined) || (ticktime !== undefined && !(ticktime > 0))) {
-    process.stderr.write(`noderl start: give exactly one of --sname and --name, and a positive --ticktime\n${USAGE}`);
-    return 2;
+    return START.usageError('give exactly one of --sname and --name, and a positive --ticktime');
   }
   const connectAll = values['connect-all'];
   if (connectAll !== undefined && connectAll !== 'true' && connectAll !== 'false') {
-    process.stderr.write(`noderl start: --connect-all takes true or false, as erl -connect_all\n${USAGE}`);
-    return 2;
+    return START.usageError('--connect-all takes true or false, as erl -connect_all');
   }
   let node: Node;
   try {
     const listen = values['listen-min'] === undefined ? undefined : { min: Number(values['listen-min']), max: values['listen-max'] === undefined ? undefined : Number(values['listen-max']) };
     node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen, codePath: values['code-path'], connectAll: connectAll === undefined ? undefined : connectAll === 'true' });
   } catch (err) {
-    process.stderr.write(`noderl start: ${(err as Error).message}\n`);
-    return 1;
+    return START.failure((err as Error).message);
   }
   process.stdout.write(`node ${node.name} started\n`);
   await new Promise<void>((resolve) => {
