@@ -7,13 +7,16 @@
  * connections, as OTP drops them on nodedown). `node.global` is a facade that always reaches the
  * set running now, so a reference taken before the change keeps working.
  *
+ * A name keeps its resolve method: a JS resolver kept on the name's entry, or its `fun M:F/3`.
  * Limits: a registration, lock or `trans` running in the old set during the change does not
- * finish; a name's resolve method is not carried over (the new registration uses the default).
+ * finish; a method that is a closure (an erl node registered one of our pids with a `fun`) has no
+ * form `registerName` takes, so that name comes back with the default, `random_exit_name`.
  */
-import type { Pid, Term } from '../term/types.js';
+import { ExportFun, type Pid, type Term } from '../term/types.js';
 import type { Process } from './process.js';
 import { startGlobal, type GlobalNode } from '../global/start.js';
 import type { Global } from '../global/global.js';
+import type { Resolve } from '../global/resolvers.js';
 import type { NameServer, NameServerHost } from '../global/name-server.js';
 
 /** The node as global sees it. */
@@ -94,7 +97,7 @@ export class GlobalService {
     });
     starting = false;
     this.running = { global, server, pids, detach };
-    if (!node.hidden) for (const [name, pid] of carried) void global.registerName(name, pid).catch(() => {});
+    if (!node.hidden) for (const [name, pid, resolve] of carried) void global.registerName(name, pid, resolve).catch(() => {});
   }
 
   private current(): Running {
@@ -102,12 +105,12 @@ export class GlobalService {
     return this.running!;
   }
 
-  /** Ends a running global; returns the names this node's processes held in it. */
-  private end(r: Running): [Term, Pid][] {
-    const carried: [Term, Pid][] = [];
-    for (const name of r.global.registeredNames()) {
-      const pid = r.global.whereisName(name);
-      if (pid !== undefined && this.host.isLocal(pid)) carried.push([name, pid]);
+  /** Ends a running global; returns the names this node's processes held in it, with their resolve methods. */
+  private end(r: Running): [Term, Pid, Resolve | undefined][] {
+    const carried: [Term, Pid, Resolve | undefined][] = [];
+    for (const entry of r.server.tables.entries()) {
+      if (!this.host.isLocal(entry.pid)) continue;
+      carried.push([entry.name, entry.pid, entry.resolver ?? (entry.method instanceof ExportFun ? entry.method : undefined)]);
     }
     r.server.markStopping();
     for (const off of r.detach) off();

@@ -40,10 +40,18 @@ export class LocalIdentity {
 
   /** The node is now `nodeAtom` with `creation` (net_kernel:start), or not distributed (NONODE, 0). */
   become(nodeAtom: Atom, creation: number): void {
-    if (byName.get(this.nodeAtom) === this) byName.delete(this.nodeAtom);
+    this.retire();
     this.nodeAtom = nodeAtom;
     this.creation = creation;
     if (nodeAtom !== NONODE) byName.set(nodeAtom, this);
+  }
+
+  /**
+   * The node stopped: its name no longer leads here from pids decoded elsewhere in this JS process
+   * (and the identity can be collected), while its own pids keep printing the name they had.
+   */
+  retire(): void {
+    if (byName.get(this.nodeAtom) === this) byName.delete(this.nodeAtom);
   }
 
   /** True when `x` (a pid or ref, local or decoded) names this node as it is now. */

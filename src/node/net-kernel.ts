@@ -9,9 +9,12 @@
  * on nodedown puts `{nodedown_reason, R}` before `{node_type, T}` (the order is fixed, not the
  * order the options were given in). Each subscription delivers its own message, so subscribing
  * twice means two messages per event, and `monitorNodes(false, same options)` takes one back.
+ * Subscriptions outlive net_kernel:stop/start, and OTP reports the node's own name too: `nodeup`
+ * when it becomes distributed, `nodedown` (`net_kernel_terminated`, after its peers') when it stops.
  */
 import { Atom, atom, tuple, type Pid, type Term, type Tuple } from '../term/types.js';
 import { pidKey, type Process } from './process.js';
+import { ErlangError } from '../services/builtins.js';
 import type { DistributionOptions } from './distribution.js';
 
 /** `net_kernel:start/1`'s options: the name (`sname` or `name`) and how the node is distributed. */
@@ -45,6 +48,24 @@ export class NetKernelError extends Error {
   }
 }
 
+/**
+ * `erlang:monitor_node/2,3` on a node that is not distributed: OTP raises the error `notalive`
+ * (for `false` too). An {@link ErlangError}, so a process that does not catch it exits
+ * `{notalive, [{erlang, monitor_node, Args, []}]}` as a BEAM process does.
+ */
+export class NotAliveError extends ErlangError {
+  readonly code = 'ERR_NODERL_NOT_ALIVE';
+
+  constructor(fn: string, args: Term[]) {
+    super(atom('notalive'), [tuple(atom('erlang'), atom(fn), args, [])]);
+    this.name = 'NotAliveError';
+    this.message = `erlang:${fn}/${args.length}: the node is not alive (not distributed)`;
+  }
+}
+
+/** What OTP's net_kernel answers on a node that is not distributed (`connect_node/1`, `get_net_ticktime/0`). */
+export type Ignored = 'ignored';
+
 export type NodeType = 'visible' | 'hidden' | 'all';
 
 /** net_kernel:monitor_nodes/2's options: `{node_type, T}` and `nodedown_reason`. */
@@ -67,6 +88,8 @@ export interface NodeEvent {
 /** What the net kernel needs of its node. */
 export interface NetKernelHost {
   readonly name: string;
+  /** True while the node is distributed. */
+  readonly alive: boolean;
   connect(peer: string): Promise<boolean>;
   send(to: Pid, message: Term): void;
   isAlive(pid: Pid): boolean;
@@ -132,8 +155,12 @@ export class NetKernel {
     return this.distributing.stop();
   }
 
-  /** `net_kernel:connect_node/1`: true once connected (or already), false when it cannot be. */
-  connectNode(node: string | Atom): Promise<boolean> {
+  /**
+   * `net_kernel:connect_node/1`: true once connected (or already), false when it cannot be;
+   * `'ignored'`, as OTP, on a node that is not distributed.
+   */
+  connectNode(node: string | Atom): Promise<boolean | Ignored> {
+    if (!this.host.alive) return Promise.resolve('ignored');
     return this.host.connect(node instanceof Atom ? node.name : node);
   }
 
@@ -162,9 +189,29 @@ export class NetKernel {
     return () => void this.unsubscribe(key);
   }
 
-  /** `net_kernel:get_net_ticktime/0`, in seconds. */
-  getNetTicktime(): number {
-    return this.host.getNetTicktime();
+  /**
+   * `net_kernel:get_net_ticktime/0`, in seconds; `'ignored'`, as OTP, on a node that is not
+   * distributed (`node.getNetTicktime()` still gives the ticktime the node will start with).
+   */
+  getNetTicktime(): number | Ignored {
+    return this.host.alive ? this.host.getNetTicktime() : 'ignored';
+  }
+
+  /**
+   * The node became distributed as `name` (called by the node): OTP reports its own name to
+   * monitor_nodes subscribers as a `nodeup`, before any peer's, always `visible` (erts does so
+   * for a hidden node too).
+   */
+  started(name: string): void {
+    this.fire('nodeup', name, 'visible');
+  }
+
+  /**
+   * The node stopped being distributed (net_kernel:stop, or the node stopped), after its peers'
+   * nodedowns: OTP then reports its own old name as down, `net_kernel_terminated`.
+   */
+  stopped(name: string): void {
+    this.fire('nodedown', name, 'visible', 'net_kernel_terminated');
   }
 
   /** `net_kernel:set_net_ticktime/1` (see Node.setNetTicktime for how noderl switches). */

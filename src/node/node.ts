@@ -23,7 +23,7 @@ import { Rpc } from '../rpc/rpc.js';
 import { Erpc } from '../rpc/erpc.js';
 import { CallerPool } from '../rpc/caller-pool.js';
 import type { Global } from '../global/global.js';
-import { NetKernel, NetKernelError, type NetKernelStartOptions } from './net-kernel.js';
+import { NetKernel, NetKernelError, NotAliveError, type NetKernelStartOptions } from './net-kernel.js';
 import { Distribution, type DistributionHost, type DistributionOptions } from './distribution.js';
 import { LocalIdentity, NONODE } from './local-identity.js';
 import { GlobalService } from './global-service.js';
@@ -201,7 +201,9 @@ export class Node extends EventEmitter<NodeEvents> {
    * this node and every node connected during this session, as `nodes(known)`.
    */
   nodes(kind: 'visible' | 'hidden' | 'connected' | 'known' = 'visible'): string[] {
-    return this.dist?.nodes(kind) ?? [];
+    // Not distributed, `known` is `[nonode@nohost]` as in OTP (whose table may still hold names of
+    // an earlier session while something refers to them; noderl forgets them).
+    return this.dist?.nodes(kind) ?? (kind === 'known' ? [this.name] : []);
   }
 
   /**
@@ -316,9 +318,11 @@ export class Node extends EventEmitter<NodeEvents> {
   /**
    * `erlang:monitor_node(Peer, true)` for code outside processes: resolves once the connection to
    * `peer` goes down, or at once when it cannot be made (processes use `self.monitorNode`, which
-   * delivers `{nodedown, Node}`).
+   * delivers `{nodedown, Node}`). Rejects with `NotAliveError` (OTP's `notalive`) on a node that is
+   * not distributed.
    */
   monitorNode(peer: string): Promise<void> {
+    if (!this.alive) return Promise.reject(new NotAliveError('monitor_node', [atom(peer), true]));
     return new Promise((resolve) => {
       const pid = this.spawn(async (self) => {
         try {
@@ -345,9 +349,16 @@ export class Node extends EventEmitter<NodeEvents> {
 
   /**
    * `erlang:get_cookie/0,1`: `peer`'s own cookie if it has one, else the node's; `nocookie`, as
-   * OTP says, on a node that is not distributed and was given none.
+   * OTP says, while the node is not distributed. A cookie given to `Node.start` or `setCookie`
+   * before then is kept for when it becomes distributed (OTP refuses `set_cookie` then, and forgets
+   * the cookie at `net_kernel:stop`).
    */
   getCookie(peer?: string): string {
+    return this.dist ? this.cookieFor(peer) : 'nocookie';
+  }
+
+  /** The cookie the handshake with `peer` uses (also while the node is becoming distributed). */
+  private cookieFor(peer?: string): string {
     return (peer === undefined ? undefined : this.cookies.get(peer)) ?? this.defaultCookie ?? 'nocookie';
   }
 
@@ -381,7 +392,12 @@ export class Node extends EventEmitter<NodeEvents> {
       this.globalService.markStopping(); // a stopping node reports no lost connections
       this.processes.endAll(SHUTDOWN);
       await this.starting?.catch(() => {});
-      await this.dist?.stop();
+      const dist = this.dist;
+      if (dist) {
+        await dist.stop();
+        this.netKernel.stopped(this.name);
+      }
+      this.identity.retire();
       this.emit('stopped');
     })();
     return this.stopping;
@@ -415,6 +431,7 @@ export class Node extends EventEmitter<NodeEvents> {
       }
       this.dist = dist;
       this.identity.become(dist.nodeAtom, dist.creation);
+      this.netKernel.started(this.name);
       this.globalService.restart();
     })().finally(() => (this.starting = undefined));
     return this.starting;
@@ -431,6 +448,7 @@ export class Node extends EventEmitter<NodeEvents> {
     this.globalService.markStopping();
     this.dist = undefined;
     await dist.stop();
+    this.netKernel.stopped(this.name);
     this.identity.become(NONODE, 0);
     if (!this.stopping) this.globalService.restart();
   }
@@ -440,7 +458,7 @@ export class Node extends EventEmitter<NodeEvents> {
       processes: this.processes,
       serveSpawn: this.serveSpawn,
       isAllowed: (peer) => this.netKernel.isAllowed(peer),
-      cookieFor: (peer) => this.getCookie(peer),
+      cookieFor: (peer) => this.cookieFor(peer),
       ticktime: () => this.ticktime,
       nodeUp: (peer, visible) => this.emit('nodeup', peer, visible),
       nodeDown: (peer, reason, visible) => this.emit('nodedown', peer, reason, visible),

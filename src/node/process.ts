@@ -283,7 +283,8 @@ export class Process {
   /**
    * `erlang:monitor_node(Node, On)`: `{nodedown, Node}` arrives when the connection to `node` goes
    * down (once per `true`); connects when needed, and a connection that cannot be made gives the
-   * message at once. `false` takes one monitor back.
+   * message at once. `false` takes one monitor back. On a node that is not distributed it throws
+   * `NotAliveError` (`notalive`), as BEAM raises.
    */
   monitorNode(node: string | Atom, on = true): true {
     if (this.alive) this.router.monitorNode(this.pid, toAtom(node), on);

@@ -14,6 +14,7 @@ import { AliasTable, type AliasMode } from './aliases.js';
 import { NodeMonitors } from './node-monitors.js';
 import { genCall } from './gen-call.js';
 import { localPid, localRef, type LocalIdentity } from './local-identity.js';
+import { NotAliveError } from './net-kernel.js';
 
 /** What the table needs from the node: its connections. */
 export interface NodeLinks {
@@ -211,8 +212,12 @@ export class ProcessTable implements SignalRouter {
     return this.aliases.remove(ref, owner);
   }
 
-  /** `monitor_node/2`: connects when needed (`dist_auto_connect`); no connection means `{nodedown, Node}` at once. */
+  /**
+   * `monitor_node/2`: connects when needed (`dist_auto_connect`); no connection means `{nodedown, Node}` at once.
+   * Throws {@link NotAliveError} on a node that is not distributed, as OTP raises `notalive`.
+   */
   monitorNode(owner: Pid, node: Atom, on: boolean): void {
+    if (!this.identity.distributed) throw new NotAliveError('monitor_node', [node, on]);
     if (!on) {
       this.nodeMonitors.remove(node.name, owner);
       return;

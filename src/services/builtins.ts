@@ -2,7 +2,7 @@
  * The BIFs and library functions a noderl node serves without a code path, so the chapter's calls
  * work against it (DESIGN.md "Modules"): `erlang:node/0`, `erlang:nodes/0,1`, `erlang:is_alive/0`,
  * `erlang:apply/2,3`, `erlang:send/2`, `erlang:self/0`, `erlang:exit/1`, `erlang:error/1`,
- * `erlang:throw/1`, `lists:sort/1`, `lists:reverse/1`, `timer:sleep/1`, `io:format/1,2`,
+ * `erlang:throw/1`, `erlang:get_cookie/0`, `net_kernel:connect_node/1`, `net_kernel:get_net_ticktime/0`, `lists:sort/1`, `lists:reverse/1`, `timer:sleep/1`, `io:format/1,2`,
  * `io:put_chars/1`, `io:nl/0`, `init:stop/0`, `shell:start/0,1` (remote shells), and `erpc:execute_call/4` and `execute_cast/3`, which
  * OTP's rpc and erpc spawn on a peer. Each takes the process running it, as code-path
  * functions do.
@@ -70,6 +70,18 @@ const BUILTINS: Record<string, Builtin> = {
   'erlang:nodes/0': (ctx) => ctx.nodes('visible').map(atom),
   'erlang:nodes/1': (ctx, _self, [kind]) => nodesOf(ctx, kind!),
   'erlang:is_alive/0': (ctx) => ctx.nodeAtom.name !== 'nonode@nohost', // false until net_kernel:start
+  // nocookie while the node is not distributed, as OTP (Node.getCookie).
+  'erlang:get_cookie/0': (ctx) => atom(ctx.node?.getCookie() ?? 'nocookie'),
+  // ignored on a node that is not distributed, as OTP (src/node/net-kernel.ts).
+  'net_kernel:connect_node/1': async (ctx, _self, [peer]) => {
+    if (!(peer instanceof Atom)) throw callError(atom('function_clause'), 'net_kernel', 'connect_node', [peer!]);
+    const r = ctx.node ? await ctx.node.netKernel.connectNode(peer) : 'ignored';
+    return typeof r === 'string' ? atom(r) : r;
+  },
+  'net_kernel:get_net_ticktime/0': (ctx) => {
+    const t = ctx.node?.netKernel.getNetTicktime() ?? 'ignored';
+    return typeof t === 'string' ? atom(t) : t;
+  },
   'erlang:send/2': (_ctx, self, [dest, msg]) => (self.send(dest!, msg!), msg!),
   'erlang:self/0': (_ctx, self) => self.pid,
   'erlang:exit/1': (_ctx, _self, [reason]) => {

@@ -177,3 +177,162 @@ test('netKernel bad input: stop when not distributed, start twice, a name in use
   await assert.rejects(node.netKernel.stop(), NetKernelError);
   assert.ok(node.isAlive(pid));
 });
+
+/** A process that collects every message it gets into `got`. */
+function collector(node, got) {
+  return node.spawn(async (self) => {
+    for (;;) got.push(await self.receive());
+  });
+}
+
+async function until(what, check, timeoutMs = 5000) {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test("not distributed, OTP's answers: connect_node and get_net_ticktime ignored, monitor_node notalive, nodes(known), nocookie; distributed, the real ones", { skip }, async () => {
+  const { NotAliveError } = await import('../../dist/node/net-kernel.js');
+  const node = await localNode();
+  const me = node.name;
+  // The TS API (erl -noshell without -sname answers the same; docs/otp-facts.md)
+  assert.equal(await node.netKernel.connectNode(erl.node), 'ignored');
+  assert.equal(node.netKernel.getNetTicktime(), 'ignored');
+  assert.deepEqual(node.nodes('known'), ['nonode@nohost']);
+  assert.equal(node.getCookie(), 'nocookie');
+  assert.equal(node.getCookie(erl.node), 'nocookie');
+  await assert.rejects(node.monitorNode(erl.node), (err) => err instanceof NotAliveError && err.code === 'ERR_NODERL_NOT_ALIVE' && err.error === atom('notalive'));
+  // ...and what a process gets calling the built-ins
+  assert.equal(await node.rpc.call(me, 'net_kernel', 'connect_node', [atom(erl.node)]), atom('ignored'));
+  assert.equal(await node.rpc.call(me, 'net_kernel', 'get_net_ticktime', []), atom('ignored'));
+  assert.deepEqual(await node.rpc.call(me, 'erlang', 'nodes', [atom('known')]), [atom('nonode@nohost')]);
+  assert.deepEqual(await node.rpc.call(me, 'erlang', 'nodes', [[atom('this'), atom('known')]]), [atom('nonode@nohost'), atom('nonode@nohost')]);
+  assert.equal(await node.rpc.call(me, 'erlang', 'get_cookie', []), atom('nocookie'));
+  // monitor_node in a process raises notalive (for false too); uncaught, the process exits as on BEAM
+  const caught = await new Promise((resolve) => {
+    node.spawn(async (self) => {
+      const out = [];
+      for (const on of [true, false]) {
+        try {
+          self.monitorNode(erl.node, on);
+          out.push('returned');
+        } catch (err) {
+          out.push(err instanceof NotAliveError ? format(err.error) : String(err));
+        }
+      }
+      resolve(out);
+    });
+  });
+  assert.deepEqual(caught, ['notalive', 'notalive']);
+  const reason = await new Promise((resolve) => {
+    node.spawn(async (self) => {
+      const pid = node.spawn(async (s) => s.monitorNode(erl.node));
+      const ref = self.monitor(pid);
+      const down = await self.receive({ match: (m) => isTag('DOWN')(m) && equals(m[1], ref), timeout: 5000 });
+      resolve(format(down[4]));
+    });
+  });
+  assert.equal(reason, `{notalive,[{erlang,monitor_node,[${erl.node},true],[]}]}`);
+
+  await node.netKernel.start({ sname: uniqueName('answers') });
+  assert.equal(await node.netKernel.connectNode(erl.node), true);
+  assert.equal(await node.netKernel.connectNode(atom(erl.node)), true);
+  assert.equal(node.netKernel.getNetTicktime(), 60);
+  assert.equal(node.getCookie(), erl.cookie);
+  assert.equal(await node.rpc.call(node.name, 'erlang', 'get_cookie', []), atom(erl.cookie));
+  assert.equal(await node.rpc.call(node.name, 'net_kernel', 'get_net_ticktime', []), 60);
+  assert.deepEqual(node.nodes('known'), [node.name, erl.node]);
+  const gone = node.monitorNode(erl.node);
+  node.disconnect(erl.node);
+  await gone;
+  // Erlang-facing connect_node on a distributed node: reconnects (erl's own answer on this node is the same)
+  assert.equal(await node.rpc.call(node.name, 'net_kernel', 'connect_node', [atom(erl.node)]), true);
+  assert.equal(await erl.eval(`rpc:call('${node.name}', net_kernel, connect_node, ['${erl.node}'])`), 'true');
+  await node.netKernel.stop();
+  assert.equal(node.getCookie(), 'nocookie');
+  assert.equal(node.netKernel.getNetTicktime(), 'ignored');
+  assert.deepEqual(node.nodes('known'), ['nonode@nohost']);
+});
+
+test('monitor_nodes across netKernel.stop and start: net_kernel_terminated for the peers, then the own name, as OTP; subscriptions stay', { skip }, async () => {
+  const node = await localNode();
+  const full = [];
+  const plain = [];
+  const mn = [];
+  node.netKernel.monitorNodes(collector(node, full), true, { nodedownReason: true, nodeType: 'all' });
+  node.netKernel.monitorNodes(collector(node, plain), true);
+  const events = [];
+  node.netKernel.watchNodes((e) => events.push(`${e.event} ${e.node} ${e.reason ?? ''}`.trim()), { nodedownReason: true });
+
+  await node.netKernel.start({ sname: uniqueName('mon') });
+  const me = node.name;
+  assert.equal(await node.ping(erl.node), 'pong');
+  const watcher = node.spawn(async (self) => {
+    self.monitorNode(erl.node);
+    mn.push(await self.receive());
+  });
+  await until('the nodeups', () => full.length === 2 && plain.length === 2);
+  await node.netKernel.stop();
+  await until('the nodedowns', () => full.length === 4 && plain.length === 4 && mn.length === 1);
+  assert.ok(!node.isAlive(watcher));
+  assert.deepEqual(full.map((m) => format(m)), [
+    `{nodeup,${me},[{node_type,visible}]}`,
+    `{nodeup,${erl.node},[{node_type,visible}]}`,
+    `{nodedown,${erl.node},[{nodedown_reason,net_kernel_terminated},{node_type,visible}]}`,
+    `{nodedown,${me},[{nodedown_reason,net_kernel_terminated},{node_type,visible}]}`,
+  ]);
+  assert.deepEqual(plain.map((m) => format(m)), [`{nodeup,${me}}`, `{nodeup,${erl.node}}`, `{nodedown,${erl.node}}`, `{nodedown,${me}}`]);
+  assert.deepEqual(mn.map((m) => format(m)), [`{nodedown,${erl.node}}`]);
+  assert.deepEqual(events, [`nodeup ${me}`, `nodeup ${erl.node}`, `nodedown ${erl.node} net_kernel_terminated`, `nodedown ${me} net_kernel_terminated`]);
+
+  // The subscriptions outlive the stop: the next start reports the new name.
+  await node.netKernel.start({ sname: uniqueName('mon2') });
+  await until('the second nodeup', () => plain.length === 5);
+  assert.equal(format(plain[4]), `{nodeup,${node.name}}`);
+  // node.stop while distributed: the same reasons to code outside processes
+  const second = node.name;
+  assert.equal(await node.ping(erl.node), 'pong');
+  await node.stop();
+  assert.deepEqual(events.slice(-3), [`nodeup ${erl.node}`, `nodedown ${erl.node} net_kernel_terminated`, `nodedown ${second} net_kernel_terminated`]);
+});
+
+test('a stopped name no longer leads to the node: netKernel.stop and node.stop forget it', { skip }, async () => {
+  const { homeOf } = await import('../../dist/node/local-identity.js');
+  const node = await localNode();
+  await node.netKernel.start({ sname: uniqueName('forget') });
+  const first = new Pid(node.nodeAtom, 4242, 0, node.creation); // as decoded from the wire
+  assert.ok(homeOf(first) !== undefined);
+  await node.netKernel.stop();
+  assert.equal(homeOf(first), undefined);
+  await node.netKernel.start({ sname: uniqueName('forget2') });
+  const second = new Pid(node.nodeAtom, 4242, 0, node.creation);
+  assert.ok(homeOf(second) !== undefined);
+  assert.equal(homeOf(first), undefined);
+  await node.stop();
+  assert.equal(homeOf(second), undefined);
+});
+
+test("global names carried to the new name keep their resolve method: a JS resolver decides the conflict, a built-in's fun travels to erl", { skip }, async () => {
+  const node = await localNode();
+  const calls = [];
+  const resolve = (name, p1, p2) => (calls.push([name, p1, p2]), 'none');
+  const a = echo(node, []);
+  const b = echo(node, []);
+  const js = atom(uniqueName('nk_js'));
+  const notify = atom(uniqueName('nk_notify'));
+  assert.equal(await node.global.registerName(js, a, resolve), 'yes');
+  assert.equal(await node.global.registerName(notify, b, 'random_notify_name'), 'yes');
+  // 'aa…' < 'erl…': this node runs exchange_names, so its resolver decides the conflict
+  await node.netKernel.start({ sname: uniqueName('aa') });
+  await erl.eval(`P = spawn(fun() -> receive _ -> ok end end), yes = global:register_name('${js.name}', P)`);
+  assert.equal(await node.ping(erl.node), 'pong');
+  await node.global.sync();
+  assert.equal(await erl.eval('global:sync()'), 'ok');
+  assert.equal(calls.length, 1, 'the JS resolver given before netKernel.start decided');
+  assert.equal(calls[0][0], js);
+  assert.equal(node.global.whereisName(js), undefined);
+  assert.equal(await erl.eval(`global:whereis_name('${js.name}')`), 'undefined');
+  assert.equal(await erlUntil(`element(3, hd(ets:lookup(global_names, '${notify.name}')))`, 'fun global:random_notify_name/3'), 'fun global:random_notify_name/3');
+});
