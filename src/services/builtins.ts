@@ -2,10 +2,11 @@
  * The BIFs and library functions a noderl node serves without a code path, so the chapter's calls
  * work against it (DESIGN.md "Modules"): `erlang:node/0`, `erlang:nodes/0,1`, `erlang:is_alive/0`,
  * `erlang:apply/2,3`, `erlang:send/2`, `erlang:self/0`, `erlang:exit/1`, `erlang:error/1`,
- * `erlang:throw/1`, `erlang:get_cookie/0`, `net_kernel:connect_node/1`, `net_kernel:get_net_ticktime/0`, `lists:sort/1`, `lists:reverse/1`, `timer:sleep/1`, `io:format/1,2`,
- * `io:put_chars/1`, `io:nl/0`, `init:stop/0`, `shell:start/0,1` (remote shells), and `erpc:execute_call/4` and `execute_cast/3`, which
- * OTP's rpc and erpc spawn on a peer. Each takes the process running it, as code-path
- * functions do.
+ * `erlang:throw/1`, `erlang:get_cookie/0`, `net_kernel:connect_node/1`,
+ * `net_kernel:get_net_ticktime/0`, `lists:sort/1`, `lists:reverse/1`, `timer:sleep/1`,
+ * `io:format/1,2`, `io:put_chars/1`, `io:nl/0`, `init:stop/0`, `shell:start/0,1` (remote shells),
+ * the `global` resolvers, and `erpc:execute_call/4` and `execute_cast/3`, which OTP's rpc and erpc
+ * spawn on a peer. Each takes the process running it, as code-path functions do.
  */
 import { compare } from '../term/compare.js';
 import { Atom, atom, ErlFun, ExportFun, isTuple, Pid, tuple, type Term } from '../term/types.js';
