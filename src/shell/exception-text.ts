@@ -8,9 +8,11 @@ import { format } from '../term/format.js';
 import { Atom, isTuple, type Term } from '../term/types.js';
 import { ErlangError } from '../services/builtins.js';
 import { ProcessExit } from '../node/process.js';
+import { TIMEOUT } from '../node/mailbox.js';
 
 /** A value as the shell shows it: `format` with this node's pids as `<0.N.0>`, or `#JS<…>` for a value with no Erlang form. */
 export function valueText(value: unknown, localNode?: Atom): string {
+  if (value === TIMEOUT) return 'TIMEOUT'; // what receive(ms) gives: the helper's own name, to compare with
   try {
     return format(value as Term, { localNode });
   } catch {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Evaluator } from '../../dist/shell/evaluator.js';
 import { exceptionText, valueText } from '../../dist/shell/exception-text.js';
+import { TIMEOUT } from '../../dist/node/mailbox.js';
 import { atom, tuple } from '../../dist/term/types.js';
 import { ErlangError } from '../../dist/services/builtins.js';
 import { ProcessExit } from '../../dist/node/process.js';
@@ -38,6 +39,7 @@ test('syntax errors, unfinished input and exceptions', async () => {
 test('values and exceptions print as erl prints them', () => {
   assert.equal(valueText(tuple(atom('ok'), [1, 2])), '{ok,[1,2]}');
   assert.equal(valueText(() => 1), '#JS<function (anonymous)>');
+  assert.equal(valueText(TIMEOUT), 'TIMEOUT', 'receive(ms) that timed out shows the helper it equals');
   assert.equal(exceptionText(new ErlangError(atom('badarg'), [])), '** exception error: bad argument\n');
   assert.equal(exceptionText(new ErlangError(atom('undef'), [tuple(atom('m'), atom('f'), [1, 2], [])])), '** exception error: undefined function m:f/2\n');
   assert.equal(exceptionText(new ProcessExit(atom('bye'))), '** exception exit: bye\n');
