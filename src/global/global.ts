@@ -127,13 +127,13 @@ export class Global {
     );
   }
 
-  /** The `register`/`register_ext` multi_call; a JS resolver is kept with our own entry. */
+  /** The `register`/`register_ext` multi_call; a JS resolver is kept with our own entry, any other method clears it. */
   private async multiRegister(self: Process, nodes: string[], kind: Atom, name: Term, pid: Pid, resolve: Resolve): Promise<void> {
     const method = typeof resolve === 'function' ? builtinMethod('random_exit_name') : resolve instanceof ExportFun ? resolve : builtinMethod(resolve);
     const ext = kind === A.registerExt ? [atom(this.server.me)] : [];
     await multiCallGns(self, nodes, tuple(kind, name, pid, method, ...ext));
     const entry = this.server.tables.lookup(name);
-    if (typeof resolve === 'function' && entry && equals(entry.pid, pid)) entry.resolver = resolve;
+    if (entry && equals(entry.pid, pid)) entry.resolver = typeof resolve === 'function' ? resolve : undefined;
   }
 
   /** `global:unregister_name(Name)`. */

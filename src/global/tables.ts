@@ -72,12 +72,12 @@ export class GlobalTables {
 
   /**
    * `ins_name`/`ins_name_ext`: a name (re)bound to `pid`; the old binding's monitor goes. A JS
-   * resolver stays when the name is bound again to the same pid (the sync's operations re-insert
-   * the names that won a conflict).
+   * resolver stays when the name is bound again to the same pid with the same method (the sync's
+   * operations re-insert the names that won a conflict); a new method replaces it.
    */
   insert(name: Term, pid: Pid, method: Term, regNode?: string): NameEntry {
     const old = this.lookup(name);
-    const resolver = old && equals(old.pid, pid) ? old.resolver : undefined;
+    const resolver = old && equals(old.pid, pid) && equals(old.method, method) ? old.resolver : undefined;
     this.delete(name);
     const key = termKey(name);
     const ref = this.watcher.monitor(pid);

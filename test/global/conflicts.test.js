@@ -52,6 +52,22 @@ test('a JS resolver decides on noderl: none drops the name everywhere', { skip }
   assert.equal(await e.eval('global:whereis_name(dup_js)'), 'undefined');
 });
 
+test('re-registering with a built-in method drops the JS resolver the name had', { skip }, async () => {
+  const n = await c.noderl({ sname: uniqueName('aa') });
+  const e = await c.erl();
+  const j = recorder(n);
+  const calls = [];
+  assert.equal(await n.global.registerName(atom('dup_rereg'), j.pid, () => (calls.push(1), 'none')), 'yes');
+  await n.global.reRegisterName(atom('dup_rereg'), j.pid, 'random_exit_name');
+  await e.eval('P = spawn(fun() -> receive _ -> ok end end), yes = global:register_name(dup_rereg, P), put(p, P)');
+  assert.equal(await n.ping(e.node), 'pong');
+  await n.global.sync();
+  assert.equal(await e.eval('global:sync()'), 'ok');
+  assert.equal(calls.length, 0, 'the old JS resolver was not asked');
+  assert.equal(n.global.whereisName(atom('dup_rereg')).id, j.pid.id, 'random_exit_name kept the pid on the smaller node');
+  assert.equal(await e.eval('is_process_alive(get(p))'), 'false');
+});
+
 test('BEAM resolves with rpc:call to noderl global:resolve_it: random_notify_name tells the noderl loser', { skip }, async () => {
   // partition 1: erl a + noderl n (n owns the name); partition 2: erl b. a and b meet.
   const a = await c.erl();
