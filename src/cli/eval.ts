@@ -36,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     const outcome = await new Promise<Outcome>((resolve) => {
       node.spawn(async (self: Process) => {
-        const evaluator = new Evaluator(shellHelpers({ node, nodeAtom: node.nodeAtom, self: () => self, quit: () => {} }));
+        const evaluator = new Evaluator(shellHelpers({ node, self: () => self, quit: () => {} }));
         evaluator.bind('self', self);
         resolve(await evaluator.evaluate(positionals[0]!));
       });

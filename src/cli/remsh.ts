@@ -25,7 +25,9 @@ export async function run(args: string[]): Promise<number> {
   return REMSH.onTempNode(parsed.positionals[0], parsed.values.cookie, async (node, target) => {
     if ((await node.ping(target)) !== 'pong') return REMSH.failure(`cannot connect to ${target} (pang: not running, unreachable, or another cookie)`);
     const terminal = startConsole(node);
-    const shell = new Promise<Ending>((resolve) => node.spawn((self) => runRemoteShell(self, target, terminal.pid).then(resolve)));
+    const shell = new Promise<Ending>((resolve) =>
+      node.spawn((self) => runRemoteShell(self, target, terminal.pid).then(resolve, (err: Error) => resolve({ ok: false, problem: `${target} did not start a shell: ${err.message}` }))),
+    );
     const ending = await Promise.race([terminal.ended.then((): Ending => ({ ok: true })), shell]);
     terminal.close();
     if (ending.ok) {

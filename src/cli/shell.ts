@@ -31,21 +31,15 @@ export async function run(args: string[]): Promise<number> {
         self.setGroupLeader(terminal.pid);
         return fn(self);
       }),
-    { nodeAtom: node.nodeAtom, node, quit: () => setImmediate(() => void node.stop()) },
+    { node, quit: () => setImmediate(() => void node.stop()) },
   );
-  await Promise.race([terminal.ended, new Promise<void>((resolve) => node.once('stopped', resolve)), signalled()]);
+  // SIGTERM ends the shell as end of input does (a terminal's ^C ends input: see LineInput); the
+  // handler goes with the shell, so a second SIGTERM while the node stops kills the process.
+  let onTerm = (): void => {};
+  const terminated = new Promise<void>((resolve) => process.once('SIGTERM', (onTerm = resolve)));
+  await Promise.race([terminal.ended, new Promise<void>((resolve) => node.once('stopped', resolve)), terminated]);
+  process.off('SIGTERM', onTerm);
   terminal.close();
   await node.stop();
   return 0;
-}
-
-/** Resolves on SIGTERM (a terminal's ^C ends input instead: see LineInput). */
-function signalled(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-  });
 }

@@ -121,8 +121,8 @@ export class Outbox {
     if (this.closed) return;
     // A small message goes straight into the batch unless its sender has something big ahead of
     // it; the common case (nothing big in flight) never looks for the sender.
-    const free = this.active.length === 0 && this.waiting.length === 0;
-    if (this.headerMode && (free || !this.blocked(senderOf(control, this.peer))) && this.batch.tryFrame(control, payload, this.fragmentSize)) {
+    const sender = this.active.length === 0 && this.waiting.length === 0 ? undefined : senderOf(control, this.peer);
+    if (this.headerMode && (sender === undefined || !this.blocked(sender)) && this.batch.tryFrame(control, payload, this.fragmentSize)) {
       return this.batched();
     }
     const c = encode(control);
@@ -130,7 +130,7 @@ export class Outbox {
       // Pass-through: each term keeps its 131; no fragments exist in this mode.
       const p = payload === undefined ? undefined : encode(payload);
       const length = 1 + c.length + (p?.length ?? 0);
-      return this.queueFrame(control, p ? [frameHeader(length), PASS_THROUGH, c, p] : [frameHeader(length), PASS_THROUGH, c]);
+      return this.queueFrame(sender, p ? [frameHeader(length), PASS_THROUGH, c, p] : [frameHeader(length), PASS_THROUGH, c]);
     }
     const parts = [c.subarray(1)];
     let dataLength = parts[0]!.length;
@@ -139,8 +139,8 @@ export class Outbox {
       for (const piece of p.pieces) parts.push(piece);
       dataLength += p.length;
     }
-    if (dataLength <= this.fragmentSize) return this.queueFrame(control, [frameHeader(NORMAL_HEADER.length + dataLength), NORMAL_HEADER, ...parts]);
-    const big = new FragmentedMessage(senderOf(control, this.peer), this.nextSeq++, parts, dataLength, this.fragmentSize);
+    if (dataLength <= this.fragmentSize) return this.queueFrame(sender, [frameHeader(NORMAL_HEADER.length + dataLength), NORMAL_HEADER, ...parts]);
+    const big = new FragmentedMessage(sender === undefined ? senderOf(control, this.peer) : sender, this.nextSeq++, parts, dataLength, this.fragmentSize);
     if (this.blocked(big.sender)) this.waiting.push({ sender: big.sender, big });
     else this.active.push(big);
     this.scheduleFlush();
@@ -160,10 +160,9 @@ export class Outbox {
     this.waiting = [];
   }
 
-  private queueFrame(control: Tuple, frame: Buffer[]): void {
-    // The common case (nothing big in flight) never looks for the sender.
-    if (this.active.length > 0 || this.waiting.length > 0) {
-      const sender = senderOf(control, this.peer);
+  /** `sender`: undefined when nothing big was in flight as the message was sent (then it cannot be blocked). */
+  private queueFrame(sender: string | null | undefined, frame: Buffer[]): void {
+    if (sender !== undefined) {
       if (this.blocked(sender)) {
         this.waiting.push({ sender, frame });
         return;

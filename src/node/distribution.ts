@@ -118,8 +118,15 @@ export class Distribution {
     const port = options.epmdPort ?? defaultEpmdPort();
     await ensureEpmd({ port });
     const server = await listenInRange(options.listen);
+    // Until the Distribution exists, a connection has no one to handshake with: close it (a peer
+    // that found our port this early retries as on a refused connection).
+    const early = (socket: Socket): void => void socket.destroy();
+    server.on('connection', early);
     const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('the listening socket has no TCP port');
+    if (address === null || typeof address === 'string') {
+      server.close();
+      throw new Error('the listening socket has no TCP port');
+    }
     let registration: EpmdRegistration;
     try {
       registration = await EpmdRegistration.register({ name: splitNode(node)!.alive, port: address.port, hidden: options.hidden }, { port });
@@ -127,6 +134,7 @@ export class Distribution {
       server.close();
       throw err;
     }
+    server.off('connection', early);
     return new Distribution(host, { ...options, longNames }, node, server, registration);
   }
 
@@ -206,13 +214,17 @@ export class Distribution {
       return false; // nothing answers: pang, as OTP gives without a log line
     }
     attempt.socket = socket;
+    if (this.stopping) {
+      socket.destroy(); // net_kernel:stop came while we looked the peer up: no handshake
+      return false;
+    }
     if (attempt.aborted || this.connections.has(peer)) {
       socket.destroy(); // the peer's attempt won while we looked it up
       return this.waitUp(peer);
     }
     let result: HandshakeResult;
     try {
-      result = await dialHandshake(socket, this.local, peer, () => !attempt.aborted && !this.connections.has(peer));
+      result = await dialHandshake(socket, this.local, peer, () => !attempt.aborted && !this.stopping && !this.connections.has(peer));
     } catch (err) {
       socket.destroy();
       // The peer's attempt won the race (it answered nok, or we answered it ok_simultaneous).

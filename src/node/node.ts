@@ -76,6 +76,8 @@ export class Node extends EventEmitter<NodeEvents> {
   private dist?: Distribution;
   /** A `netKernel.start` under way. */
   private starting?: Promise<void>;
+  /** A `netKernel.stop` under way: a start or a stop waits for it. */
+  private undistributing?: Promise<void>;
   private readonly globalService: GlobalService;
   /** `erlang:set_cookie/2` cookies, by peer; the rest use {@link defaultCookie}. */
   private readonly cookies = new Map<string, string>();
@@ -392,6 +394,7 @@ export class Node extends EventEmitter<NodeEvents> {
       this.globalService.markStopping(); // a stopping node reports no lost connections
       this.processes.endAll(SHUTDOWN);
       await this.starting?.catch(() => {});
+      await this.undistributing?.catch(() => {});
       const dist = this.dist;
       if (dist) {
         await dist.stop();
@@ -419,12 +422,22 @@ export class Node extends EventEmitter<NodeEvents> {
       return Promise.reject(new NetKernelError('ERR_NODERL_ALREADY_STARTED', `the node is already distributed as ${this.name}`, tuple(atom('already_started'), pid)));
     }
     const { epmdPort, setupTimeMs, maxFrameSize } = this.options;
+    // -hidden and inet_dist_listen_min/max hold for every net_kernel:start, as in OTP.
+    const settings = { epmdPort, setupTimeMs, maxFrameSize, ...options, hidden: options.hidden ?? this.options.hidden, listen: options.listen ?? this.options.listen };
     this.starting = (async () => {
-      // The cookie is read when the node becomes distributed, as erl reads it only then.
-      if (options.cookie !== undefined) this.defaultCookie = options.cookie;
-      else this.defaultCookie ??= resolveCookie(undefined);
-      if (options.ticktime !== undefined) this.setNetTicktime(options.ticktime);
-      const dist = await Distribution.start(this.distributionHost(), { epmdPort, setupTimeMs, maxFrameSize, ...options });
+      await this.undistributing?.catch(() => {}); // a net_kernel:stop still under way finishes first
+      // The cookie is read when the node becomes distributed, as erl reads it only then; a start
+      // that fails leaves the cookie and ticktime as they were.
+      const before = { cookie: this.defaultCookie, ticktime: this.ticktime };
+      let dist: Distribution;
+      try {
+        this.defaultCookie = options.cookie ?? this.defaultCookie ?? resolveCookie(undefined);
+        if (options.ticktime !== undefined) this.setNetTicktime(options.ticktime); // not distributed yet: only checked and kept
+        dist = await Distribution.start(this.distributionHost(), settings);
+      } catch (err) {
+        ({ cookie: this.defaultCookie, ticktime: this.ticktime } = before);
+        throw err;
+      }
       if (this.stopping) {
         await dist.stop();
         throw new NetKernelError('ERR_NODERL_NODE_STOPPED', 'the node stopped while it was becoming distributed', atom('not_started'));
@@ -442,15 +455,18 @@ export class Node extends EventEmitter<NodeEvents> {
    * toward them fire `noconnection` here), the name is unregistered and the listener closed. The
    * processes run on, as `nonode@nohost`.
    */
-  private async undistribute(): Promise<void> {
+  private undistribute(): Promise<void> {
     const dist = this.dist;
-    if (!dist || this.stopping) throw new NetKernelError('ERR_NODERL_NOT_DISTRIBUTED', 'the node is not distributed', atom('not_found'));
+    if (!dist || this.stopping) return Promise.reject(new NetKernelError('ERR_NODERL_NOT_DISTRIBUTED', 'the node is not distributed', atom('not_found')));
     this.globalService.markStopping();
     this.dist = undefined;
-    await dist.stop();
-    this.netKernel.stopped(this.name);
-    this.identity.become(NONODE, 0);
-    if (!this.stopping) this.globalService.restart();
+    this.undistributing = (async () => {
+      await dist.stop();
+      this.netKernel.stopped(this.name);
+      this.identity.become(NONODE, 0);
+      if (!this.stopping) this.globalService.restart();
+    })().finally(() => (this.undistributing = undefined));
+    return this.undistributing;
   }
 
   private distributionHost(): DistributionHost {

@@ -12,11 +12,8 @@ import { valueText } from './exception-text.js';
 
 /** What the helpers need from the shell that binds them. */
 export interface HelperHost {
-  /** The node (absent only for a shell built without one: then `ping`/`rpc` throw and `nodes()` uses {@link visibleNodes}). */
-  readonly node?: Node;
-  readonly nodeAtom: Atom;
-  /** The visible nodes, for `nodes()` when there is no Node object. */
-  visibleNodes?(): string[];
+  /** The node the shell runs on (its name is read when used: it changes with net_kernel:start/stop). */
+  readonly node: Node;
   /** The shell's process now (a new one after it was killed, as erl restarts its evaluator). */
   self(): Process;
   /** `q()`: stops the node, as `init:stop()` does in erl. */
@@ -38,10 +35,6 @@ const HELP = `noderl shell helpers (JavaScript; a result prints in Erlang syntax
 /** The helper bindings for a shell. */
 export function shellHelpers(host: HelperHost): Record<string, unknown> {
   const self = (): Process => host.self();
-  const needNode = (what: string): Node => {
-    if (host.node === undefined) throw new Error(`${what} needs the Node object, which a shell started by a peer does not have`);
-    return host.node;
-  };
   return {
     node: host.node,
     atom,
@@ -50,20 +43,20 @@ export function shellHelpers(host: HelperHost): Record<string, unknown> {
     term,
     parse,
     TIMEOUT,
-    format: (t: Term) => valueText(t, host.nodeAtom),
+    format: (t: Term) => valueText(t, host.node.nodeAtom),
     send: (dest: Destination, msg: Term) => (self().send(dest, msg), msg),
     receive: (opts?: number | ReceiveOptions) => self().receive(typeof opts === 'number' ? { timeout: opts } : opts),
     flush: async () => {
       await new Promise((resolve) => setImmediate(resolve)); // local sends are delivered on a later microtask
       for (let m = await self().receive({ timeout: 0 }); m !== TIMEOUT; m = await self().receive({ timeout: 0 })) {
-        await self().print(`Shell got ${valueText(m, host.nodeAtom)}\n`);
+        await self().print(`Shell got ${valueText(m, host.node.nodeAtom)}\n`);
       }
       return atom('ok');
     },
-    nodes: () => (host.node ? host.node.nodes() : (host.visibleNodes?.() ?? [])).map(atom),
-    ping: (peer: string | Atom) => needNode('ping').ping(typeof peer === 'string' ? peer : peer.name).then(atom),
+    nodes: () => host.node.nodes().map(atom),
+    ping: (peer: string | Atom) => host.node.ping(typeof peer === 'string' ? peer : peer.name).then(atom),
     rpc: (peer: string | Atom, m: string | Atom, f: string | Atom, args: Term[]) =>
-      needNode('rpc').rpc.call(typeof peer === 'string' ? peer : peer.name, m, f, args),
+      host.node.rpc.call(typeof peer === 'string' ? peer : peer.name, m, f, args),
     q: () => (host.quit(), atom('ok')),
     help: async () => (await self().print(HELP), atom('ok')),
   };

@@ -11,5 +11,6 @@ import { startShell } from './shell.js';
 
 /** Starts a noderl shell for the calling process's group leader and returns its pid. */
 export function startServedShell(ctx: BuiltinContext, caller: Process): Pid {
-  return startShell((fn) => caller.spawn(fn), { node: ctx.node, nodeAtom: ctx.nodeAtom, visibleNodes: () => ctx.nodes('visible'), quit: () => ctx.stop() });
+  if (ctx.node === undefined) throw new Error('shell:start needs the node'); // createApply always gives it
+  return startShell((fn) => caller.spawn(fn), { node: ctx.node, quit: () => ctx.stop() });
 }

@@ -24,11 +24,8 @@ const EOF = atom('eof');
 
 /** How a shell is started. */
 export interface ShellOptions {
-  readonly nodeAtom: Atom;
-  /** The node, for the `node` helper and those that need it (`ping`, `rpc`). */
-  readonly node?: Node;
-  /** The visible nodes, for `nodes()` without {@link node}. */
-  visibleNodes?(): string[];
+  /** The node the shell runs on, for the helpers and the prompt (its name is read when used). */
+  readonly node: Node;
   /** `q()`: stop the node. */
   quit(): void;
 }
@@ -53,7 +50,7 @@ export function startShell(spawn: (fn: (self: Process) => unknown) => Pid, optio
     for (const [name, value] of Object.entries(shellHelpers({ ...options, self: () => s.self }))) {
       evaluator.bind(name, value);
     }
-    return runShell(self, s, bannerText(options.nodeAtom));
+    return runShell(self, s, bannerText(options.node.nodeAtom));
   });
 }
 
@@ -73,10 +70,10 @@ async function runShell(self: Process, state: ShellState, greeting: string): Pro
       if (!self.alive) break;
       switch (outcome.kind) {
         case 'value':
-          await self.print(`${valueText(outcome.value, state.options.nodeAtom)}\n`);
+          await self.print(`${valueText(outcome.value, state.options.node.nodeAtom)}\n`);
           break;
         case 'exception':
-          await self.print(exceptionText(outcome.error, state.options.nodeAtom));
+          await self.print(exceptionText(outcome.error, state.options.node.nodeAtom));
           break;
         case 'syntax':
           await self.print(`* syntax error: ${outcome.message}\n`);
@@ -93,7 +90,7 @@ async function runShell(self: Process, state: ShellState, greeting: string): Pro
   // A signal killed the shell process: go on in a new one (erl: "** exception exit: killed").
   const reason = self.reason;
   state.count += 1;
-  self.spawn((next) => runShell(next, state, `** exception exit: ${valueText(reason, state.options.nodeAtom)}\n`));
+  self.spawn((next) => runShell(next, state, `** exception exit: ${valueText(reason, state.options.node.nodeAtom)}\n`));
 }
 
 /**
@@ -103,7 +100,7 @@ async function runShell(self: Process, state: ShellState, greeting: string): Pro
 async function readInput(self: Process, state: ShellState): Promise<string | null> {
   let text = '';
   for (;;) {
-    const prompt = text === '' ? `(${state.options.nodeAtom.name})${state.count}> ` : '';
+    const prompt = text === '' ? `(${state.options.node.nodeAtom.name})${state.count}> ` : '';
     const reply = await ioRequest(self, tuple(GET_LINE, UNICODE, Buffer.from(prompt, 'utf8')));
     if (reply === EOF || (isTuple(reply) && reply[0] === atom('error'))) return text === '' ? null : text;
     text += lineText(reply);
