@@ -27,8 +27,11 @@ export type LockId = [resource: Term, requester: Term];
 
 export class Global {
   private registrar?: Pid;
-  private readonly jobs = new Map<number, (self: Process) => Promise<void>>();
+  private readonly jobs = new Map<number, { run: (self: Process) => Promise<void>; reject: (err: Error) => void }>();
+  /** The job the registrar runs now: it is killed with the registrar and must be told so. */
+  private runningJob?: { reject: (err: Error) => void };
   private nextJob = 1;
+  private ended?: Error;
 
   constructor(
     private readonly server: NameServer,
@@ -44,18 +47,34 @@ export class Global {
         if (Array.isArray(m) && m[0] === RUN && typeof m[1] === 'number') {
           const job = this.jobs.get(m[1]);
           this.jobs.delete(m[1]);
-          await job?.(self);
+          if (!job) continue;
+          this.runningJob = job;
+          await job.run(self);
+          this.runningJob = undefined;
         }
       }
     });
   }
 
+  /**
+   * This global is ending (its registrar is about to be killed): the job running and those queued
+   * would never finish, so their callers get `reason`, as do later calls on this instance. @internal
+   */
+  end(reason: Error): void {
+    this.ended = reason;
+    this.runningJob?.reject(reason);
+    this.runningJob = undefined;
+    for (const job of this.jobs.values()) job.reject(reason);
+    this.jobs.clear();
+  }
+
   /** Runs `fn` in the registrar, one job at a time, as OTP's registrar does. */
   private inRegistrar<T>(fn: (self: Process) => Promise<T>): Promise<T> {
     return new Promise((resolve, reject) => {
+      if (this.ended) return reject(this.ended);
       if (!this.registrar) return reject(new Error('global is not running on a hidden node'));
       const id = this.nextJob++;
-      this.jobs.set(id, (self) => fn(self).then(resolve, reject));
+      this.jobs.set(id, { run: (self) => fn(self).then(resolve, reject), reject });
       this.spawn((s) => s.send(this.registrar!, tuple(RUN, id)));
     });
   }

@@ -53,7 +53,7 @@ export class NameServer {
   private readonly removing = new Set<string>();
   private readonly syncs: SyncSessions;
   private readonly lost = new LostConnections();
-  private readonly syncWaiters = new Set<{ nodes: Set<string>; done: () => void }>();
+  private readonly syncWaiters = new Set<{ nodes: Set<string>; done: () => void; fail: (err: Error) => void }>();
   private stopping = false;
   self?: Process;
 
@@ -104,11 +104,18 @@ export class NameServer {
   sync(nodes: string[]): Promise<void> {
     const waiting = new Set(nodes.filter((n) => !this.synced.has(n) && n !== this.host.me));
     if (waiting.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.syncWaiters.add({ nodes: waiting, done: resolve }));
+    return new Promise((resolve, reject) => this.syncWaiters.add({ nodes: waiting, done: resolve, fail: reject }));
   }
 
   markStopping(): void {
     this.stopping = true;
+  }
+
+  /** The server is ending (its process is about to go): `sync()` callers still waiting get `reason`. */
+  end(reason: Error): void {
+    this.stopping = true;
+    for (const w of this.syncWaiters) w.fail(reason);
+    this.syncWaiters.clear();
   }
 
   private takesPart(): boolean {

@@ -9,6 +9,7 @@
  * table keeps it (`lost_conn_info_cleanup_time`, one timer per pair, restarted on each newer
  * report); after that the same report counts as new again.
  */
+import { randomInt } from 'node:crypto';
 import { Atom, atom, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
 import { A } from './protocol.js';
@@ -20,25 +21,42 @@ export interface LostConnectionsOptions {
   /** The clock, ms (default `Date.now`); tests pass their own. */
   now?: () => number;
   ttlMs?: number;
+  /** OTP's `creation_extension` (default: drawn at random, as global's init does). */
+  creationExtension?: bigint;
 }
+
+/**
+ * OTP 25 global's `init/1`: `(rand:uniform(2^60 - 1) - 1) band bnot (2^32 - 1)`, a random integer
+ * whose low 32 bits (where the creation goes) are zero. A node that restarts with the creation it
+ * had gets a new extension, so its reports are not taken for repeats for the hour they are kept.
+ */
+export function randomCreationExtension(): bigint {
+  return BigInt(randomInt(0, 2 ** 28)) << 32n;
+}
+
+// `erlang:unique_integer([monotonic])`: one sequence for the whole runtime, so a restarted
+// global's first report is still newer than the last one of the global it replaced.
+let lastOpId = 0;
 
 export class LostConnections {
   private readonly seen = new Map<string, { xcre: Term; opId: Term; expires: number }>();
-  private nextOpId = 1;
+  private readonly creationExtension: bigint;
   private readonly now: () => number;
   private readonly ttlMs: number;
 
   constructor(options: LostConnectionsOptions = {}) {
     this.now = options.now ?? Date.now;
     this.ttlMs = options.ttlMs ?? LOST_CONNECTION_TTL_MS;
+    this.creationExtension = options.creationExtension ?? randomCreationExtension();
   }
 
   /**
-   * Our report that `lost` went. XCreation names this incarnation of our node (OTP adds a random
-   * extension to the creation; any integer unique per start does, receivers only compare it).
+   * Our report that `lost` went. XCreation names this incarnation of our global, as OTP's
+   * `creation_extension + creation - (-2^59)` does; receivers only compare it.
    */
   report(me: string, creation: number, lost: string): Term {
-    return tuple(A.lostConnection, atom(me), BigInt(creation) + (1n << 59n), this.nextOpId++, atom(lost));
+    const xcreation = this.creationExtension + BigInt(creation) + (1n << 59n);
+    return tuple(A.lostConnection, atom(me), xcreation, ++lastOpId, atom(lost));
   }
 
   /** A report received: `{reporter, lost}` the first time it is seen, else undefined. */

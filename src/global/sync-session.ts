@@ -15,7 +15,7 @@
  */
 import { atom, isTuple, Pid, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
-import type { Process } from '../node/process.js';
+import { KILL, type Process } from '../node/process.js';
 import { castGns, GNS } from './multi-call.js';
 import type { Locker } from './locker.js';
 import type { GlobalTables } from './tables.js';
@@ -52,6 +52,8 @@ interface Session {
   waitLock?: 'lock_is_set' | { names: Term };
   saveOps?: Term[] | { hisKnown: Term; hisResolved: Term; namesExt: Term };
   lockId?: Term;
+  /** The process `exchange` started to resolve the names (OTP's resolver), while it runs. */
+  resolver?: Pid;
   preConnect?: { vsn: Term; initMsg: Term };
 }
 
@@ -137,7 +139,13 @@ export class SyncSessions {
     const s = this.sessions.get(node);
     if (this.pending.has(node) && s?.myTag !== undefined && tag !== undefined && equals(s.myTag, tag)) this.sendCancelConnect(node, s.hisTag);
     const r = this.resolving.get(node);
-    if (r !== undefined && tag !== undefined && equals(r, tag)) this.resolving.delete(node);
+    if (r !== undefined && tag !== undefined && equals(r, tag)) {
+      // OTP's `exit(Resolver, kill)`: a resolution of a cancelled session must not go on (it may be
+      // waiting on a resolve_it at the pid's node) nor cast its outcome.
+      if (s?.resolver) this.gns.self.exit(s.resolver, KILL);
+      if (s) s.resolver = undefined;
+      this.resolving.delete(node);
+    }
   }
 
   /** `cancel_resolved_locker/3` (and `in_sync`): the session with `node` is over. */
@@ -195,7 +203,7 @@ export class SyncSessions {
     const tag = s.myTag!;
     const server = this.gns.self.pid;
     const ctx = { me: this.gns.me, tables: this.gns.tables, resolveOn: this.gns.resolveOn };
-    this.gns.spawn(async (self) => {
+    s.resolver = this.gns.spawn(async (self) => {
       const [ops, resolved] = await exchangeNames(self, ctx, names, node);
       self.send(server, tuple(atom('$gen_cast'), tuple(A.exchangeOps, atom(node), tag, ops, resolved)));
     });
@@ -204,6 +212,7 @@ export class SyncSessions {
   exchangeOps(node: string, myTag: Term, ops: Term[], resolved: Term[]): void {
     const s = this.tagOk(node, myTag);
     if (!s) return;
+    s.resolver = undefined; // it has ended
     castGns(this.gns.self, node, tuple(A.resolved, atom(this.gns.me), resolved, this.knownList(), A.unused, this.gns.namesExt(), s.hisTag!));
     const saved = s.saveOps;
     s.saveOps = ops;

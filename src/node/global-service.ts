@@ -8,16 +8,27 @@
  * set running now, so a reference taken before the change keeps working.
  *
  * A name keeps its resolve method: a JS resolver kept on the name's entry, or its `fun M:F/3`.
- * Limits: a registration, lock or `trans` running in the old set during the change does not
- * finish; a method that is a closure (an erl node registered one of our pids with a `fun`) has no
- * form `registerName` takes, so that name comes back with the default, `random_exit_name`.
+ * A registration or `global.sync()` still pending in the old set when the name changes is
+ * rejected (`GlobalRestartedError`). Limits: a lock or `trans` running then does not finish; a
+ * method that is a closure (an erl node registered one of our pids with a `fun`) has no form
+ * `registerName` takes, so that name comes back with the default, `random_exit_name`.
  */
 import { ExportFun, type Pid, type Term } from '../term/types.js';
 import type { Process } from './process.js';
 import { startGlobal, type GlobalNode } from '../global/start.js';
 import type { Global } from '../global/global.js';
+import { format } from '../term/format.js';
+import { equals } from '../term/compare.js';
 import type { Resolve } from '../global/resolvers.js';
 import type { NameServer, NameServerHost } from '../global/name-server.js';
+
+/** What a pending registration or `sync()` of a global that ended on a change of name rejects with. */
+export class GlobalRestartedError extends Error {
+  constructor() {
+    super('global restarted: the node changed its name');
+    this.name = 'GlobalRestartedError';
+  }
+}
 
 /** The node as global sees it. */
 export interface GlobalServiceNode extends GlobalNode {
@@ -41,7 +52,11 @@ interface Running {
   pids: Pid[];
   /** Takes the server's nodeup/nodedown listeners off the node. */
   detach: (() => void)[];
+  /** Carried names whose registration has not finished: a change of name now carries them on. */
+  carrying: Set<Carried>;
 }
+
+type Carried = [name: Term, pid: Pid, resolve: Resolve | undefined];
 
 export class GlobalService {
   private running?: Running;
@@ -64,8 +79,11 @@ export class GlobalService {
     this.running?.server.markStopping();
   }
 
-  /** Starts global under the node's current name, ending the one that ran under the old name. */
-  restart(): void {
+  /**
+   * Starts global under the node's current name, ending the one that ran under the old name;
+   * resolves once the names carried over are registered again (a name that cannot be is logged).
+   */
+  restart(): Promise<void> {
     const carried = this.running ? this.end(this.running) : [];
     const node = this.node;
     const pids: Pid[] = [];
@@ -96,23 +114,40 @@ export class GlobalService {
       isAlive: (pid) => node.isAlive(pid),
     });
     starting = false;
-    this.running = { global, server, pids, detach };
-    if (!node.hidden) for (const [name, pid, resolve] of carried) void global.registerName(name, pid, resolve).catch(() => {});
+    const carrying = new Set<Carried>();
+    this.running = { global, server, pids, detach, carrying };
+    if (node.hidden || carried.length === 0) return Promise.resolve();
+    const log = (c: Carried, why: string): void => this.host.log(`global: ${format(c[0])} (${format(c[1])}) was not registered again under the new name: ${why}`);
+    return Promise.all(
+      carried.map(async (c) => {
+        carrying.add(c);
+        try {
+          if ((await global.registerName(...c)) === 'no') log(c, 'no (taken)');
+        } catch (err) {
+          if (!(err instanceof GlobalRestartedError)) log(c, String((err as Error)?.message ?? err)); // else the next global carries it
+        } finally {
+          carrying.delete(c);
+        }
+      }),
+    ).then(() => undefined);
   }
 
   private current(): Running {
-    if (!this.running) this.restart();
+    if (!this.running) void this.restart(); // nothing to carry: settles at once
     return this.running!;
   }
 
   /** Ends a running global; returns the names this node's processes held in it, with their resolve methods. */
-  private end(r: Running): [Term, Pid, Resolve | undefined][] {
-    const carried: [Term, Pid, Resolve | undefined][] = [];
+  private end(r: Running): Carried[] {
+    const carried: Carried[] = [];
     for (const entry of r.server.tables.entries()) {
       if (!this.host.isLocal(entry.pid)) continue;
       carried.push([entry.name, entry.pid, entry.resolver ?? (entry.method instanceof ExportFun ? entry.method : undefined)]);
     }
-    r.server.markStopping();
+    for (const c of r.carrying) if (this.host.isLocal(c[1]) && !carried.some(([name]) => equals(name, c[0]))) carried.push(c);
+    const ended = new GlobalRestartedError();
+    r.global.end(ended);
+    r.server.end(ended);
     for (const off of r.detach) off();
     for (const pid of r.pids) this.host.endProcess(pid);
     return carried;

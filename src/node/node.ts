@@ -150,7 +150,7 @@ export class Node extends EventEmitter<NodeEvents> {
   static async start(options: NodeOptions = {}): Promise<Node> {
     const node = new Node(options);
     if (options.sname === undefined && options.name === undefined) {
-      node.globalService.restart();
+      await node.globalService.restart();
       return node;
     }
     try {
@@ -445,7 +445,7 @@ export class Node extends EventEmitter<NodeEvents> {
       this.dist = dist;
       this.identity.become(dist.nodeAtom, dist.creation);
       this.netKernel.started(this.name);
-      this.globalService.restart();
+      await this.globalService.restart(); // resolves once the carried names are registered again
     })().finally(() => (this.starting = undefined));
     return this.starting;
   }
@@ -464,7 +464,7 @@ export class Node extends EventEmitter<NodeEvents> {
       await dist.stop();
       this.netKernel.stopped(this.name);
       this.identity.become(NONODE, 0);
-      if (!this.stopping) this.globalService.restart();
+      if (!this.stopping) await this.globalService.restart();
     })().finally(() => (this.undistributing = undefined));
     return this.undistributing;
   }

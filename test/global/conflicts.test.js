@@ -131,3 +131,28 @@ test('BEAM resolves through rpc:call to noderl global:resolve_it, which runs the
   assert.equal(await b.eval('global:whereis_name(dup_js_rpc) =:= get(p)'), 'true');
   assert.equal(j.got.length, 0, 'the JS resolver neither killed nor told the noderl pid');
 });
+
+test("a sync cancelled while the resolver runs kills the resolver, as OTP's cancel_locker does", { skip }, async () => {
+  const n = await c.noderl({ sname: uniqueName('aa') }); // the smaller name: n resolves
+  const e = await c.erl();
+  const j = recorder(n);
+  let resolverPid;
+  // A JS resolver runs in the resolver process; this one never decides.
+  const resolve = async (_name, _p1, _p2, self) => {
+    resolverPid = self.pid;
+    await self.receive();
+    return 'none';
+  };
+  assert.equal(await n.global.registerName(atom('dup_stuck'), j.pid, resolve), 'yes');
+  await e.eval('P = spawn(fun() -> receive _ -> ok end end), yes = global:register_name(dup_stuck, P)');
+  assert.equal(await n.ping(e.node), 'pong');
+  await eventually('the resolver is deciding', () => resolverPid !== undefined);
+  const stuck = resolverPid;
+  assert.equal(n.isAlive(stuck), true);
+  // nodedown cancels the session. (erl's global reaches us again soon after and a new session,
+  // with a resolver of its own, starts: only the first one is watched.)
+  assert.equal(n.disconnect(e.node), true);
+  await eventually('the resolver is gone', () => !n.isAlive(stuck));
+  // The name stays with its owner on each side: the sync never got to apply anything.
+  assert.equal(n.global.whereisName(atom('dup_stuck'))?.id, j.pid.id);
+});

@@ -2,24 +2,18 @@
 // part in global, registered on that pid's behalf. Every node records the registering node
 // (get_names_ext), the registering node's server links the pid, so when that node goes the pid
 // gets an exit signal and the name goes everywhere, as OTP 25 does (checked erl to erl).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip } from '../support/epmd.js';
-import { cluster, erlNodes, eventually, meshAll } from './support.js';
+import { erlNodes, eventually, meshAll, setup } from './support.js';
 
-const skip = erlSkip();
 let c;
 let atom;
 let tuple;
 let Pid;
 
-before(async () => {
-  if (skip) return;
+const { skip } = setup(async (cl) => {
+  c = cl;
   ({ atom, tuple, Pid } = await import('../../dist/term/types.js'));
-  c = await cluster();
-});
-after(async () => {
-  await c?.stop();
 });
 
 // get_names_ext with the pid shown as its node: {Name, node(Pid), RegNode}.

@@ -5,26 +5,20 @@
 // everywhere and the register delivered to some nodes only, and then killed (kill -9 of a real
 // erl) or stopped (a noderl node). Every survivor must end with the same names and no lock of
 // the dead node, and registrations must work again.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip } from '../support/epmd.js';
-import { cluster, erlNodes, eventually, meshAll } from './support.js';
+import { erlNodes, eventually, meshAll, setup } from './support.js';
 
-const skip = erlSkip();
 let c;
 let atom;
 let tuple;
 let ExportFun;
 let multiCallGns;
 
-before(async () => {
-  if (skip) return;
+const { skip } = setup(async (cl) => {
+  c = cl;
   ({ atom, tuple, ExportFun } = await import('../../dist/term/types.js'));
   ({ multiCallGns } = await import('../../dist/global/multi-call.js'));
-  c = await cluster();
-});
-after(async () => {
-  await c?.stop();
 });
 
 /** True when nobody holds a lock on the resource `global` (the registrar's and the lockers'). */
@@ -43,9 +37,10 @@ test('kill -9 of a BEAM node holding {global, Registrar} after its register reac
   const x = await c.erl();
   await meshAll([n], [a, x]);
   // x's "registrar": lock on every node, register on x and noderl only, then stall.
-  await x.eval(
+  const stalled = await x.eval(
     `Sh = self(), spawn(fun() -> true = global:set_lock({global, self()}, [node() | nodes()]), P = spawn(fun() -> receive _ -> ok end end), {_, []} = gen_server:multi_call([node(), '${n.name}'], global_name_server, {register, mid_reg, P, fun global:random_exit_name/3}), Sh ! {done, P}, receive never -> ok end end), receive {done, _} -> ok after 10000 -> timeout end`,
   );
+  assert.equal(stalled, 'ok');
   // The mid-registration state: the name on noderl (and x), not on a; the lock held everywhere.
   assert.equal(n.global.whereisName(atom('mid_reg'))?.node.name, x.node);
   assert.equal(await a.eval('global:whereis_name(mid_reg)'), 'undefined');
@@ -70,21 +65,25 @@ test('a noderl node stopped while holding {global, Registrar} after its register
   const a = await c.erl();
   const b = await c.erl();
   await meshAll([m, n], [a, b]);
-  let mid;
-  const stalled = new Promise((resolve) => {
+  // The process only reports; the test body asserts (a failed assert in a process would hang the test).
+  const { locked, mid } = await new Promise((resolve, reject) => {
     m.spawn(async (self) => {
-      const nodes = [m.name, ...m.nodes()];
-      assert.equal(await m.global.setLock(self, [atom('global'), self.pid], nodes), true);
-      const p = m.spawn((s) => s.receive());
-      const method = new ExportFun(atom('global'), atom('random_exit_name'), 3);
-      const replies = await multiCallGns(self, [m.name, a.node], tuple(atom('register'), atom('mid_js'), p, method));
-      mid = replies.map(([node, r]) => [node, r]);
-      resolve();
+      try {
+        const nodes = [m.name, ...m.nodes()];
+        const locked = await m.global.setLock(self, [atom('global'), self.pid], nodes, 5);
+        if (!locked) return resolve({ locked, mid: [] });
+        const p = m.spawn((s) => s.receive());
+        const method = new ExportFun(atom('global'), atom('random_exit_name'), 3);
+        const replies = await multiCallGns(self, [m.name, a.node], tuple(atom('register'), atom('mid_js'), p, method));
+        resolve({ locked, mid: replies.map(([, r]) => r) });
+      } catch (err) {
+        return reject(err);
+      }
       await self.receive(); // holds the lock until the node stops
     });
   });
-  await stalled;
-  assert.deepEqual(mid.map(([, r]) => r), [atom('yes'), atom('yes')]);
+  assert.equal(locked, true);
+  assert.deepEqual(mid, [atom('yes'), atom('yes')]);
   assert.equal(await a.eval('node(global:whereis_name(mid_js))'), m.name);
   assert.equal(await b.eval('global:whereis_name(mid_js)'), 'undefined');
   assert.equal(n.global.whereisName(atom('mid_js')), undefined);

@@ -48,3 +48,26 @@ test('malformed reports are ignored', () => {
   assert.equal(lc.firstSeen([atom('lost_connection'), atom('a@h'), 2, 3, 'b']), undefined);
   assert.equal(lc.size, 0);
 });
+
+test("XCreation is OTP 25's creation_extension + creation + 2^59: a global restarted with the same creation is a new incarnation", () => {
+  const creation = 1732500000;
+  const first = new LostConnections().report('a@h', creation, 'b@h');
+  const again = new LostConnections().report('a@h', creation, 'b@h');
+  for (const [, , xcre] of [first, again]) {
+    const ext = xcre - BigInt(creation) - 2n ** 59n;
+    // global.erl init/1: (rand:uniform(2^60 - 1) - 1) band bnot (2^32 - 1)
+    assert.ok(ext >= 0n && ext < 2n ** 60n - 1n, String(ext));
+    assert.equal(ext & (2n ** 32n - 1n), 0n);
+  }
+  // 2^28 possible extensions: a collision here is a one in 268 million event
+  assert.notEqual(first[2], again[2]);
+  // OpIds come from one monotonic sequence, as erlang:unique_integer([monotonic]) does
+  assert.ok(again[3] > first[3]);
+  // A receiver that saw the first incarnation's report takes the restarted node's as new.
+  const seen = new LostConnections({ now: () => 0 });
+  assert.ok(seen.firstSeen(first));
+  assert.ok(seen.firstSeen(again));
+  // A fixed extension (tests) gives the formula exactly.
+  const [, , x] = new LostConnections({ creationExtension: 3n << 32n }).report('a@h', 5, 'b@h');
+  assert.equal(x, (3n << 32n) + 5n + 2n ** 59n);
+});

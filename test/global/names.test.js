@@ -1,12 +1,10 @@
 // global's name registry between real erl nodes and noderl nodes: names registered on either side
 // are seen on the other, global:send works both ways, a BEAM user registers a noderl pid, and
 // names go when their process dies or their node goes down.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip } from '../support/epmd.js';
-import { cluster, eventually } from './support.js';
+import { eventually, setup } from './support.js';
 
-const skip = erlSkip();
 let c;
 let a;
 let b;
@@ -15,10 +13,9 @@ let atom;
 let tuple;
 let Pid;
 
-before(async () => {
-  if (skip) return;
+const { skip } = setup(async (cl) => {
+  c = cl;
   ({ atom, tuple, Pid } = await import('../../dist/term/types.js'));
-  c = await cluster();
   a = await c.erl();
   b = await c.erl();
   assert.equal(await a.eval(`net_adm:ping('${b.node}')`), 'pong');
@@ -30,9 +27,6 @@ before(async () => {
   // The erl eval loop is one process: register it so noderl can send to it.
   await a.eval('register(shell, self())');
   await b.eval('register(shell, self())');
-});
-after(async () => {
-  await c?.stop();
 });
 
 test('a name registered on BEAM is seen on noderl, and noderl global.send reaches it', { skip }, async () => {

@@ -1,7 +1,27 @@
 // Shared set-up for the global tests: one private epmd, real erl nodes and noderl nodes with one
 // random cookie, all stopped by the caller's `after`.
 import { randomBytes } from 'node:crypto';
-import { startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
+import { before, after } from 'node:test';
+import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
+
+/**
+ * A global test file's set-up: `skip` when erl is missing (a failure with REQUIRE_ERLANG=1), else
+ * a cluster started before the tests, handed to `ready` (which loads what the tests use and starts
+ * the nodes they share), and stopped after them. Call it at the top level of the file.
+ */
+export function setup(ready = async () => {}) {
+  const skip = erlSkip();
+  let c;
+  before(async () => {
+    if (skip) return;
+    c = await cluster();
+    await ready(c);
+  });
+  after(async () => {
+    await c?.stop();
+  });
+  return { skip };
+}
 
 export async function cluster() {
   const epmd = await startEpmd();
@@ -19,6 +39,12 @@ export async function cluster() {
     },
     async noderl(options = {}) {
       const n = await Node.start({ sname: uniqueName('js'), cookie, epmdPort: epmd.port, log: () => {}, ...options });
+      nodes.push(n);
+      return n;
+    },
+    /** A node that is not distributed (`nonode@nohost`), which `netKernel.start` can name later. */
+    async local(options = {}) {
+      const n = await Node.start({ cookie, epmdPort: epmd.port, log: () => {}, ...options });
       nodes.push(n);
       return n;
     },
