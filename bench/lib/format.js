@@ -19,6 +19,11 @@ export function sig3(x) {
   return x.toFixed(Math.min(digits, 3));
 }
 
+/** A summary's spread as `[min-max]`, each number formatted by `fmt`. */
+export function spread(s, fmt = sig3) {
+  return `[${fmt(s.min)}-${fmt(s.max)}]`;
+}
+
 /** A ratio such as 0.52x, 12.3x or 1.58 Mx; '-' when missing. */
 export function times(r) {
   return r > 0 && Number.isFinite(r) ? rate(r) + 'x' : '-';

@@ -11,7 +11,7 @@
 // that fails fails the scenario.
 
 import { Cluster } from '../lib/dist-peers.js';
-import { sig3, table, times } from '../lib/format.js';
+import { sig3, spread, table, times } from '../lib/format.js';
 import { summarize } from '../lib/measure.js';
 import { PAIRS } from './throughput.js';
 
@@ -117,10 +117,10 @@ function renderTable(results) {
     results.map((r) => ({
       pair: r.pair,
       fresh: sig3(r.fresh.median),
-      freshRange: `[${sig3(r.fresh.min)}-${sig3(r.fresh.max)}]`,
+      freshRange: spread(r.fresh),
       freshRatio: times(r.freshVsBeamPair),
       reconnect: sig3(r.reconnect.median),
-      reconnectRange: `[${sig3(r.reconnect.min)}-${sig3(r.reconnect.max)}]`,
+      reconnectRange: spread(r.reconnect),
       reconnectRatio: times(r.reconnectVsBeamPair),
     })),
   );

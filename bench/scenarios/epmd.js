@@ -12,7 +12,7 @@ import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { rate, sig3, table, times } from '../lib/format.js';
+import { rate, sig3, spread, table, times } from '../lib/format.js';
 import { summarize } from '../lib/measure.js';
 import { accepts, freePort } from '../lib/net.js';
 
@@ -190,15 +190,14 @@ const COLUMNS = [
 
 function renderTable(rows) {
   const [noderl, real] = rows;
-  const range = (s, f) => `[${f(s.min)}-${f(s.max)}]`;
   const lines = rows.map((r) => ({
     impl: r.impl,
     ops: rate(r.opsPerSec.median),
-    opsRange: range(r.opsPerSec, rate),
+    opsRange: spread(r.opsPerSec, rate),
     p50: sig3(r.p50Us.median),
-    p50Range: range(r.p50Us, sig3),
+    p50Range: spread(r.p50Us),
     p99: sig3(r.p99Us.median),
-    p99Range: range(r.p99Us, sig3),
+    p99Range: spread(r.p99Us),
   }));
   lines.push({
     impl: 'noderl/epmd',

@@ -14,7 +14,7 @@
 // reported, not failed (benchmarks never fail on speed).
 
 import { Cluster } from '../lib/dist-peers.js';
-import { sig3, table } from '../lib/format.js';
+import { sig3, spread, table } from '../lib/format.js';
 import { summarize } from '../lib/measure.js';
 
 export const description = 'kill -9 and kill -STOP (net_ticktime 4) of a peer → nodedown, BEAM and noderl observers';
@@ -111,9 +111,9 @@ function renderTable(results) {
       observer: r.observer,
       victim: r.victim,
       kill9: sig3(r.kill9Ms.median),
-      kill9Range: `[${sig3(r.kill9Ms.min)}-${sig3(r.kill9Ms.max)}]`,
+      kill9Range: spread(r.kill9Ms),
       stop: sig3(r.stopS.median),
-      stopRange: `[${sig3(r.stopS.min)}-${sig3(r.stopS.max)}]`,
+      stopRange: spread(r.stopS),
     })),
   );
 }

@@ -10,7 +10,7 @@
 // see the SLOT in bench/lib/noderl-peer.js.
 
 import { Cluster } from '../lib/dist-peers.js';
-import { sig3, table, times } from '../lib/format.js';
+import { sig3, spread, table, times } from '../lib/format.js';
 import { summarize } from '../lib/measure.js';
 import { PAIRS } from './throughput.js';
 
@@ -105,7 +105,7 @@ function renderTable(results) {
     else {
       for (const s of STATS) {
         line[s] = sig3(r[s].median);
-        line[`${s}Range`] = `[${sig3(r[s].min)}-${sig3(r[s].max)}]`;
+        line[`${s}Range`] = spread(r[s]);
       }
       line.ratio = times(r.p50VsBeamPair);
       lines.push(line);

@@ -9,7 +9,7 @@
 // (BEAM and noderl alternating along the chain), all noderl. Fresh nodes for every pass.
 
 import { Cluster } from '../lib/dist-peers.js';
-import { sig3, table, times } from '../lib/format.js';
+import { sig3, spread, table, times } from '../lib/format.js';
 import { summarize } from '../lib/measure.js';
 
 export const description = 'chain of 10 (and 20) nodes to full mesh (nodes() and global:sync() on every node), ms';
@@ -100,7 +100,7 @@ function renderTable(results) {
       size: String(r.size),
       config: r.config,
       all: sig3(r.all.median),
-      range: `[${sig3(r.all.min)}-${sig3(r.all.max)}]`,
+      range: spread(r.all),
       ratio: times(r.vsBeam),
       perNode: sig3(r.perNode.median),
     })),

@@ -6,7 +6,7 @@
 // p50 over BEAM → BEAM's (target: at most 1.3x). A wrong answer fails the scenario.
 
 import { Cluster } from '../lib/dist-peers.js';
-import { sig3, table, times } from '../lib/format.js';
+import { sig3, spread, table, times } from '../lib/format.js';
 import { summarize } from '../lib/measure.js';
 
 export const description = 'rpc:call(B, erlang, node, []) latency: BEAM and noderl as caller and callee';
@@ -95,7 +95,7 @@ function renderTable(rows) {
       const line = { pair: r.pair, ratio: times(r.p50VsBeam) };
       for (const s of STATS) {
         line[s] = sig3(r[s].median);
-        line[`${s}Range`] = `[${sig3(r[s].min)}-${sig3(r[s].max)}]`;
+        line[`${s}Range`] = spread(r[s]);
       }
       return line;
     }),

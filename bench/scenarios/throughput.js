@@ -9,7 +9,7 @@
 // sink's count differs from the messages sent) fails the scenario.
 
 import { Cluster } from '../lib/dist-peers.js';
-import { rate, sig3, table, times } from '../lib/format.js';
+import { rate, sig3, spread, table, times } from '../lib/format.js';
 import { summarize } from '../lib/measure.js';
 
 export const description = '1,000,000 messages to a registered process, 1 and 4 senders: BEAM pair, both mixed directions, noderl pair';
@@ -127,7 +127,7 @@ function renderTable(results) {
       senders: first ? String(r.senders) : '',
       pair: r.pair,
       rate: rate(r.msgsPerSec.median),
-      range: `[${rate(r.msgsPerSec.min)}-${rate(r.msgsPerSec.max)}]`,
+      range: spread(r.msgsPerSec, rate),
       bytes: sig3(r.bytesPerMsg),
       ratio: times(r.vsBeamPair),
     });
