@@ -1,14 +1,12 @@
 // A noderl node in a child process (`noderl start --code-path DIR`), for tests that kill a node or
 // call it from outside; the caller stops it by its pid.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { uniqueName } from '../support/epmd.js';
-
-const bin = fileURLToPath(new URL('../../bin/noderl.js', import.meta.url));
+import { NODERL_BIN } from '../support/noderl-cli.js';
 
 /** Starts `noderl start`; resolves { name, child, exited } once it printed its full node name. */
 export async function startNoderlChild({ epmdPort, cookie, codePath, prefix = 'jschild' }) {
-  const child = spawn(process.execPath, [bin, 'start', '--sname', uniqueName(prefix), '--cookie', cookie, '--code-path', codePath], {
+  const child = spawn(process.execPath, [NODERL_BIN, 'start', '--sname', uniqueName(prefix), '--cookie', cookie, '--code-path', codePath], {
     env: { ...process.env, ERL_EPMD_PORT: String(epmdPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

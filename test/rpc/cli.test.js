@@ -3,16 +3,15 @@
 // exit status 1 on badrpc and 2 on bad usage, and no node left registered afterwards.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { erlSkip, startEpmd, startErlNode } from '../support/epmd.js';
 import { startNoderlChild, stopNoderlChild } from './child-node.js';
+import { runNoderl } from '../support/noderl-cli.js';
 
 const skip = erlSkip();
-const bin = fileURLToPath(new URL('../../bin/noderl.js', import.meta.url));
 const TYPES = pathToFileURL(fileURLToPath(new URL('../../dist/term/types.js', import.meta.url))).href;
 let epmd;
 let erl;
@@ -20,18 +19,7 @@ let served; // the `noderl start --code-path` child
 let dir;
 
 /** Runs `noderl ...args`; resolves { code, stdout, stderr }. */
-function noderl(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ERL_EPMD_PORT: String(epmd.port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })));
-  });
-}
+const noderl = (args) => runNoderl(args, { epmdPort: epmd.port });
 
 before(async () => {
   if (skip) return;

@@ -9,12 +9,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
 import { startNoderlChild, stopNoderlChild } from '../rpc/child-node.js';
+import { runNoderl } from '../support/noderl-cli.js';
 
 const skip = erlSkip();
-const bin = fileURLToPath(new URL('../../bin/noderl.js', import.meta.url));
 let epmd;
 let erl;
 let served; // a `noderl start` node to open shells on
@@ -35,21 +34,7 @@ after(async () => {
 });
 
 /** Runs `noderl ...args` with `input` on stdin (then EOF, unless keepOpen); resolves { code, stdout, stderr }. */
-function noderl(args, input = '', { keepOpen = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ERL_EPMD_PORT: String(epmd.port) }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })));
-    child.stdin.on('error', () => {});
-    if (keepOpen) child.stdin.write(input);
-    else child.stdin.end(input);
-  });
-}
+const noderl = (args, input = '', { keepOpen = false } = {}) => runNoderl(args, { epmdPort: epmd.port, input, keepOpen });
 
 test('noderl shell evaluates JS, prints Erlang syntax, and goes on after bad input', { skip }, async () => {
   const name = uniqueName('jsh');
