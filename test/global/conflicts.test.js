@@ -1,23 +1,18 @@
 // Name conflicts when two partitions meet (global's exchange_names and resolve_it): resolved by
 // noderl when its name is the smaller, by BEAM (with rpc:call to noderl's global:resolve_it) when
 // the conflicting pid lives on noderl, with the built-in resolvers and a JS resolver.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip, uniqueName } from '../support/epmd.js';
-import { cluster, eventually, recorder } from './support.js';
+import { uniqueName } from '../support/epmd.js';
+import { eventually, recorder, setup } from './support.js';
 
-const skip = erlSkip();
 let c;
 let atom;
 let tuple;
 
-before(async () => {
-  if (skip) return;
+const { skip } = setup(async (cl) => {
+  c = cl;
   ({ atom, tuple } = await import('../../dist/term/types.js'));
-  c = await cluster();
-});
-after(async () => {
-  await c?.stop();
 });
 
 test('noderl resolves (its name is smaller): random_exit_name keeps its own pid and kills the BEAM one', { skip }, async () => {

@@ -3,24 +3,19 @@
 // either way, no transitive connections); a peer's init_connect waits unanswered, so global:sync()
 // waits on both sides; names it registers stay local; locks still work. noderl matches it as
 // either side.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { erlSkip, uniqueName } from '../support/epmd.js';
-import { cluster, erlNodes, eventually } from './support.js';
+import { uniqueName } from '../support/epmd.js';
+import { erlNodes, eventually, setup } from './support.js';
 
-const skip = erlSkip();
 let c;
 let atom;
 
-before(async () => {
-  if (skip) return;
+const { skip } = setup(async (cl) => {
+  c = cl;
   ({ atom } = await import('../../dist/term/types.js'));
-  c = await cluster();
-});
-after(async () => {
-  await c?.stop();
 });
 
 /** Two BEAM nodes in sync with a name each. */

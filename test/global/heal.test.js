@@ -2,23 +2,18 @@
 // dropped on every node and both pids get {global_name_conflict, Name, OtherPid}, whichever side
 // resolves (noderl itself, or BEAM asking noderl with rpc:call(N, global, resolve_it, …)), and
 // whether the partition came from separate start-ups or from a disconnect in a full mesh.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip, uniqueName } from '../support/epmd.js';
-import { cluster, erlNodes, eventually, recorder } from './support.js';
+import { uniqueName } from '../support/epmd.js';
+import { erlNodes, eventually, recorder, setup } from './support.js';
 
-const skip = erlSkip();
 let c;
 let atom;
 let Pid;
 
-before(async () => {
-  if (skip) return;
+const { skip } = setup(async (cl) => {
+  c = cl;
   ({ atom, Pid } = await import('../../dist/term/types.js'));
-  c = await cluster();
-});
-after(async () => {
-  await c?.stop();
 });
 
 // An erl process that keeps the first message it gets and hands it to the shell on request.

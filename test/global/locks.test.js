@@ -1,32 +1,19 @@
 // global locks between noderl and real erl nodes: set_lock/del_lock/trans contend on the same
 // resource, and a lock held by a process that dies (or whose node goes) is released.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip } from '../support/epmd.js';
-import { cluster, eventually } from './support.js';
+import { erlPairWithNoderl, eventually, setup } from './support.js';
 
-const skip = erlSkip();
 let c;
 let a;
 let b;
 let n;
 let atom;
 
-before(async () => {
-  if (skip) return;
+const { skip } = setup(async (cl) => {
+  c = cl;
   ({ atom } = await import('../../dist/term/types.js'));
-  c = await cluster();
-  a = await c.erl();
-  b = await c.erl();
-  assert.equal(await a.eval(`net_adm:ping('${b.node}')`), 'pong');
-  n = await c.noderl();
-  assert.equal(await n.ping(a.node), 'pong');
-  await eventually('mesh', () => n.nodes().includes(b.node));
-  await n.global.sync();
-  assert.equal(await b.eval('global:sync()'), 'ok');
-});
-after(async () => {
-  await c?.stop();
+  ({ a, b, n } = await erlPairWithNoderl(c));
 });
 
 /** Runs `fn(self)` in a noderl process that stays alive until `release()`. */

@@ -1,19 +1,14 @@
 // The full mesh made by global's sync (otp-distribution.md §8.2–8.3) with real erl nodes: a noderl
 // node that joins one member of a cluster ends connected to every visible member, and global:sync()
 // returns ok on every BEAM node.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip } from '../support/epmd.js';
-import { cluster, erlNodes, eventually } from './support.js';
+import { erlNodes, eventually, setup } from './support.js';
 
-const skip = erlSkip();
 let c;
 
-before(async () => {
-  if (!skip) c = await cluster();
-});
-after(async () => {
-  await c?.stop();
+const { skip } = setup(async (cl) => {
+  c = cl;
 });
 
 test('a noderl node that joins erl a of a–b is meshed with b, and global:sync() returns ok everywhere', { skip }, async () => {

@@ -3,7 +3,7 @@
 // names go when their process dies or their node goes down.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, setup } from './support.js';
+import { erlPairWithNoderl, eventually, setup } from './support.js';
 
 let c;
 let a;
@@ -16,14 +16,7 @@ let Pid;
 const { skip } = setup(async (cl) => {
   c = cl;
   ({ atom, tuple, Pid } = await import('../../dist/term/types.js'));
-  a = await c.erl();
-  b = await c.erl();
-  assert.equal(await a.eval(`net_adm:ping('${b.node}')`), 'pong');
-  n = await c.noderl();
-  assert.equal(await n.ping(a.node), 'pong');
-  await eventually('mesh', () => n.nodes().includes(b.node));
-  assert.equal(await b.eval('global:sync()'), 'ok');
-  await n.global.sync();
+  ({ a, b, n } = await erlPairWithNoderl(c));
   // The erl eval loop is one process: register it so noderl can send to it.
   await a.eval('register(shell, self())');
   await b.eval('register(shell, self())');

@@ -1,32 +1,17 @@
 // OTP 25's prevent_overlapping_partitions (default true) with noderl taking part: when one
 // connection of a full mesh breaks, both ends report it (lost_connection) and the other nodes drop
 // both ends (remove_connection), as global.erl describes, whichever side (noderl or BEAM) broke it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip } from '../support/epmd.js';
-import { cluster, erlNodes, eventually } from './support.js';
+import { erlNodes, erlPairWithNoderl, eventually, setup } from './support.js';
 
-const skip = erlSkip();
 let c;
 
-before(async () => {
-  if (!skip) c = await cluster();
-});
-after(async () => {
-  await c?.stop();
+const { skip } = setup(async (cl) => {
+  c = cl;
 });
 
-async function mesh() {
-  const a = await c.erl();
-  const b = await c.erl();
-  assert.equal(await a.eval(`net_adm:ping('${b.node}')`), 'pong');
-  const n = await c.noderl();
-  assert.equal(await n.ping(a.node), 'pong');
-  await eventually('mesh', () => n.nodes().includes(b.node));
-  for (const e of [a, b]) assert.equal(await e.eval('global:sync()'), 'ok');
-  await n.global.sync();
-  return { a, b, n };
-}
+const mesh = () => erlPairWithNoderl(c);
 
 test('noderl drops a: b, told by both ends, drops both (three partitions of one node)', { skip }, async () => {
   const { a, b, n } = await mesh();

@@ -84,6 +84,22 @@ export function recorder(n) {
 }
 
 /**
+ * erl a and b connected, then a noderl node that pings a only: meshed with b through global, and
+ * `global:sync()` done on all three. The shared starting point of the names, locks and partitions tests.
+ */
+export async function erlPairWithNoderl(c) {
+  const a = await c.erl();
+  const b = await c.erl();
+  if ((await a.eval(`net_adm:ping('${b.node}')`)) !== 'pong') throw new Error(`${a.node} got no pong from ${b.node}`);
+  const n = await c.noderl();
+  if ((await n.ping(a.node)) !== 'pong') throw new Error(`${n.name} got no pong from ${a.node}`);
+  await eventually('mesh', () => n.nodes().includes(b.node));
+  for (const e of [a, b]) if ((await e.eval('global:sync()')) !== 'ok') throw new Error(`global:sync() on ${e.node}`);
+  await n.global.sync();
+  return { a, b, n };
+}
+
+/**
  * Connects the first noderl node to every other node, then waits until every node sees the whole
  * mesh and global is in sync everywhere.
  */
