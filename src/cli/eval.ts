@@ -12,7 +12,7 @@ import { Command } from './command.js';
 import { Evaluator, type Outcome } from '../shell/evaluator.js';
 import { shellHelpers } from '../shell/helpers.js';
 import { exceptionText, valueText } from '../shell/exception-text.js';
-import type { Process } from '../node/process.js';
+import type { Process } from '../process/process.js';
 
 const EVAL = new Command('eval', "Usage: noderl eval [--sname N | --name N] [--cookie C] [--hidden] 'EXPR'\n");
 

@@ -11,7 +11,8 @@ import { Command } from './command.js';
 import { startConsole } from '../shell/console.js';
 import { atom, isTuple, Pid, Ref, type Term } from '../term/types.js';
 import { valueText } from '../shell/exception-text.js';
-import { refKey, type Process } from '../node/process.js';
+import { type Process } from '../process/process.js';
+import { refKey } from '../process/local-identity.js';
 
 const REMSH = new Command('remsh', 'Usage: noderl remsh NODE [--cookie C]\n');
 const EXIT = atom('EXIT');

@@ -12,12 +12,14 @@
  */
 import { Atom, atom, ExportFun, Pid, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
-import { ProcessExit, type Process } from '../node/process.js';
+import { type Process } from '../process/process.js';
 import { multiCallGns } from './multi-call.js';
 import { deleteGlobalLock, delLockOnNodes, randomSleepMs, setLockOnNodes, theBoss } from './locks.js';
-import { builtinMethod, type Resolve } from './resolvers.js';
+import { builtinMethod } from './resolvers.js';
 import { A } from './protocol.js';
 import type { NameServer } from './name-server.js';
+import { ProcessExit } from '../process/exceptions.js';
+import { type Resolve } from './types.js';
 
 const GLOBAL = atom('global');
 const RUN = atom('$noderl_global_run');

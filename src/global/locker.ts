@@ -12,8 +12,8 @@
  */
 import { atom, isTuple, Pid, tuple, type Term } from '../term/types.js';
 import { compare, equals } from '../term/compare.js';
-import { TIMEOUT } from '../node/mailbox.js';
-import type { Process } from '../node/process.js';
+import { TIMEOUT } from '../process/mailbox.js';
+import type { Process } from '../process/process.js';
 import { castGns } from './multi-call.js';
 import { deleteGlobalLock, setLockOnNodes, theBoss, type LockContext } from './locks.js';
 

@@ -5,7 +5,7 @@
  * freed last, so two lockers in one partition meet at the boss instead of deadlocking.
  */
 import { atom, tuple, type Term } from '../term/types.js';
-import type { Process } from '../node/process.js';
+import type { Process } from '../process/process.js';
 import { multiCallGns } from './multi-call.js';
 import type { GlobalTables } from './tables.js';
 

@@ -6,7 +6,8 @@
  * From = `{Self, {Tag, Node}}`, one monitor per node, replies `{{Tag, Node}, Reply}`.
  */
 import { atom, isTuple, Ref, tuple, type Term } from '../term/types.js';
-import { refKey, type Process } from '../node/process.js';
+import { type Process } from '../process/process.js';
+import { refKey } from '../process/local-identity.js';
 
 export const GNS = atom('global_name_server');
 const GEN_CALL = atom('$gen_call');

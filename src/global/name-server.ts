@@ -19,8 +19,8 @@
  */
 import { Atom, atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
-import type { Process } from '../node/process.js';
-import type { From } from '../node/gen-server.js';
+import type { Process } from '../process/process.js';
+import type { From } from '../otp/gen-server.js';
 import { GNS } from './multi-call.js';
 import { GlobalTables } from './tables.js';
 import { Locker } from './locker.js';

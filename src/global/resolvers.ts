@@ -7,11 +7,13 @@
  */
 import { Atom, atom, ExportFun, isTuple, Pid, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
-import { exitReasonOf, type Process } from '../node/process.js';
-import { CallError } from '../node/gen-call.js';
+import { type Process } from '../process/process.js';
+import { CallError } from '../process/gen-call.js';
 import type { GlobalTables } from './tables.js';
 import { GNS } from './multi-call.js';
 import { A } from './protocol.js';
+import { exitReasonOf } from '../process/exceptions.js';
+import type { JsResolver } from './types.js';
 
 const INSERT = atom('insert');
 const DELETE = atom('delete');
@@ -19,12 +21,6 @@ const NONE = atom('none');
 const GLOBAL = atom('global');
 const CONFLICT = atom('global_name_conflict');
 const RESOLVE_IT = A.resolveIt;
-
-/** A JS resolver: return the pid that keeps the name, or `'none'` to drop it everywhere. */
-export type JsResolver = (name: Term, pid1: Pid, pid2: Pid, self: Process) => Pid | 'none' | Promise<Pid | 'none'>;
-
-/** What `registerName` takes as `resolve`. */
-export type Resolve = 'random_exit_name' | 'random_notify_name' | 'notify_all_name' | ExportFun | JsResolver;
 
 /** `apply(M, F, Args)` in a process: how `fun M:F/3` methods run. */
 type ApplyMfa = (self: Process, m: Atom, f: Atom, args: Term[]) => Promise<Term>;

@@ -6,8 +6,8 @@
  * registry stays empty and whose registrations are refused: OTP sends hidden nodes no global traffic.
  */
 import { Atom, atom, tuple, type Pid, type Term } from '../term/types.js';
-import type { Process } from '../node/process.js';
-import { startGenServer, type ServerHost } from '../node/gen-server.js';
+import type { Process } from '../process/process.js';
+import { startGenServer, type ServerHost } from '../otp/gen-server.js';
 import { GNS } from './multi-call.js';
 import { NameServer, type NameServerHost } from './name-server.js';
 import { Global } from './global.js';

@@ -15,12 +15,13 @@
  */
 import { atom, isTuple, Pid, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
-import { KILL, type Process } from '../node/process.js';
+import { type Process } from '../process/process.js';
 import { castGns, GNS } from './multi-call.js';
 import type { Locker } from './locker.js';
 import type { GlobalTables } from './tables.js';
 import { exchangeNames } from './resolvers.js';
 import { A, asList, nodeOf, nodeVsn, VSN } from './protocol.js';
+import { KILL } from '../term/atoms.js';
 
 /** What a sync needs from the name server. */
 export interface SyncHost {

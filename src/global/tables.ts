@@ -10,8 +10,8 @@
 import { encode } from '../term/encode.js';
 import { equals } from '../term/compare.js';
 import { Atom, Pid, Ref, type Term } from '../term/types.js';
-import { pidKey, refKey } from '../node/process.js';
-import type { JsResolver } from './resolvers.js';
+import { pidKey, refKey } from '../process/local-identity.js';
+import { type JsResolver } from './types.js';
 
 export interface NameEntry {
   name: Term;

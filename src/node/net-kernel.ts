@@ -13,9 +13,9 @@
  * when it becomes distributed, `nodedown` (`net_kernel_terminated`, after its peers') when it stops.
  */
 import { Atom, atom, tuple, type Pid, type Term, type Tuple } from '../term/types.js';
-import { pidKey, type Process } from './process.js';
-import { ErlangError } from '../services/builtins.js';
-import type { DistributionOptions } from './distribution.js';
+import { type Process } from '../process/process.js';
+import type { DistributionOptions } from './connections.js';
+import { pidKey } from '../process/local-identity.js';
 
 /** `net_kernel:start/1`'s options: the name (`sname` or `name`) and how the node is distributed. */
 export interface NetKernelStartOptions extends DistributionOptions {
@@ -48,20 +48,6 @@ export class NetKernelError extends Error {
   }
 }
 
-/**
- * `erlang:monitor_node/2,3` on a node that is not distributed: OTP raises the error `notalive`
- * (for `false` too). An {@link ErlangError}, so a process that does not catch it exits
- * `{notalive, [{erlang, monitor_node, Args, []}]}` as a BEAM process does.
- */
-export class NotAliveError extends ErlangError {
-  readonly code = 'ERR_NODERL_NOT_ALIVE';
-
-  constructor(fn: string, args: Term[]) {
-    super(atom('notalive'), [tuple(atom('erlang'), atom(fn), args, [])]);
-    this.name = 'NotAliveError';
-    this.message = `erlang:${fn}/${args.length}: the node is not alive (not distributed)`;
-  }
-}
 
 /** What OTP's net_kernel answers on a node that is not distributed (`connect_node/1`, `get_net_ticktime/0`). */
 export type Ignored = 'ignored';

@@ -6,27 +6,27 @@
  * makes it distributed; `netKernel.stop` makes it local again and its processes run on.
  */
 import { EventEmitter } from 'node:events';
-import { Atom, atom, tuple, type Pid, type Term } from '../term/types.js';
+import { Atom, atom, tuple, type Pid, type Term, toAtom } from '../term/types.js';
 import { resolveCookie } from './cookie.js';
-import { isAuthYes, NET_KERNEL } from '../services/net_kernel.js';
-import type { SpawnRequest } from '../dist/control.js';
-import { CodePath } from './code-path.js';
-import { createApply, serveSpawnRequest, type Apply, type SpawnHost } from './spawn.js';
-import type { SpawnOptions } from './spawn-options.js';
-import { serveIo } from '../services/io.js';
-import { REX, serveRex } from '../services/rex.js';
-import type { Destination, Process } from './process.js';
-import { toAtom } from './registry.js';
-import { ProcessTable } from './processes.js';
-import { startGenServer, type GenServerOptions, type GenServerSpec } from './gen-server.js';
+import { isAuthYes, NET_KERNEL } from './is-auth.js';
+import type { SpawnRequest } from '../channel/control.js';
+import { CodePath } from '../modules/code-path.js';
+import { createApply, serveSpawnRequest, type Apply, type SpawnHost } from '../process/spawn.js';
+import type { SpawnOptions } from '../process/spawn-options.js';
+import { REX, serveRex } from '../rpc/rex.js';
+import type { Destination, Process } from '../process/process.js';
+import { ProcessTable } from '../process/table.js';
+import { startGenServer, type GenServerOptions, type GenServerSpec } from '../otp/gen-server.js';
 import { Rpc } from '../rpc/rpc.js';
 import { Erpc } from '../rpc/erpc.js';
 import { CallerPool } from '../rpc/caller-pool.js';
 import type { Global } from '../global/global.js';
-import { NetKernel, NetKernelError, NotAliveError, type NetKernelStartOptions } from './net-kernel.js';
-import { Distribution, type DistributionHost, type DistributionOptions } from './distribution.js';
-import { LocalIdentity, NONODE } from './local-identity.js';
-import { GlobalService } from './global-service.js';
+import { NetKernel, NetKernelError, type NetKernelStartOptions } from './net-kernel.js';
+import { Distribution, type DistributionHost, type DistributionOptions } from './connections.js';
+import { LocalIdentity, NONODE } from '../process/local-identity.js';
+import { GlobalService } from '../global/service.js';
+import { NotAliveError } from '../process/exceptions.js';
+import { serveIo } from '../modules/user.js';
 
 /** Options of {@link Node.start}. Without `sname` or `name` the node is not distributed. */
 export interface NodeOptions extends DistributionOptions {

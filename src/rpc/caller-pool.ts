@@ -7,7 +7,7 @@
  * spawn reply), as a fresh process per call would.
  */
 import type { Pid } from '../term/types.js';
-import type { Process } from '../node/process.js';
+import type { Process } from '../process/process.js';
 
 /** Starts a process with the caller's group leader (`node.spawn` or `self.spawn`). */
 export type Spawner = (fn: (self: Process) => unknown) => Pid;

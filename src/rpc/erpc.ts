@@ -9,13 +9,14 @@
  * that comes too late — as erpc does, the remote process itself is left running, not killed
  * (§7.4 "Timeout").
  */
-import { Atom, atom, isTuple, Ref, tuple, type Term } from '../term/types.js';
+import { Atom, atom, isTuple, Ref, tuple, type Term, toAtom } from '../term/types.js';
 import { format } from '../term/format.js';
-import { ProcessExit, refKey, type Process } from '../node/process.js';
-import { SpawnError } from '../node/spawn-options.js';
-import { TIMEOUT } from '../node/mailbox.js';
-import { toAtom } from '../node/registry.js';
+import { type Process } from '../process/process.js';
+import { SpawnError } from '../process/spawn-options.js';
+import { TIMEOUT } from '../process/mailbox.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
+import { ProcessExit } from '../process/exceptions.js';
+import { refKey } from '../process/local-identity.js';
 
 export type { Spawner };
 

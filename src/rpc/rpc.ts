@@ -5,7 +5,7 @@
  */
 import { Atom, atom, tuple, type Term } from '../term/types.js';
 import { callOutcome, cast, ErpcError, mfaName, within, type CallOptions, type ErpcOutcome } from './erpc.js';
-import { TIMEOUT as EXPIRED } from '../node/mailbox.js';
+import { TIMEOUT as EXPIRED } from '../process/mailbox.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
 
 const BADRPC = atom('badrpc');

@@ -6,9 +6,8 @@
 import { inspect } from 'node:util';
 import { format } from '../term/format.js';
 import { Atom, isTuple, type Term } from '../term/types.js';
-import { ErlangError } from '../services/builtins.js';
-import { ProcessExit } from '../node/process.js';
-import { TIMEOUT } from '../node/mailbox.js';
+import { TIMEOUT } from '../process/mailbox.js';
+import { ErlangError, ProcessExit } from '../process/exceptions.js';
 
 /** A value as the shell shows it: `format` with this node's pids as `<0.N.0>`, or `#JS<…>` for a value with no Erlang form. */
 export function valueText(value: unknown, localNode?: Atom): string {

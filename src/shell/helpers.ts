@@ -5,8 +5,8 @@
  */
 import { atom, float, tuple, type Atom, type Term } from '../term/types.js';
 import { parse, term } from '../term/parse.js';
-import { TIMEOUT, type ReceiveOptions } from '../node/mailbox.js';
-import type { Destination, Process } from '../node/process.js';
+import { TIMEOUT, type ReceiveOptions } from '../process/mailbox.js';
+import type { Destination, Process } from '../process/process.js';
 import type { Node } from '../node/node.js';
 import { valueText } from './exception-text.js';
 

@@ -4,8 +4,8 @@
  * does, it spawns the shell with the caller's group leader (for a remote shell, the peer's
  * `group` process, so all its I/O goes back there) and returns its pid; the caller links to it.
  */
-import type { Process } from '../node/process.js';
-import type { BuiltinContext } from '../services/builtins.js';
+import type { Process } from '../process/process.js';
+import type { BuiltinContext } from '../modules/builtins.js';
 import type { Pid } from '../term/types.js';
 import { startShell } from './shell.js';
 

@@ -11,8 +11,8 @@
  */
 import { Atom, atom, isTuple, tuple, type Pid, type Term } from '../term/types.js';
 import { charsToString } from '../term/io-format.js';
-import { ioRequest } from '../services/io.js';
-import type { Process } from '../node/process.js';
+import { ioRequest } from '../process/io.js';
+import type { Process } from '../process/process.js';
 import type { Node } from '../node/node.js';
 import { Evaluator } from './evaluator.js';
 import { shellHelpers } from './helpers.js';

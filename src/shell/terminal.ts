@@ -9,9 +9,9 @@
  */
 import { charsToString, ioFormat } from '../term/io-format.js';
 import { Atom, atom, isTuple, Pid, tuple, type Term, type Tuple } from '../term/types.js';
-import { ioReply } from '../services/io.js';
-import type { Process } from '../node/process.js';
+import type { Process } from '../process/process.js';
 import type { LineInput } from './line-input.js';
+import { ioReply } from '../modules/user.js';
 
 const IO_REQUEST = atom('io_request');
 const IO_REPLY = atom('io_reply');

@@ -10,19 +10,11 @@
 import { inflateSync } from 'node:zlib';
 import { DecodeError, isStackOverflow } from './errors.js';
 import { Tag, VERSION } from './tags.js';
-import type { Atom, Term } from './types.js';
-import { TermReader } from './term-reader.js';
+import type { Term } from './types.js';
+import { TermReader, type DecodeOptions } from './term-reader.js';
 import { DeepTermReader } from './deep-reader.js';
 
-export interface DecodeOptions {
-  /** Copy binary payloads out of the input instead of returning views into it (default false). */
-  copyBinaries?: boolean;
-  /**
-   * Atoms of the distribution header's atom cache, indexed by ATOM_CACHE_REF (tag 82). Only the
-   * distribution layer sets this; `binary_to_term` has no cache.
-   */
-  atomCache?: readonly (Atom | boolean)[];
-}
+export type { DecodeOptions } from './term-reader.js';
 
 /** zlib cannot expand data by more than about 1032:1, so a larger claimed size is a lie. */
 const MAX_ZLIB_RATIO = 1032;

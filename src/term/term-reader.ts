@@ -9,7 +9,17 @@ import { DecodeError } from './errors.js';
 import { Tag } from './tags.js';
 import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type Term } from './types.js';
 import { encode } from './encode.js';
-import type { DecodeOptions } from './decode.js';
+
+/** Options of `decode` and `decodeAt` (src/term/decode.ts). */
+export interface DecodeOptions {
+  /** Copy binary payloads out of the input instead of returning views into it (default false). */
+  copyBinaries?: boolean;
+  /**
+   * Atoms of the distribution header's atom cache, indexed by ATOM_CACHE_REF (tag 82). Only the
+   * distribution layer sets this; `binary_to_term` has no cache.
+   */
+  atomCache?: readonly (Atom | boolean)[];
+}
 
 const MAX_REF_WORDS = 5;
 

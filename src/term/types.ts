@@ -166,6 +166,16 @@ export function isTuple(x: unknown): x is Tuple {
   return x instanceof Tuple;
 }
 
+/** A name as the API accepts it (`'shell'` or `atom('shell')`) as an atom. */
+export function toAtom(name: string | Atom): Atom {
+  return typeof name === 'string' ? atom(name) : name;
+}
+
+/** True for a proper list: an `Array` that is not a `Tuple` (a tuple is an Array subclass). */
+export function isList(x: unknown): x is Term[] {
+  return Array.isArray(x) && !(x instanceof Tuple);
+}
+
 /** A process identifier: `<0.52.0>` on its own node, `<N.52.0>` seen from another. */
 export class Pid {
   constructor(

@@ -14,7 +14,7 @@ let equals;
 const { skip } = setup(async (cl) => {
   c = cl;
   ({ atom } = await import('../../dist/term/types.js'));
-  ({ GlobalRestartedError } = await import('../../dist/node/global-service.js'));
+  ({ GlobalRestartedError } = await import('../../dist/global/service.js'));
   ({ equals } = await import('../../dist/term/compare.js'));
 });
 

@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useErlAndNode, uniqueName } from '../support/epmd.js';
-import { TIMEOUT } from '../../dist/node/mailbox.js';
+import { TIMEOUT } from '../../dist/process/mailbox.js';
 import { atom, tuple, Pid, Ref } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
-import { encodeSignal, decodeSignal } from '../../dist/dist/control.js';
-import { DistFlag } from '../../dist/dist/flags.js';
+import { encodeSignal, decodeSignal } from '../../dist/channel/control.js';
+import { DistFlag } from '../../dist/channel/flags.js';
 import { runInProcess, isTag } from '../support/processes.js';
 
 let erl;

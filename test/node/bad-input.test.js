@@ -4,8 +4,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { useErlAndNode, uniqueName } from '../support/epmd.js';
-import { dialHandshake } from '../../dist/dist/handshake.js';
-import { advertisedFlags } from '../../dist/dist/flags.js';
+import { dialHandshake } from '../../dist/channel/handshake.js';
+import { advertisedFlags } from '../../dist/channel/flags.js';
 import { encode } from '../../dist/term/encode.js';
 import { atom, tuple, Pid } from '../../dist/term/types.js';
 

@@ -155,7 +155,7 @@ test('not distributed, then netKernel.start: erl reaches the registered name and
 });
 
 test('netKernel bad input: stop when not distributed, start twice, a name in use, no name', { skip }, async () => {
-  const { NetKernelError } = await import('../../dist/node/net-kernel.js');
+  const { NetKernelError } = await import('../../dist/index.js');
   const node = await localNode();
   await assert.rejects(node.netKernel.stop(), (err) => err instanceof NetKernelError && err.code === 'ERR_NODERL_NOT_DISTRIBUTED' && err.reason === atom('not_found'));
   await assert.rejects(node.netKernel.start({}), RangeError);
@@ -194,7 +194,7 @@ async function until(what, check, timeoutMs = 5000) {
 }
 
 test("not distributed, OTP's answers: connect_node and get_net_ticktime ignored, monitor_node notalive, nodes(known), nocookie; distributed, the real ones", { skip }, async () => {
-  const { NotAliveError } = await import('../../dist/node/net-kernel.js');
+  const { NotAliveError } = await import('../../dist/index.js');
   const node = await localNode();
   const me = node.name;
   // The TS API (erl -noshell without -sname answers the same; docs/otp-facts.md)
@@ -299,7 +299,7 @@ test('monitor_nodes across netKernel.stop and start: net_kernel_terminated for t
 });
 
 test('a stopped name no longer leads to the node: netKernel.stop and node.stop forget it', { skip }, async () => {
-  const { homeOf } = await import('../../dist/node/local-identity.js');
+  const { homeOf } = await import('../../dist/process/local-identity.js');
   const node = await localNode();
   await node.netKernel.start({ sname: uniqueName('forget') });
   const first = new Pid(node.nodeAtom, 4242, 0, node.creation); // as decoded from the wire

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { erlSkip, freePort, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
 import { atom, tuple } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
-import { TIMEOUT } from '../../dist/node/mailbox.js';
+import { TIMEOUT } from '../../dist/process/mailbox.js';
 
 const skip = erlSkip();
 const bin = fileURLToPath(new URL('../../bin/noderl.js', import.meta.url));

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useErlAndNode, uniqueName } from '../support/epmd.js';
-import { TIMEOUT } from '../../dist/node/mailbox.js';
+import { TIMEOUT } from '../../dist/process/mailbox.js';
 import { atom, tuple, Pid } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
-import { CallError } from '../../dist/node/gen-call.js';
-import { GenServerStartError, reply } from '../../dist/node/gen-server.js';
+import { CallError } from '../../dist/process/gen-call.js';
+import { GenServerStartError, reply } from '../../dist/otp/gen-server.js';
 
 const KV = `
 -module(noderl_kv).

@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { erlSkip, uniqueName } from '../support/epmd.js';
 import { cluster, eventually } from '../global/support.js';
-import { TIMEOUT } from '../../dist/node/mailbox.js';
+import { TIMEOUT } from '../../dist/process/mailbox.js';
 import { format } from '../../dist/term/format.js';
 
 const skip = erlSkip();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { useErlAndNode, startErlNode, uniqueName } from '../support/epmd.js';
-import { TIMEOUT } from '../../dist/node/mailbox.js';
+import { TIMEOUT } from '../../dist/process/mailbox.js';
 import { atom, tuple } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
 import { runInProcess, isTag } from '../support/processes.js';

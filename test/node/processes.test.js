@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useErlAndNode, uniqueName } from '../support/epmd.js';
-import { TIMEOUT } from '../../dist/node/mailbox.js';
+import { TIMEOUT } from '../../dist/process/mailbox.js';
 import { atom, tuple, isTuple, Pid } from '../../dist/term/types.js';
 import { format } from '../../dist/term/format.js';
 import { equals } from '../../dist/term/compare.js';

@@ -13,7 +13,7 @@ import { startNoderlChild, stopNoderlChild } from './child-node.js';
 
 const skip = erlSkip();
 const TYPES = pathToFileURL(fileURLToPath(new URL('../../dist/term/types.js', import.meta.url))).href;
-const BUILTINS = pathToFileURL(fileURLToPath(new URL('../../dist/services/builtins.js', import.meta.url))).href;
+const INDEX = pathToFileURL(fileURLToPath(new URL('../../dist/index.js', import.meta.url))).href;
 let epmd;
 let erl; // the caller
 let beam; // the oracle: the same calls made to a BEAM node
@@ -28,7 +28,7 @@ before(async () => {
   writeFileSync(
     join(dir, 'work.js'),
     `import { atom, tuple } from '${TYPES}';
-import { ErlangError } from '${BUILTINS}';
+import { ErlangError } from '${INDEX}';
 export async function slow(self, ms) {
   globalThis.__rpcServeRan.started++;
   await self.receive({ match: () => false, timeout: ms });

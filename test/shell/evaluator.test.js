@@ -4,10 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Evaluator } from '../../dist/shell/evaluator.js';
 import { exceptionText, valueText } from '../../dist/shell/exception-text.js';
-import { TIMEOUT } from '../../dist/node/mailbox.js';
+import { TIMEOUT } from '../../dist/process/mailbox.js';
 import { atom, tuple } from '../../dist/term/types.js';
-import { ErlangError } from '../../dist/services/builtins.js';
-import { ProcessExit } from '../../dist/node/process.js';
+import { ErlangError, ProcessExit } from '../../dist/index.js';
 
 test('bindings, declarations, await and statements', async () => {
   const ev = new Evaluator({ atom });

@@ -1,7 +1,7 @@
 // The streaming frame reader: any chunking gives the same frames, ticks are seen, oversized frames refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameReader, FrameError, frameHeader } from '../../dist/dist/framing.js';
+import { FrameReader, FrameError, frameHeader } from '../../dist/channel/framing.js';
 
 function frames(bodies) {
   return Buffer.concat(bodies.flatMap((b) => [frameHeader(b.length), b]));

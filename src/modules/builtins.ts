@@ -9,11 +9,11 @@
  * spawn on a peer. Each takes the process running it, as code-path functions do.
  */
 import { compare } from '../term/compare.js';
-import { Atom, atom, ErlFun, ExportFun, isTuple, Pid, tuple, type Term } from '../term/types.js';
+import { Atom, atom, ErlFun, ExportFun, isList, Pid, tuple, type Term } from '../term/types.js';
 import { notifyAllName, randomExitName, randomNotifyName, resolveItOnNode } from '../global/resolvers.js';
-import { exitReasonOf, ProcessExit, type Process } from '../node/process.js';
-import { toAtom } from '../node/registry.js';
+import { type Process } from '../process/process.js';
 import type { Node } from '../node/node.js';
+import { callError, ErlangError, exitReasonOf, ProcessExit } from '../process/exceptions.js';
 
 const OK = atom('ok');
 const UNDEF = atom('undef');
@@ -33,25 +33,7 @@ export interface BuiltinContext {
 
 type Builtin = (ctx: BuiltinContext, self: Process, args: Term[]) => Term | Promise<Term>;
 
-/**
- * An Erlang exception of class `error`: uncaught, the process exits `{Reason, Stack}` as on BEAM;
- * erpc and rex report it as an error, not an exit.
- */
-export class ErlangError extends ProcessExit {
-  constructor(
-    readonly error: Term,
-    readonly stacktrace: Term[],
-  ) {
-    super(tuple(error, stacktrace));
-  }
-}
 
-/** `error(Reason)` raised in `M:F(Args)`: the stack `[{M, F, Args, []}]`. */
-export function callError(reason: Term, module: string | Atom, fn: string | Atom, args: Term[]): ErlangError {
-  return new ErlangError(reason, [tuple(toAtom(module), toAtom(fn), args, [])]);
-}
-
-const isList = (x: Term): x is Term[] => Array.isArray(x) && !isTuple(x);
 
 function nodesOf(ctx: BuiltinContext, arg: Term): Term {
   const kinds = isList(arg) ? arg : [arg];

@@ -1,6 +1,6 @@
 /** The node's registered names (`register/2`, `unregister/1`, `whereis/1`). */
-import { atom, type Atom, type Pid } from '../term/types.js';
-import { pidKey } from './process.js';
+import type { Atom, Pid } from '../term/types.js';
+import { pidKey } from './local-identity.js';
 
 export class Registry {
   private readonly byName = new Map<Atom, Pid>();
@@ -35,7 +35,3 @@ export class Registry {
   }
 }
 
-/** A name as the API accepts it (`'shell'` or `atom('shell')`). */
-export function toAtom(name: string | Atom): Atom {
-  return typeof name === 'string' ? atom(name) : name;
-}

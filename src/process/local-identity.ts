@@ -113,3 +113,20 @@ export function localPid(home: LocalIdentity, id: number, serial: number): Pid {
 export function localRef(home: LocalIdentity, ids: readonly number[]): Ref {
   return new LocalRefObject(home, ids) as unknown as Ref;
 }
+
+/**
+ * The key of a pid in maps: pids decoded from the wire are new objects each time. A pid of a node
+ * of this JS process keys by that node's identity, so it keeps its key when the node is renamed
+ * (net_kernel:start/stop) and a decoded copy finds the same entry (src/node/local-identity.ts).
+ */
+export function pidKey(pid: Pid): string {
+  const home = homeOf(pid);
+  if (home !== undefined) return `${home.key}${pid.id}/${pid.serial}`;
+  return `${pid.node.name}/${pid.id}/${pid.serial}/${pid.creation}`;
+}
+
+export function refKey(ref: Ref): string {
+  const home = homeOf(ref);
+  if (home !== undefined) return `${home.key}${ref.ids.join('.')}`;
+  return `${ref.node.name}/${ref.creation}/${ref.ids.join('.')}`;
+}

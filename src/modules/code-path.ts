@@ -10,7 +10,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Term } from '../term/types.js';
-import type { Process } from './process.js';
+import type { Process } from '../process/process.js';
 
 /** A function on the code path: `self`, then the Erlang arguments. */
 export type ModuleFunction = (self: Process, ...args: Term[]) => unknown;

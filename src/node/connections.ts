@@ -13,14 +13,14 @@ import { ensureEpmd } from '../epmd/daemon.js';
 import { EpmdRegistration, lookupNode } from '../epmd/client.js';
 import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
 import { Atom, atom, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
-import { advertisedFlags, DistFlag, hasFlag } from '../dist/flags.js';
-import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../dist/handshake.js';
-import { Connection } from '../dist/connection.js';
+import { advertisedFlags, DistFlag, hasFlag } from '../channel/flags.js';
+import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../channel/handshake.js';
+import { Connection } from '../channel/connection.js';
 import { dialRefusal, resolveNodeName, splitNode } from './names.js';
-import { NET_KERNEL, netKernelAnswer } from '../services/net_kernel.js';
-import { decodeSignal, decodeSpawnRequest, type SpawnRequest } from '../dist/control.js';
+import { NET_KERNEL, netKernelAnswer } from './is-auth.js';
+import { decodeSignal, decodeSpawnRequest, type SpawnRequest } from '../channel/control.js';
 import { format } from '../term/format.js';
-import type { ProcessTable } from './processes.js';
+import type { ProcessTable } from '../process/table.js';
 
 /** What makes a node distributed: its name and how it listens (the rest of `NodeOptions`). */
 export interface DistributionOptions {

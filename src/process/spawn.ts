@@ -6,10 +6,11 @@
  */
 import { atom, tuple, type Atom, type Pid, type Term } from '../term/types.js';
 import { parseSpawnOptions } from './spawn-options.js';
-import { SpawnReplyFlag, type SpawnRequest } from '../dist/control.js';
-import type { Process, Signal, SignalTarget } from './process.js';
-import { builtin, ErlangError, type BuiltinContext } from '../services/builtins.js';
-import type { CodePath } from './code-path.js';
+import { SpawnReplyFlag, type SpawnRequest, type Signal, type SignalTarget } from '../channel/control.js';
+import type { Process } from './process.js';
+import { builtin, type BuiltinContext } from '../modules/builtins.js';
+import type { CodePath } from '../modules/code-path.js';
+import { ErlangError } from './exceptions.js';
 
 const BADOPT = atom('badopt');
 const UNDEF = atom('undef');

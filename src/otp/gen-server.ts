@@ -13,7 +13,8 @@
  */
 import { Atom, atom, ImproperList, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
 import { format } from '../term/format.js';
-import { exitReasonOf, ProcessExit, type Process } from './process.js';
+import { type Process } from '../process/process.js';
+import { exitReasonOf, ProcessExit } from '../process/exceptions.js';
 
 const GEN_CALL = atom('$gen_call');
 const GEN_CAST = atom('$gen_cast');

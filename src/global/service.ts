@@ -14,13 +14,13 @@
  * `registerName` takes, so that name comes back with the default, `random_exit_name`.
  */
 import { ExportFun, type Pid, type Term } from '../term/types.js';
-import type { Process } from './process.js';
-import { startGlobal, type GlobalNode } from '../global/start.js';
-import type { Global } from '../global/global.js';
+import type { Process } from '../process/process.js';
+import { startGlobal, type GlobalNode } from './start.js';
+import type { Global } from './global.js';
 import { format } from '../term/format.js';
 import { equals } from '../term/compare.js';
-import type { Resolve } from '../global/resolvers.js';
-import type { NameServer, NameServerHost } from '../global/name-server.js';
+import type { NameServer, NameServerHost } from './name-server.js';
+import { type Resolve } from './types.js';
 
 /** What a pending registration or `sync()` of a global that ended on a change of name rejects with. */
 export class GlobalRestartedError extends Error {

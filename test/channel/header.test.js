@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect } from 'node:net';
-import { HeaderReader, HeaderError, FRAGMENT_SIZE } from '../../dist/dist/header.js';
-import { Connection } from '../../dist/dist/connection.js';
-import { FrameReader, frameHeader } from '../../dist/dist/framing.js';
-import { DistFlag, advertisedFlags } from '../../dist/dist/flags.js';
+import { HeaderReader, HeaderError, FRAGMENT_SIZE } from '../../dist/channel/header.js';
+import { Connection } from '../../dist/channel/connection.js';
+import { FrameReader, frameHeader } from '../../dist/channel/framing.js';
+import { DistFlag, advertisedFlags } from '../../dist/channel/flags.js';
 import { encode } from '../../dist/term/encode.js';
 import { decode, decodeAt } from '../../dist/term/decode.js';
 import { atom, tuple, Pid, ErlFun } from '../../dist/term/types.js';

@@ -7,8 +7,12 @@
  */
 import { Atom, atom, isTuple, ImproperList, Pid, Ref, tuple, type Term } from '../term/types.js';
 import { format } from '../term/format.js';
-import { NOCONNECTION, NOPROC, pidKey, ProcessExit, refKey, type NameAt, type Process } from './process.js';
+import { type Process } from './process.js';
 import { TIMEOUT } from './mailbox.js';
+import { pidKey, refKey } from './local-identity.js';
+import { ProcessExit } from './exceptions.js';
+import { type NameAt } from '../channel/control.js';
+import { NOCONNECTION, NOPROC } from '../term/atoms.js';
 
 const GEN_CALL = atom('$gen_call');
 const ALIAS = atom('alias');

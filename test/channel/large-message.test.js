@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startEpmd, startErlNode, uniqueName, erlSkip } from '../support/epmd.js';
 import { atom, tuple, isTuple, Pid, ErlFun } from '../../dist/term/types.js';
-import { DistFlag, hasFlag } from '../../dist/dist/flags.js';
-import { TIMEOUT } from '../../dist/node/mailbox.js';
+import { DistFlag, hasFlag } from '../../dist/channel/flags.js';
+import { TIMEOUT } from '../../dist/process/mailbox.js';
 
 const skip = erlSkip();
 let epmd, erl, node;

@@ -7,56 +7,26 @@
  * A process never touches a connection: every signal it sends goes through {@link SignalRouter}
  * (the node), which delivers it locally or turns it into a control message.
  */
-import { Atom, atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
+import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, toAtom } from '../term/types.js';
 import { Mailbox, type ReceiveOptions, type Timeout } from './mailbox.js';
 import type { AliasMode } from './aliases.js';
-import { SpawnReplyFlag, type SpawnRequest } from '../dist/control.js';
-import { toAtom } from './registry.js';
-import { ioFormatRequest, ioPrintRequest } from '../services/io.js';
+import { SpawnReplyFlag, type SpawnRequest } from '../channel/control.js';
+import { ioFormatRequest, ioPrintRequest } from './io.js';
 import { spawnOptions, SpawnError, type SpawnOptions } from './spawn-options.js';
-import { homeOf } from './local-identity.js';
+import { pidKey, refKey } from './local-identity.js';
+import { ProcessExit } from './exceptions.js';
+import type { Address, Signal, SignalTarget } from '../channel/control.js';
+import { DOWN, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, PROCESS } from '../term/atoms.js';
 
-export const NORMAL = atom('normal');
-export const KILL = atom('kill');
-export const KILLED = atom('killed');
-export const NOPROC = atom('noproc');
-export const NOCONNECTION = atom('noconnection');
-const EXIT = atom('EXIT');
-const DOWN = atom('DOWN');
-const PROCESS = atom('process');
 
-/** A registered name on a node: the target of `{Name, Node} ! Msg` and of a monitor by name. */
-export interface NameAt {
-  name: Atom;
-  node: Atom;
-}
-/** Where a signal goes. */
-export type Address = Pid | NameAt;
+
 /** Where `send` can send: a pid, a registered name here, or `{Name, Node}`. */
 export type Destination = Pid | Atom | string | Term;
-/** Where a signal can be routed: an {@link Address}, or an alias (a message only). */
-export type SignalTarget = Address | Ref;
 
 /** Options of `monitor/3`: `alias` makes the monitor's ref an alias of the monitoring process too. */
 export interface MonitorOptions {
   alias?: 'explicit_unalias' | 'demonitor' | 'reply_demonitor';
 }
-
-/** The signals between processes (the control messages of otp-distribution.md §5, by meaning). */
-export type Signal =
-  | { kind: 'message'; from: Pid; message: Term }
-  | { kind: 'link'; from: Pid }
-  | { kind: 'unlink'; from: Pid; id: bigint | number }
-  | { kind: 'unlink_ack'; from: Pid; id: bigint | number }
-  | { kind: 'exit'; from: Pid; reason: Term; link: boolean }
-  | { kind: 'monitor'; from: Pid; ref: Ref; target: Pid | Atom }
-  | { kind: 'demonitor'; from: Pid; ref: Ref; target: Pid | Atom }
-  /** `from` is what the watcher monitored: the pid, or the name atom for a monitor by name. */
-  | { kind: 'down'; from: Pid | Atom; ref: Ref; reason: Term }
-  /** GROUP_LEADER: `from` is the new group leader (op 7 carries it where other ops carry the sender). */
-  | { kind: 'group_leader'; from: Pid }
-  /** The answer to our SPAWN_REQUEST `ref`: `flags` 1 link, 2 monitor; `result` the pid or an error atom. */
-  | { kind: 'spawn_reply'; ref: Ref; flags: number; result: Term };
 
 /** What a process needs from its node. */
 export interface SignalRouter {
@@ -81,13 +51,6 @@ export interface SignalRouter {
   requestSpawn(node: Atom, request: SpawnRequest): void;
 }
 
-/** Thrown by `self.exit(reason)` (and by a receive of a process that was killed): the process ends with `reason`. */
-export class ProcessExit extends Error {
-  constructor(readonly reason: Term) {
-    super('process exited');
-    this.name = 'ProcessExit';
-  }
-}
 
 interface OutgoingMonitor {
   ref: Ref;
@@ -416,32 +379,9 @@ export class Process {
   }
 }
 
-/**
- * The key of a pid in maps: pids decoded from the wire are new objects each time. A pid of a node
- * of this JS process keys by that node's identity, so it keeps its key when the node is renamed
- * (net_kernel:start/stop) and a decoded copy finds the same entry (src/node/local-identity.ts).
- */
-export function pidKey(pid: Pid): string {
-  const home = homeOf(pid);
-  if (home !== undefined) return `${home.key}${pid.id}/${pid.serial}`;
-  return `${pid.node.name}/${pid.id}/${pid.serial}/${pid.creation}`;
-}
-
-export function refKey(ref: Ref): string {
-  const home = homeOf(ref);
-  if (home !== undefined) return `${home.key}${ref.ids.join('.')}`;
-  return `${ref.node.name}/${ref.creation}/${ref.ids.join('.')}`;
-}
 
 function sameProcess(a: Pid, b: Pid): boolean {
   return a.node === b.node && a.id === b.id && a.serial === b.serial && a.creation === b.creation;
 }
 
-/** The exit reason of a process function that threw: Erlang-shaped. */
-export function exitReasonOf(err: unknown): Term {
-  if (err instanceof ProcessExit) return err.reason;
-  if (err instanceof Error) return tuple(atom('js_error'), Buffer.from(`${err.name}: ${err.message}`));
-  if (err === undefined || typeof err === 'function' || typeof err === 'symbol') return tuple(atom('nocatch'), atom('undefined'));
-  return tuple(atom('nocatch'), err as Term); // an uncaught throw(Term), as BEAM reports it
-}
 

@@ -4,7 +4,7 @@
  * `monitor_node(N, false)` takes one back). Nothing goes on the wire (otp-distribution.md §7.3).
  */
 import type { Pid } from '../term/types.js';
-import { pidKey } from './process.js';
+import { pidKey } from './local-identity.js';
 
 interface Watch {
   pid: Pid;

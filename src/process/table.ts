@@ -5,16 +5,17 @@
  * erl_proc_sig_queue.c.
  */
 import { randomFillSync } from 'node:crypto';
-import { Atom, atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
-import { encodeSignal, encodeSpawnRequest, SpawnReplyFlag, type SpawnRequest } from '../dist/control.js';
-import type { Connection } from '../dist/connection.js';
-import { exitReasonOf, NOCONNECTION, NOPROC, NORMAL, pidKey, Process, type Address, type Destination, type Signal, type SignalRouter, type SignalTarget } from './process.js';
-import { Registry, toAtom } from './registry.js';
+import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, toAtom } from '../term/types.js';
+import { encodeSignal, encodeSpawnRequest, SpawnReplyFlag, type SpawnRequest, type Address, type Signal, type SignalTarget } from '../channel/control.js';
+import type { Connection } from '../channel/connection.js';
+import { Process, type Destination, type SignalRouter } from './process.js';
+import { Registry } from './registry.js';
 import { AliasTable, type AliasMode } from './aliases.js';
 import { NodeMonitors } from './node-monitors.js';
 import { genCall } from './gen-call.js';
-import { localPid, localRef, type LocalIdentity } from './local-identity.js';
-import { NotAliveError } from './net-kernel.js';
+import { localPid, localRef, type LocalIdentity, pidKey } from './local-identity.js';
+import { exitReasonOf, NotAliveError } from './exceptions.js';
+import { NOCONNECTION, NOPROC, NORMAL } from '../term/atoms.js';
 
 /** What the table needs from the node: its connections. */
 export interface NodeLinks {

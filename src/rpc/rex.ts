@@ -13,10 +13,10 @@
  * value, or `{badrpc, {'EXIT', Reason}}` as `catch apply(M, F, A)` gives it.
  */
 import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
-import { aliasOf } from '../node/gen-server.js';
-import { exitReasonOf, ProcessExit, type Process } from '../node/process.js';
-import { ErlangError } from './builtins.js';
-import { serveIo } from './io.js';
+import { aliasOf } from '../otp/gen-server.js';
+import { type Process } from '../process/process.js';
+import { exitReasonOf, ProcessExit, ErlangError } from '../process/exceptions.js';
+import { serveIo } from '../modules/user.js';
 
 export const REX = atom('rex');
 const GEN_CALL = atom('$gen_call');

@@ -6,8 +6,8 @@ import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
 import { Node } from '../../dist/node/node.js';
-import { dialHandshake } from '../../dist/dist/handshake.js';
-import { advertisedFlags, DistFlag } from '../../dist/dist/flags.js';
+import { dialHandshake } from '../../dist/channel/handshake.js';
+import { advertisedFlags, DistFlag } from '../../dist/channel/flags.js';
 
 const skip = erlSkip();
 let epmd;

@@ -5,7 +5,7 @@
  * vanish instead of polluting the caller's mailbox. Peers send to an alias with ALIAS_SEND (33).
  */
 import type { Pid, Ref } from '../term/types.js';
-import { pidKey, refKey } from './process.js';
+import { pidKey, refKey } from './local-identity.js';
 
 /**
  * How an alias ends besides `unalias/1` (OTP's UnaliasOpt): `explicit_unalias` only by unalias,

@@ -5,8 +5,33 @@
  * (a peer switches from "hopeful" to negotiated forms mid-connection, §5).
  */
 import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
-import type { Signal, SignalTarget } from '../node/process.js';
 import { DistFlag, hasFlag } from './flags.js';
+
+/** A registered name on a node: the target of `{Name, Node} ! Msg` and of a monitor by name. */
+export interface NameAt {
+  name: Atom;
+  node: Atom;
+}
+/** Where a signal goes. */
+export type Address = Pid | NameAt;
+/** Where a signal can be routed: an {@link Address}, or an alias (a message only). */
+export type SignalTarget = Address | Ref;
+
+/** The signals between processes (the control messages of otp-distribution.md §5, by meaning). */
+export type Signal =
+  | { kind: 'message'; from: Pid; message: Term }
+  | { kind: 'link'; from: Pid }
+  | { kind: 'unlink'; from: Pid; id: bigint | number }
+  | { kind: 'unlink_ack'; from: Pid; id: bigint | number }
+  | { kind: 'exit'; from: Pid; reason: Term; link: boolean }
+  | { kind: 'monitor'; from: Pid; ref: Ref; target: Pid | Atom }
+  | { kind: 'demonitor'; from: Pid; ref: Ref; target: Pid | Atom }
+  /** `from` is what the watcher monitored: the pid, or the name atom for a monitor by name. */
+  | { kind: 'down'; from: Pid | Atom; ref: Ref; reason: Term }
+  /** GROUP_LEADER: `from` is the new group leader (op 7 carries it where other ops carry the sender). */
+  | { kind: 'group_leader'; from: Pid }
+  /** The answer to our SPAWN_REQUEST `ref`: `flags` 1 link, 2 monitor; `result` the pid or an error atom. */
+  | { kind: 'spawn_reply'; ref: Ref; flags: number; result: Term };
 
 export const Op = {
   LINK: 1,

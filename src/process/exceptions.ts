@@ -1,0 +1,56 @@
+/**
+ * How a noderl process ends and how Erlang exceptions travel as JS exceptions: `ProcessExit` is
+ * `exit(Reason)`, `ErlangError` is class `error` with its stack, a JS throw of a non-Error value
+ * is Erlang's `throw`. Every layer above raises these, so they sit at the bottom of the process
+ * layer, beside nothing they would import.
+ */
+import { atom, tuple, toAtom, type Atom, type Term } from '../term/types.js';
+
+/** Thrown by `self.exit(reason)` (and by a receive of a process that was killed): the process ends with `reason`. */
+export class ProcessExit extends Error {
+  constructor(readonly reason: Term) {
+    super('process exited');
+    this.name = 'ProcessExit';
+  }
+}
+
+/**
+ * An Erlang exception of class `error`: uncaught, the process exits `{Reason, Stack}` as on BEAM;
+ * erpc and rex report it as an error, not an exit.
+ */
+export class ErlangError extends ProcessExit {
+  constructor(
+    readonly error: Term,
+    readonly stacktrace: Term[],
+  ) {
+    super(tuple(error, stacktrace));
+  }
+}
+
+/** `error(Reason)` raised in `M:F(Args)`: the stack `[{M, F, Args, []}]`. */
+export function callError(reason: Term, module: string | Atom, fn: string | Atom, args: Term[]): ErlangError {
+  return new ErlangError(reason, [tuple(toAtom(module), toAtom(fn), args, [])]);
+}
+
+/**
+ * `erlang:monitor_node/2,3` on a node that is not distributed: OTP raises the error `notalive`
+ * (for `false` too). An {@link ErlangError}, so a process that does not catch it exits
+ * `{notalive, [{erlang, monitor_node, Args, []}]}` as a BEAM process does.
+ */
+export class NotAliveError extends ErlangError {
+  readonly code = 'ERR_NODERL_NOT_ALIVE';
+
+  constructor(fn: string, args: Term[]) {
+    super(atom('notalive'), [tuple(atom('erlang'), atom(fn), args, [])]);
+    this.name = 'NotAliveError';
+    this.message = `erlang:${fn}/${args.length}: the node is not alive (not distributed)`;
+  }
+}
+
+/** The exit reason of a process function that threw: Erlang-shaped. */
+export function exitReasonOf(err: unknown): Term {
+  if (err instanceof ProcessExit) return err.reason;
+  if (err instanceof Error) return tuple(atom('js_error'), Buffer.from(`${err.name}: ${err.message}`));
+  if (err === undefined || typeof err === 'function' || typeof err === 'symbol') return tuple(atom('nocatch'), atom('undefined'));
+  return tuple(atom('nocatch'), err as Term); // an uncaught throw(Term), as BEAM reports it
+}
