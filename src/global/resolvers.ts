@@ -14,6 +14,7 @@ import { GNS } from './multi-call.js';
 import { A } from './protocol.js';
 import { exitReasonOf } from '../process/exceptions.js';
 import type { JsResolver } from './types.js';
+import type { BuiltinModule } from '../modules/registry.js';
 
 const INSERT = atom('insert');
 const DELETE = atom('delete');
@@ -92,6 +93,20 @@ export async function resolveItOnNode(self: Process, nodeAtom: Atom, args: Term[
     if (err instanceof CallError && err.code === 'noproc') return resolveIt(self, method!, name!, a, b, apply);
     throw err;
   }
+}
+
+/**
+ * The `global` functions a peer calls on a noderl node: `resolve_it/4` (OTP resolves a name
+ * conflict with `rpc:call(Owner, global, resolve_it, ...)`) and the three built-in methods,
+ * which a BEAM node's resolve_it may run here as `fun global:random_exit_name/3` and the others.
+ */
+export function globalModule(nodeAtom: () => Atom, apply: ApplyMfa): BuiltinModule {
+  return {
+    resolve_it: (self, method, name, a, b) => resolveItOnNode(self, nodeAtom(), [method!, name!, a!, b!], apply),
+    random_exit_name: (self, name, a, b) => randomExitName(self, name!, a as Pid, b as Pid),
+    random_notify_name: (self, name, a, b) => randomNotifyName(self, name!, a as Pid, b as Pid),
+    notify_all_name: (self, name, a, b) => notifyAllName(self, name!, a as Pid, b as Pid),
+  };
 }
 
 function toTerm(v: Pid | 'none'): Term {

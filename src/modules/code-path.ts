@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Term } from '../term/types.js';
 import type { Process } from '../process/process.js';
 
-/** A function on the code path: `self`, then the Erlang arguments. */
+/** A function on the code path, and the shape of every module function (src/modules/registry.ts): `self`, then the Erlang arguments. */
 export type ModuleFunction = (self: Process, ...args: Term[]) => unknown;
 
 export class CodePath {

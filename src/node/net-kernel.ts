@@ -1,21 +1,20 @@
 /**
- * kernel's `net_kernel` API on a noderl node: `start/1` and `stop/0` (a node that is not
- * distributed becomes distributed, and back), `connect_node/1`, `monitor_nodes/1,2`,
- * `get_net_ticktime/0`/`set_net_ticktime/1` and `allow/1` (the `{is_auth, _}` responder peers
- * call is src/services/net_kernel.ts).
- *
- * monitor_nodes messages are shaped as OTP 25's runtime sends them, checked against a real erl:
- * without options `{nodeup, N}`/`{nodedown, N}`; with any option the 3-tuple form, whose info list
- * on nodedown puts `{nodedown_reason, R}` before `{node_type, T}` (the order is fixed, not the
- * order the options were given in). Each subscription delivers its own message, so subscribing
- * twice means two messages per event, and `monitorNodes(false, same options)` takes one back.
- * Subscriptions outlive net_kernel:stop/start, and OTP reports the node's own name too: `nodeup`
- * when it becomes distributed, `nodedown` (`net_kernel_terminated`, after its peers') when it stops.
+ * kernel's `net_kernel` and `auth` on a noderl node: being distributed (`start/1`, `stop/0`: the
+ * node's name, the listener and the connections of src/node/connections.ts), `connect_node/1`,
+ * cookies (`erlang:set_cookie/1,2`, `get_cookie/0,1`), `net_ticktime`, `allow/1`, and the
+ * monitor_nodes subscriptions (src/node/monitor-nodes.ts) fed from nodeup and nodedown. The
+ * `{is_auth, _}` answer peers' `net_adm:ping` gets is src/node/is-auth.ts.
  */
-import { Atom, atom, tuple, type Pid, type Term, type Tuple } from '../term/types.js';
-import { type Process } from '../process/process.js';
-import type { DistributionOptions } from './connections.js';
-import { pidKey } from '../process/local-identity.js';
+import { Atom, atom, tuple, type Pid, type Term } from '../term/types.js';
+import type { SpawnRequest } from '../channel/control.js';
+import { NONODE, type LocalIdentity } from '../process/local-identity.js';
+import type { Process } from '../process/process.js';
+import type { ProcessTable } from '../process/table.js';
+import { resolveCookie } from './cookie.js';
+import { Distribution, type DistributionHost, type DistributionOptions } from './connections.js';
+import { MonitorNodes, nodedownReason, type MonitorNodesOptions, type NodeEvent } from './monitor-nodes.js';
+
+export type { MonitorNodesOptions, NodeEvent, NodeType } from './monitor-nodes.js';
 
 /** `net_kernel:start/1`'s options: the name (`sname` or `name`) and how the node is distributed. */
 export interface NetKernelStartOptions extends DistributionOptions {
@@ -23,12 +22,6 @@ export interface NetKernelStartOptions extends DistributionOptions {
   cookie?: string;
   /** `net_ticktime` in seconds. */
   ticktime?: number;
-}
-
-/** How the node becomes distributed and stops being so (src/node/node.ts). */
-export interface Distributing {
-  start(options: NetKernelStartOptions): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /**
@@ -48,80 +41,81 @@ export class NetKernelError extends Error {
   }
 }
 
-
 /** What OTP's net_kernel answers on a node that is not distributed (`connect_node/1`, `get_net_ticktime/0`). */
 export type Ignored = 'ignored';
 
-export type NodeType = 'visible' | 'hidden' | 'all';
-
-/** net_kernel:monitor_nodes/2's options: `{node_type, T}` and `nodedown_reason`. */
-export interface MonitorNodesOptions {
-  nodeType?: NodeType;
-  nodedownReason?: boolean;
-}
-
-/** A node event as a monitor_nodes subscriber of code outside processes gets it. */
-export interface NodeEvent {
-  event: 'nodeup' | 'nodedown';
-  node: string;
-  nodeType: 'visible' | 'hidden';
-  /** The nodedown reason (`connection_closed`, `disconnect`, `net_tick_timeout`...), on nodedown. */
-  reason?: string;
-  /** The message a process subscribed with the same options would get. */
-  message: Tuple;
-}
-
 /** What the net kernel needs of its node. */
 export interface NetKernelHost {
-  readonly name: string;
-  /** True while the node is distributed. */
-  readonly alive: boolean;
-  connect(peer: string): Promise<boolean>;
-  send(to: Pid, message: Term): void;
-  isAlive(pid: Pid): boolean;
-  getNetTicktime(): number;
-  setNetTicktime(seconds: number): 'unchanged' | 'change_initiated';
-  on(event: 'nodeup', fn: (node: string, visible: boolean) => void): unknown;
-  on(event: 'nodedown', fn: (node: string, reason: string, visible: boolean) => void): unknown;
-}
-
-interface Subscription {
-  key: string;
-  nodeType?: NodeType;
-  nodedownReason: boolean;
-  deliver: (message: Tuple, event: Omit<NodeEvent, 'message'>) => void;
-  /** A process subscriber: its subscriptions end with it. */
-  pid?: Pid;
-}
-
-const NODEUP = atom('nodeup');
-const NODEDOWN = atom('nodedown');
-const NODE_TYPE = atom('node_type');
-const NODEDOWN_REASON = atom('nodedown_reason');
-
-/** The connection's close reason as the nodedown_reason OTP gives for the same cause. */
-export function nodedownReason(closeReason: string): string {
-  if (closeReason === 'net_tick_timeout' || closeReason === 'disconnect') return closeReason;
-  if (closeReason === 'shutdown') return 'net_kernel_terminated'; // this node stopped
-  return 'connection_closed';
+  /** Who the node is: becoming distributed renames it, and its pids and refs follow. */
+  readonly identity: LocalIdentity;
+  /** Where the connections' signals go. */
+  readonly processes: ProcessTable;
+  /** Serves a SPAWN_REQUEST from a peer (src/process/spawn.ts). */
+  serveSpawn(request: SpawnRequest): void;
+  /** True once the node began to stop. */
+  stopping(): boolean;
+  /** A peer came up or went down: the node's own `nodeup`/`nodedown` events. */
+  nodeUp(peer: string, visible: boolean): void;
+  nodeDown(peer: string, reason: string, visible: boolean): void;
+  /** The node is about to leave the distribution (global then reports no lost connections). */
+  leaving(): void;
+  /** The node has its new name (or `nonode@nohost` again): resolves once global runs under it. */
+  renamed(): Promise<void>;
+  log(line: string): void;
 }
 
 export class NetKernel {
-  private readonly subscriptions: Subscription[] = [];
+  /** Present while the node is distributed. */
+  private dist?: Distribution;
+  /** A `start` under way. */
+  private starting?: Promise<void>;
+  /** A `stop` under way: a start or a stop waits for it. */
+  private stopping?: Promise<void>;
+  /** `erlang:set_cookie/2` cookies, by peer; the rest use {@link defaultCookie}. */
+  private readonly cookies = new Map<string, string>();
+  private defaultCookie?: string;
+  private ticktime: number;
   /** `allow/1`'s list; empty means any node with the cookie may connect. */
   private readonly allowed = new Set<string>();
-  private listening = false;
-  private listeners = 0;
+  private readonly subscriptions: MonitorNodes;
 
+  /** @internal The node makes its net kernel. */
   constructor(
     private readonly host: NetKernelHost,
-    private readonly distributing: Distributing,
-  ) {}
+    /** How every `start` listens, unless it says otherwise (`Node.start`'s options). */
+    private readonly defaults: NetKernelStartOptions,
+  ) {
+    this.defaultCookie = defaults.cookie;
+    this.ticktime = defaults.ticktime ?? 60;
+    this.subscriptions = new MonitorNodes({
+      get name() {
+        return host.identity.nodeAtom.name;
+      },
+      send: (to, message) => host.processes.send(to, message),
+      isAlive: (pid) => host.processes.isAlive(pid),
+    });
+  }
+
+  /** `erlang:is_alive/0`: true while the node is distributed. */
+  get alive(): boolean {
+    return this.dist !== undefined;
+  }
+
+  /** The TCP port that accepts distribution connections; undefined while not distributed. */
+  get port(): number | undefined {
+    return this.dist?.port;
+  }
+
+  /** True when the node is distributed as a hidden node (`erl -hidden`). */
+  get hidden(): boolean {
+    return this.dist?.hidden ?? false;
+  }
 
   /**
    * `net_kernel:start/1`: makes a node that is not distributed distributed, as
-   * `start({ sname: 'fries' })` = `net_kernel:start([fries, shortnames])`. Pids and refs of the
-   * node made before keep their identity and carry the new name from now on. Rejects with
+   * `start({ sname: 'fries' })` = `net_kernel:start([fries, shortnames])`: listens, registers, and
+   * from then on the node's pids and refs, old and new, carry the name and creation; `global`
+   * restarts under the new name, keeping the names of this node's processes. Rejects with
    * {@link NetKernelError} (`already_started`) on a distributed node, with `EpmdError` for a name
    * in use.
    */
@@ -129,16 +123,90 @@ export class NetKernel {
     if (options.sname === undefined && options.name === undefined) {
       return Promise.reject(new RangeError('net_kernel start needs a node name: sname or name'));
     }
-    return this.distributing.start(options);
+    if (this.host.stopping()) return Promise.reject(new NetKernelError('ERR_NODERL_NODE_STOPPED', 'the node is stopped', atom('not_started')));
+    if (this.dist || this.starting) {
+      const pid = this.dist?.netKernelPid ?? this.host.identity.nodeAtom;
+      return Promise.reject(new NetKernelError('ERR_NODERL_ALREADY_STARTED', `the node is already distributed as ${this.name}`, tuple(atom('already_started'), pid)));
+    }
+    const { epmdPort, setupTimeMs, maxFrameSize, hidden, listen } = this.defaults;
+    // -hidden and inet_dist_listen_min/max hold for every net_kernel:start, as in OTP.
+    const settings = { epmdPort, setupTimeMs, maxFrameSize, ...options, hidden: options.hidden ?? hidden, listen: options.listen ?? listen };
+    this.starting = this.distribute(options, settings).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async distribute(options: NetKernelStartOptions, settings: DistributionOptions): Promise<void> {
+    await this.stopping?.catch(() => {}); // a net_kernel:stop still under way finishes first
+    // The cookie is read when the node becomes distributed, as erl reads it only then; a start
+    // that fails leaves the cookie and ticktime as they were.
+    const before = { cookie: this.defaultCookie, ticktime: this.ticktime };
+    let dist: Distribution;
+    try {
+      this.defaultCookie = options.cookie ?? this.defaultCookie ?? resolveCookie(undefined);
+      if (options.ticktime !== undefined) this.setNetTicktime(options.ticktime); // not distributed yet: only checked and kept
+      dist = await Distribution.start(this.distributionHost(), settings);
+    } catch (err) {
+      ({ cookie: this.defaultCookie, ticktime: this.ticktime } = before);
+      throw err;
+    }
+    if (this.host.stopping()) {
+      await dist.stop();
+      throw new NetKernelError('ERR_NODERL_NODE_STOPPED', 'the node stopped while it was becoming distributed', atom('not_started'));
+    }
+    this.dist = dist;
+    this.host.identity.become(dist.nodeAtom, dist.creation);
+    // OTP reports the node's own name to monitor_nodes subscribers as a nodeup, before any
+    // peer's, always visible (erts does so for a hidden node too).
+    this.subscriptions.fire('nodeup', this.name, 'visible');
+    await this.host.renamed(); // resolves once the carried global names are registered again
   }
 
   /**
-   * `net_kernel:stop/0`: disconnects every peer (they get nodedown), unregisters the name and
-   * closes the listener; the node's processes keep running, as `nonode@nohost`. Rejects with
-   * {@link NetKernelError} (`not_found`) on a node that is not distributed.
+   * `net_kernel:stop/0`: disconnects every peer (they get nodedown; links and monitors toward
+   * them fire `noconnection` here), unregisters the name and closes the listener; the node's
+   * processes keep running, as `nonode@nohost`. Rejects with {@link NetKernelError} (`not_found`)
+   * on a node that is not distributed.
    */
   stop(): Promise<void> {
-    return this.distributing.stop();
+    const dist = this.dist;
+    if (!dist || this.host.stopping()) return Promise.reject(new NetKernelError('ERR_NODERL_NOT_DISTRIBUTED', 'the node is not distributed', atom('not_found')));
+    this.host.leaving();
+    this.dist = undefined;
+    this.stopping = (async () => {
+      await this.leave(dist);
+      this.host.identity.become(NONODE, 0);
+      if (!this.host.stopping()) await this.host.renamed();
+    })().finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  /** @internal The node stops: a start or stop under way ends first, then the distribution. */
+  async shutdown(): Promise<void> {
+    await this.starting?.catch(() => {});
+    await this.stopping?.catch(() => {});
+    const dist = this.dist;
+    this.dist = undefined;
+    if (dist) await this.leave(dist);
+  }
+
+  /** After the peers' nodedowns, OTP reports the node's own old name as down, `net_kernel_terminated`. */
+  private async leave(dist: Distribution): Promise<void> {
+    await dist.stop();
+    this.subscriptions.fire('nodedown', dist.name, 'visible', 'net_kernel_terminated');
+  }
+
+  private get name(): string {
+    return this.host.identity.nodeAtom.name;
+  }
+
+  /**
+   * Connected nodes: `visible` (default, as `nodes()`), `hidden`, or all `connected`; `known` is
+   * this node and every node connected during this session, as `nodes(known)`. Not distributed,
+   * `known` is `[nonode@nohost]` as in OTP (whose table may still hold names of an earlier
+   * session while something refers to them; noderl forgets them).
+   */
+  nodes(kind: 'visible' | 'hidden' | 'connected' | 'known' = 'visible'): string[] {
+    return this.dist?.nodes(kind) ?? (kind === 'known' ? [this.name] : []);
   }
 
   /**
@@ -146,8 +214,24 @@ export class NetKernel {
    * `'ignored'`, as OTP, on a node that is not distributed.
    */
   connectNode(node: string | Atom): Promise<boolean | Ignored> {
-    if (!this.host.alive) return Promise.resolve('ignored');
-    return this.host.connect(node instanceof Atom ? node.name : node);
+    if (!this.dist) return Promise.resolve('ignored');
+    return this.connect(node instanceof Atom ? node.name : node);
+  }
+
+  /** @internal Dials `peer` (`dist_auto_connect` too); false when not distributed or stopping. */
+  connect(peer: string): Promise<boolean> {
+    if (this.host.stopping() || !this.dist) return Promise.resolve(false);
+    return this.dist.connect(peer);
+  }
+
+  /** @internal Closes the connection to `peer`, if any (`erlang:disconnect_node/1`). */
+  disconnect(peer: string): boolean {
+    return this.dist?.disconnect(peer) ?? false;
+  }
+
+  /** @internal The connection to `node`, for the process table. */
+  connection(node: string): ReturnType<Distribution['connection']> {
+    return this.dist?.connection(node);
   }
 
   /**
@@ -157,12 +241,7 @@ export class NetKernel {
    * another node (OTP subscribes the calling process only).
    */
   monitorNodes(subscriber: Process | Pid, on: boolean, options?: MonitorNodesOptions): 'ok' {
-    const pid = 'pid' in subscriber ? subscriber.pid : subscriber;
-    if (pid.node.name !== this.host.name) throw new RangeError(`monitor_nodes: ${pid.node.name}'s process cannot subscribe on ${this.host.name}`);
-    const key = `${pidKey(pid)}|${optionsKey(options)}`;
-    if (!on) return this.unsubscribe(key);
-    this.subscribe(key, options, (message) => this.host.send(pid, message), pid);
-    return 'ok';
+    return this.subscriptions.monitorNodes(subscriber, on, options);
   }
 
   /**
@@ -170,9 +249,7 @@ export class NetKernel {
    * process would get); returns the function that ends the subscription.
    */
   watchNodes(listener: (event: NodeEvent) => void, options?: MonitorNodesOptions): () => void {
-    const key = `listener:${(this.listeners += 1)}`;
-    this.subscribe(key, options, (message, event) => listener({ ...event, message }));
-    return () => void this.unsubscribe(key);
+    return this.subscriptions.watchNodes(listener, options);
   }
 
   /**
@@ -180,29 +257,26 @@ export class NetKernel {
    * distributed (`node.getNetTicktime()` still gives the ticktime the node will start with).
    */
   getNetTicktime(): number | Ignored {
-    return this.host.alive ? this.host.getNetTicktime() : 'ignored';
+    return this.dist ? this.ticktime : 'ignored';
+  }
+
+  /** @internal The ticktime, distributed or not (`node.getNetTicktime()`). */
+  ticktimeSeconds(): number {
+    return this.ticktime;
   }
 
   /**
-   * The node became distributed as `name` (called by the node): OTP reports its own name to
-   * monitor_nodes subscribers as a `nodeup`, before any peer's, always `visible` (erts does so
-   * for a hidden node too).
+   * `net_kernel:set_net_ticktime/1`, simplified: every connection, open or made later, ticks every
+   * `seconds`/4 and drops a peer silent for `seconds`. OTP runs a transition period on each
+   * connection before switching; noderl switches at once and restarts the silence count, so the
+   * switch itself never drops a peer.
    */
-  started(name: string): void {
-    this.fire('nodeup', name, 'visible');
-  }
-
-  /**
-   * The node stopped being distributed (net_kernel:stop, or the node stopped), after its peers'
-   * nodedowns: OTP then reports its own old name as down, `net_kernel_terminated`.
-   */
-  stopped(name: string): void {
-    this.fire('nodedown', name, 'visible', 'net_kernel_terminated');
-  }
-
-  /** `net_kernel:set_net_ticktime/1` (see Node.setNetTicktime for how noderl switches). */
   setNetTicktime(seconds: number): 'unchanged' | 'change_initiated' {
-    return this.host.setNetTicktime(seconds);
+    if (!Number.isInteger(seconds) || seconds <= 0) throw new RangeError(`net_ticktime must be a positive integer number of seconds, not ${seconds}`);
+    if (seconds === this.ticktime) return 'unchanged';
+    this.ticktime = seconds;
+    this.dist?.setTicktime(seconds);
+    return 'change_initiated';
   }
 
   /**
@@ -221,51 +295,50 @@ export class NetKernel {
     return this.allowed.size === 0 || this.allowed.has(peer);
   }
 
-  private subscribe(key: string, options: MonitorNodesOptions | undefined, deliver: Subscription['deliver'], pid?: Pid): void {
-    const nodeType = options?.nodeType;
-    if (nodeType !== undefined && nodeType !== 'visible' && nodeType !== 'hidden' && nodeType !== 'all') {
-      throw new RangeError(`monitor_nodes: bad option value {node_type, ${String(nodeType)}} (visible, hidden or all)`);
-    }
-    this.listen();
-    this.subscriptions.push({ key, nodeType, nodedownReason: options?.nodedownReason === true, deliver, pid });
+  /**
+   * `erlang:set_cookie/1,2` (auth's job in OTP): `setCookie(cookie)` sets the cookie of every peer
+   * without its own (and `setCookie(thisNode, cookie)` does the same); `setCookie(peer, cookie)`
+   * sets `peer`'s own, used when dialling it and when it dials us.
+   */
+  setCookie(cookie: string): void;
+  setCookie(peer: string, cookie: string): void;
+  setCookie(a: string, b?: string): void {
+    if (b === undefined || a === this.name) this.defaultCookie = b ?? a;
+    else this.cookies.set(a, b);
   }
 
-  private unsubscribe(key: string): 'ok' {
-    const i = this.subscriptions.findIndex((s) => s.key === key);
-    if (i >= 0) this.subscriptions.splice(i, 1);
-    return 'ok';
+  /**
+   * `erlang:get_cookie/0,1`: `peer`'s own cookie if it has one, else the node's; `nocookie`, as
+   * OTP says, while the node is not distributed. A cookie given to `Node.start` or `setCookie`
+   * before then is kept for when it becomes distributed (OTP refuses `set_cookie` then, and forgets
+   * the cookie at `net_kernel:stop`).
+   */
+  getCookie(peer?: string): string {
+    return this.dist ? this.cookieFor(peer) : 'nocookie';
   }
 
-  private listen(): void {
-    if (this.listening) return;
-    this.listening = true;
-    this.host.on('nodeup', (node, visible) => this.fire('nodeup', node, visible ? 'visible' : 'hidden'));
-    this.host.on('nodedown', (node, closeReason, visible) => this.fire('nodedown', node, visible ? 'visible' : 'hidden', nodedownReason(closeReason)));
+  /** The cookie the handshake with `peer` uses (also while the node is becoming distributed). */
+  private cookieFor(peer?: string): string {
+    return (peer === undefined ? undefined : this.cookies.get(peer)) ?? this.defaultCookie ?? 'nocookie';
   }
 
-  private fire(event: 'nodeup' | 'nodedown', node: string, type: 'visible' | 'hidden', reason?: string): void {
-    for (const s of [...this.subscriptions]) {
-      if (s.pid && !this.host.isAlive(s.pid)) {
-        this.unsubscribe(s.key); // a process's subscriptions end with it
-        continue;
-      }
-      // Without node_type only visible nodes are reported, as in OTP.
-      if ((s.nodeType ?? 'visible') !== 'all' && (s.nodeType ?? 'visible') !== type) continue;
-      s.deliver(message(s, event, node, type, reason), { event, node, nodeType: type, ...(reason === undefined ? {} : { reason }) });
-    }
+  private distributionHost(): DistributionHost {
+    const host = this.host;
+    return {
+      processes: host.processes,
+      serveSpawn: (request) => host.serveSpawn(request),
+      isAllowed: (peer) => this.isAllowed(peer),
+      cookieFor: (peer) => this.cookieFor(peer),
+      ticktime: () => this.ticktime,
+      nodeUp: (peer, visible) => {
+        host.nodeUp(peer, visible);
+        this.subscriptions.fire('nodeup', peer, visible ? 'visible' : 'hidden');
+      },
+      nodeDown: (peer, reason, visible) => {
+        host.nodeDown(peer, reason, visible);
+        this.subscriptions.fire('nodedown', peer, visible ? 'visible' : 'hidden', nodedownReason(reason));
+      },
+      log: (line) => host.log(line),
+    };
   }
-}
-
-function message(s: Subscription, event: 'nodeup' | 'nodedown', node: string, type: string, reason?: string): Tuple {
-  const tag = event === 'nodeup' ? NODEUP : NODEDOWN;
-  if (s.nodeType === undefined && !s.nodedownReason) return tuple(tag, atom(node)); // monitor_nodes(Flag, [])
-  const info: Term[] = [];
-  if (event === 'nodedown' && s.nodedownReason) info.push(tuple(NODEDOWN_REASON, atom(reason ?? 'connection_closed')));
-  if (s.nodeType !== undefined) info.push(tuple(NODE_TYPE, atom(type)));
-  return tuple(tag, atom(node), info);
-}
-
-/** Subscriptions with equal options are the same subscription for monitor_nodes(false, ...). */
-function optionsKey(options: MonitorNodesOptions | undefined): string {
-  return `${options?.nodeType ?? '-'}/${options?.nodedownReason === true}`;
 }

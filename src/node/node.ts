@@ -6,27 +6,35 @@
  * makes it distributed; `netKernel.stop` makes it local again and its processes run on.
  */
 import { EventEmitter } from 'node:events';
-import { Atom, atom, tuple, type Pid, type Term, toAtom } from '../term/types.js';
-import { resolveCookie } from './cookie.js';
-import { isAuthYes, NET_KERNEL } from './is-auth.js';
-import type { SpawnRequest } from '../channel/control.js';
-import { CodePath } from '../modules/code-path.js';
-import { createApply, serveSpawnRequest, type Apply, type SpawnHost } from '../process/spawn.js';
-import type { SpawnOptions } from '../process/spawn-options.js';
-import { REX, serveRex } from '../rpc/rex.js';
-import type { Destination, Process } from '../process/process.js';
+import { atom, tuple, toAtom, type Atom, type Pid, type Term } from '../term/types.js';
+import { SHUTDOWN } from '../term/atoms.js';
+import { LocalIdentity } from '../process/local-identity.js';
 import { ProcessTable } from '../process/table.js';
+import { serveSpawnRequest } from '../process/spawn.js';
+import type { SpawnOptions } from '../process/spawn-options.js';
+import type { Destination, Process } from '../process/process.js';
+import { NotAliveError } from '../process/exceptions.js';
+import { CodePath } from '../modules/code-path.js';
+import { ModuleRegistry } from '../modules/registry.js';
+import { erlangModule } from '../modules/erlang.js';
+import { listsModule } from '../modules/lists.js';
+import { timerModule } from '../modules/timer.js';
+import { ioModule } from '../modules/io.js';
+import { initModule } from '../modules/init.js';
+import { netKernelModule } from '../modules/net_kernel.js';
+import { serveIo } from '../modules/user.js';
 import { startGenServer, type GenServerOptions, type GenServerSpec } from '../otp/gen-server.js';
 import { Rpc } from '../rpc/rpc.js';
-import { Erpc } from '../rpc/erpc.js';
+import { Erpc, erpcModule } from '../rpc/erpc.js';
 import { CallerPool } from '../rpc/caller-pool.js';
+import { REX, serveRex } from '../rpc/rex.js';
 import type { Global } from '../global/global.js';
-import { NetKernel, NetKernelError, type NetKernelStartOptions } from './net-kernel.js';
-import { Distribution, type DistributionHost, type DistributionOptions } from './connections.js';
-import { LocalIdentity, NONODE } from '../process/local-identity.js';
 import { GlobalService } from '../global/service.js';
-import { NotAliveError } from '../process/exceptions.js';
-import { serveIo } from '../modules/user.js';
+import { globalModule } from '../global/resolvers.js';
+import { shellModule } from '../shell/served.js';
+import { isAuthYes, NET_KERNEL } from './is-auth.js';
+import { NetKernel } from './net-kernel.js';
+import type { DistributionOptions } from './connections.js';
 
 /** Options of {@link Node.start}. Without `sname` or `name` the node is not distributed. */
 export interface NodeOptions extends DistributionOptions {
@@ -55,8 +63,6 @@ export interface NodeEvents {
   stopped: [];
 }
 
-const SHUTDOWN = atom('shutdown');
-
 /** A running node. */
 export class Node extends EventEmitter<NodeEvents> {
   /** Idle processes that make `rpc` and `erpc` calls from outside any process (src/rpc/caller-pool.ts). */
@@ -66,79 +72,80 @@ export class Node extends EventEmitter<NodeEvents> {
   /** `erpc` client functions (src/rpc/erpc.ts): `call` throws `ErpcError`; `cast`, `multicall`. */
   readonly erpc = new Erpc((fn) => this.spawn(fn), this.callers);
   /**
-   * kernel's `net_kernel` API (src/node/net-kernel.ts): `start`/`stop` (distributed and back),
-   * `connectNode`, `monitorNodes`/`watchNodes`, ticktime, `allow`.
+   * kernel's `net_kernel` (src/node/net-kernel.ts): `start`/`stop` (distributed and back),
+   * `connectNode`, `monitorNodes`/`watchNodes`, cookies, ticktime, `allow`.
    */
   readonly netKernel: NetKernel;
-  /** Who the node is now: local pids and refs follow it (src/node/local-identity.ts). */
+  /** Who the node is now: local pids and refs follow it (src/process/local-identity.ts). */
   private readonly identity = new LocalIdentity();
-  /** Present while the node is distributed. */
-  private dist?: Distribution;
-  /** A `netKernel.start` under way. */
-  private starting?: Promise<void>;
-  /** A `netKernel.stop` under way: a start or a stop waits for it. */
-  private undistributing?: Promise<void>;
-  private readonly globalService: GlobalService;
-  /** `erlang:set_cookie/2` cookies, by peer; the rest use {@link defaultCookie}. */
-  private readonly cookies = new Map<string, string>();
-  private defaultCookie?: string;
-  private ticktime: number;
   private readonly processes: ProcessTable;
+  /** The modules the node serves: built-ins, then the code path (src/modules/registry.ts). */
+  private readonly modules: ModuleRegistry;
+  private readonly globalService: GlobalService;
   private stopping?: Promise<void>;
-  private readonly serveSpawn: (request: SpawnRequest) => void;
-  /** `apply(M, F, Args)` in a process: built-ins, then the code path (src/node/spawn.ts). */
-  private readonly applyMfa: Apply;
 
   private constructor(private readonly options: NodeOptions) {
     super();
-    this.defaultCookie = options.cookie;
-    this.ticktime = options.ticktime ?? 60;
-    this.netKernel = new NetKernel(this, { start: (o) => this.distribute(o), stop: () => this.undistribute() });
-    this.processes = new ProcessTable(this.identity, {
-      connection: (node) => this.dist?.connection(node),
-      connect: (node) => this.connect(node),
-    });
-    const identity = this.identity;
-    this.applyMfa = createApply(options.codePath === undefined ? undefined : new CodePath(options.codePath), {
-      get nodeAtom() {
-        return identity.nodeAtom;
+    this.netKernel = new NetKernel(
+      {
+        identity: this.identity,
+        get processes() {
+          return processes;
+        },
+        serveSpawn: (request) => serveSpawnRequest(processes, request, this.modules.apply),
+        stopping: () => this.stopping !== undefined,
+        nodeUp: (peer, visible) => this.emit('nodeup', peer, visible),
+        nodeDown: (peer, reason, visible) => this.emit('nodedown', peer, reason, visible),
+        leaving: () => this.globalService.markStopping(),
+        renamed: () => this.globalService.restart(),
+        log: (line) => this.log(line),
       },
-      nodes: (kind) => this.nodes(kind),
-      stop: () => setImmediate(() => void this.stop()), // after the init:stop() caller gets its ok
-      node: this,
-    });
+      options,
+    );
+    const kernel = this.netKernel;
+    const processes = (this.processes = new ProcessTable(this.identity, {
+      connection: (node) => kernel.connection(node),
+      connect: (node) => kernel.connect(node),
+    }));
+    // SPAWN_REQUESTs from this node's own processes land where the peers' do.
+    processes.onSpawnRequest = (request) => serveSpawnRequest(processes, request, this.modules.apply);
+    this.modules = this.serveModules(options.codePath);
     const write = options.output ?? ((text: string) => void process.stdout.write(text));
-    this.processes.defaultGroupLeader = this.processes.spawn((self) => serveIo(self, write));
-    this.processes.register('user', this.processes.defaultGroupLeader);
-    const user = this.processes.defaultGroupLeader;
-    const rexHost = {
-      get nodeAtom() {
-        return identity.nodeAtom;
-      },
-      apply: this.applyMfa,
-      user: () => user,
-      whereis: (name: Atom) => this.processes.whereis(name),
-    };
-    this.processes.register(REX, this.processes.spawn((self) => serveRex(self, rexHost)));
-    const spawnHost: SpawnHost = {
-      spawnWith: (f, gl) => this.processes.spawnWith(f, gl),
-      process: (pid) => this.processes.process(pid),
-      route: (to, signal) => this.processes.route(to, signal),
-      apply: this.applyMfa,
-    };
-    // SPAWN_REQUESTs from peers (dispatch) and from this node's own processes land here.
-    this.serveSpawn = (req) => serveSpawnRequest(spawnHost, req);
-    this.processes.onSpawnRequest = this.serveSpawn;
+    const user = (processes.defaultGroupLeader = processes.spawn((self) => serveIo(self, write)));
+    processes.register('user', user);
+    const node = this;
+    const rexHost = { get nodeAtom() { return node.nodeAtom; }, apply: this.modules.apply, user: () => user, whereis: (name: Atom) => processes.whereis(name) };
+    processes.register(REX, processes.spawn((self) => serveRex(self, rexHost)));
     this.globalService = new GlobalService(this, {
       connect: (peer) => this.connect(peer),
       disconnect: (peer) => void this.disconnect(peer),
       rpcResolve: (peer, args) => this.rpc.call(peer, 'global', 'resolve_it', args),
       connectAll: options.connectAll,
-      apply: this.applyMfa,
+      apply: this.modules.apply,
       log: (line) => this.log(line),
-      isLocal: (pid) => this.processes.isAlive(pid),
-      endProcess: (pid) => this.processes.process(pid)?.end(SHUTDOWN),
+      isLocal: (pid) => processes.isAlive(pid),
+      endProcess: (pid) => processes.process(pid)?.end(SHUTDOWN),
     });
+  }
+
+  /** The built-in modules, each given only the functions of the node it needs; then the code path. */
+  private serveModules(codePath: string | undefined): ModuleRegistry {
+    const modules = new ModuleRegistry(codePath === undefined ? undefined : new CodePath(codePath));
+    const kernel = this.netKernel;
+    const nodeAtom = (): Atom => this.nodeAtom;
+    const apply = modules.apply;
+    const stop = (): void => void setImmediate(() => void this.stop()); // after the init:stop() caller gets its ok
+    modules.register('erlang', erlangModule({ nodeAtom, nodes: (kind) => this.nodes(kind), cookie: () => kernel.getCookie(), apply }));
+    modules.register('lists', listsModule);
+    modules.register('timer', timerModule);
+    modules.register('io', ioModule);
+    modules.register('init', initModule(stop));
+    modules.register('net_kernel', netKernelModule(kernel));
+    modules.register('erpc', erpcModule(apply));
+    modules.register('global', globalModule(nodeAtom, apply));
+    // A remote shell here (erl -remsh, noderl remsh): a noderl shell whose group leader is the caller's.
+    modules.register('shell', shellModule({ node: this, quit: stop }));
+    return modules;
   }
 
   /**
@@ -154,7 +161,7 @@ export class Node extends EventEmitter<NodeEvents> {
       return node;
     }
     try {
-      await node.distribute(options);
+      await node.netKernel.start(options);
     } catch (err) {
       node.processes.endAll(SHUTDOWN);
       throw err;
@@ -178,16 +185,16 @@ export class Node extends EventEmitter<NodeEvents> {
 
   /** The TCP port that accepts distribution connections; undefined while not distributed. */
   get port(): number | undefined {
-    return this.dist?.port;
+    return this.netKernel.port;
   }
 
   get hidden(): boolean {
-    return this.dist?.hidden ?? false;
+    return this.netKernel.hidden;
   }
 
   /** `erlang:is_alive/0`: true while the node is distributed. */
   get alive(): boolean {
-    return this.dist !== undefined;
+    return this.netKernel.alive;
   }
 
   /**
@@ -203,9 +210,7 @@ export class Node extends EventEmitter<NodeEvents> {
    * this node and every node connected during this session, as `nodes(known)`.
    */
   nodes(kind: 'visible' | 'hidden' | 'connected' | 'known' = 'visible'): string[] {
-    // Not distributed, `known` is `[nonode@nohost]` as in OTP (whose table may still hold names of
-    // an earlier session while something refers to them; noderl forgets them).
-    return this.dist?.nodes(kind) ?? (kind === 'known' ? [this.name] : []);
+    return this.netKernel.nodes(kind);
   }
 
   /**
@@ -241,7 +246,7 @@ export class Node extends EventEmitter<NodeEvents> {
    * the code path. A missing function makes it throw `ProcessExit({undef, [{M, F, Args, []}]})`.
    */
   apply(self: Process, module: string | Atom, fn: string | Atom, args: Term[]): Promise<Term> {
-    return this.applyMfa(self, toAtom(module), toAtom(fn), args);
+    return this.modules.apply(self, toAtom(module), toAtom(fn), args);
   }
 
   /** `register/2`; false (Erlang's badarg) when the name is taken or the pid is not a live process here. */
@@ -274,13 +279,12 @@ export class Node extends EventEmitter<NodeEvents> {
    * False on a node that is not distributed (where OTP answers `ignored`).
    */
   connect(peer: string): Promise<boolean> {
-    if (this.stopping || !this.dist) return Promise.resolve(false);
-    return this.dist.connect(peer);
+    return this.netKernel.connect(peer);
   }
 
   /** `net_adm:ping/1`: connects and asks the peer's `net_kernel` `{is_auth, Us}`. */
   async ping(peer: string, timeoutMs = 10_000): Promise<'pong' | 'pang'> {
-    if (!this.dist) return 'pang'; // as net_adm:ping on a node that is not alive
+    if (!this.alive) return 'pang'; // as net_adm:ping on a node that is not alive
     if (peer === this.name) return 'pong';
     if (!(await this.connect(peer))) return 'pang';
     try {
@@ -337,55 +341,32 @@ export class Node extends EventEmitter<NodeEvents> {
     });
   }
 
-  /**
-   * `erlang:set_cookie/1,2`: `setCookie(cookie)` sets the cookie of every peer without its own
-   * (and `setCookie(thisNode, cookie)` does the same); `setCookie(peer, cookie)` sets `peer`'s own,
-   * used when dialling it and when it dials us.
-   */
+  /** `erlang:set_cookie/1,2`: see {@link NetKernel.setCookie}. */
   setCookie(cookie: string): void;
   setCookie(peer: string, cookie: string): void;
   setCookie(a: string, b?: string): void {
-    if (b === undefined || a === this.name) this.defaultCookie = b ?? a;
-    else this.cookies.set(a, b);
+    if (b === undefined) this.netKernel.setCookie(a);
+    else this.netKernel.setCookie(a, b);
   }
 
-  /**
-   * `erlang:get_cookie/0,1`: `peer`'s own cookie if it has one, else the node's; `nocookie`, as
-   * OTP says, while the node is not distributed. A cookie given to `Node.start` or `setCookie`
-   * before then is kept for when it becomes distributed (OTP refuses `set_cookie` then, and forgets
-   * the cookie at `net_kernel:stop`).
-   */
+  /** `erlang:get_cookie/0,1`: see {@link NetKernel.getCookie} (`nocookie` while not distributed). */
   getCookie(peer?: string): string {
-    return this.dist ? this.cookieFor(peer) : 'nocookie';
+    return this.netKernel.getCookie(peer);
   }
 
-  /** The cookie the handshake with `peer` uses (also while the node is becoming distributed). */
-  private cookieFor(peer?: string): string {
-    return (peer === undefined ? undefined : this.cookies.get(peer)) ?? this.defaultCookie ?? 'nocookie';
-  }
-
-  /**
-   * `net_kernel:set_net_ticktime/1`, simplified: every connection, open or made later, ticks every
-   * `seconds`/4 and drops a peer silent for `seconds`. OTP runs a transition period on each
-   * connection before switching; noderl switches at once and restarts the silence count, so the
-   * switch itself never drops a peer.
-   */
+  /** `net_kernel:set_net_ticktime/1`: see {@link NetKernel.setNetTicktime}. */
   setNetTicktime(seconds: number): 'unchanged' | 'change_initiated' {
-    if (!Number.isInteger(seconds) || seconds <= 0) throw new RangeError(`net_ticktime must be a positive integer number of seconds, not ${seconds}`);
-    if (seconds === this.ticktime) return 'unchanged';
-    this.ticktime = seconds;
-    this.dist?.setTicktime(seconds);
-    return 'change_initiated';
+    return this.netKernel.setNetTicktime(seconds);
   }
 
-  /** `net_kernel:get_net_ticktime/0`, in seconds. */
+  /** The `net_ticktime` in seconds, also while not distributed (the one the node will start with). */
   getNetTicktime(): number {
-    return this.ticktime;
+    return this.netKernel.ticktimeSeconds();
   }
 
   /** Closes the connection to `peer`, if any. */
   disconnect(peer: string): boolean {
-    return this.dist?.disconnect(peer) ?? false;
+    return this.netKernel.disconnect(peer);
   }
 
   /** Ends every process; a distributed node also unregisters and closes every connection and the listening socket. */
@@ -393,13 +374,7 @@ export class Node extends EventEmitter<NodeEvents> {
     this.stopping ??= (async () => {
       this.globalService.markStopping(); // a stopping node reports no lost connections
       this.processes.endAll(SHUTDOWN);
-      await this.starting?.catch(() => {});
-      await this.undistributing?.catch(() => {});
-      const dist = this.dist;
-      if (dist) {
-        await dist.stop();
-        this.netKernel.stopped(this.name);
-      }
+      await this.netKernel.shutdown();
       this.identity.retire();
       this.emit('stopped');
     })();
@@ -408,77 +383,5 @@ export class Node extends EventEmitter<NodeEvents> {
 
   private log(line: string): void {
     (this.options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
-  }
-
-  /**
-   * Becomes distributed (`Node.start` with a name, `net_kernel:start/1`): listens, registers, and
-   * from then on the node's pids and refs, old and new, carry the name and creation. `global`
-   * restarts under the new name, keeping the names of this node's processes.
-   */
-  private distribute(options: NetKernelStartOptions): Promise<void> {
-    if (this.stopping) return Promise.reject(new NetKernelError('ERR_NODERL_NODE_STOPPED', 'the node is stopped', atom('not_started')));
-    if (this.dist || this.starting) {
-      const pid = this.dist?.netKernelPid ?? this.identity.nodeAtom;
-      return Promise.reject(new NetKernelError('ERR_NODERL_ALREADY_STARTED', `the node is already distributed as ${this.name}`, tuple(atom('already_started'), pid)));
-    }
-    const { epmdPort, setupTimeMs, maxFrameSize } = this.options;
-    // -hidden and inet_dist_listen_min/max hold for every net_kernel:start, as in OTP.
-    const settings = { epmdPort, setupTimeMs, maxFrameSize, ...options, hidden: options.hidden ?? this.options.hidden, listen: options.listen ?? this.options.listen };
-    this.starting = (async () => {
-      await this.undistributing?.catch(() => {}); // a net_kernel:stop still under way finishes first
-      // The cookie is read when the node becomes distributed, as erl reads it only then; a start
-      // that fails leaves the cookie and ticktime as they were.
-      const before = { cookie: this.defaultCookie, ticktime: this.ticktime };
-      let dist: Distribution;
-      try {
-        this.defaultCookie = options.cookie ?? this.defaultCookie ?? resolveCookie(undefined);
-        if (options.ticktime !== undefined) this.setNetTicktime(options.ticktime); // not distributed yet: only checked and kept
-        dist = await Distribution.start(this.distributionHost(), settings);
-      } catch (err) {
-        ({ cookie: this.defaultCookie, ticktime: this.ticktime } = before);
-        throw err;
-      }
-      if (this.stopping) {
-        await dist.stop();
-        throw new NetKernelError('ERR_NODERL_NODE_STOPPED', 'the node stopped while it was becoming distributed', atom('not_started'));
-      }
-      this.dist = dist;
-      this.identity.become(dist.nodeAtom, dist.creation);
-      this.netKernel.started(this.name);
-      await this.globalService.restart(); // resolves once the carried names are registered again
-    })().finally(() => (this.starting = undefined));
-    return this.starting;
-  }
-
-  /**
-   * `net_kernel:stop/0`: every peer is disconnected (each gets nodedown; links and monitors
-   * toward them fire `noconnection` here), the name is unregistered and the listener closed. The
-   * processes run on, as `nonode@nohost`.
-   */
-  private undistribute(): Promise<void> {
-    const dist = this.dist;
-    if (!dist || this.stopping) return Promise.reject(new NetKernelError('ERR_NODERL_NOT_DISTRIBUTED', 'the node is not distributed', atom('not_found')));
-    this.globalService.markStopping();
-    this.dist = undefined;
-    this.undistributing = (async () => {
-      await dist.stop();
-      this.netKernel.stopped(this.name);
-      this.identity.become(NONODE, 0);
-      if (!this.stopping) await this.globalService.restart();
-    })().finally(() => (this.undistributing = undefined));
-    return this.undistributing;
-  }
-
-  private distributionHost(): DistributionHost {
-    return {
-      processes: this.processes,
-      serveSpawn: this.serveSpawn,
-      isAllowed: (peer) => this.netKernel.isAllowed(peer),
-      cookieFor: (peer) => this.cookieFor(peer),
-      ticktime: () => this.ticktime,
-      nodeUp: (peer, visible) => this.emit('nodeup', peer, visible),
-      nodeDown: (peer, reason, visible) => this.emit('nodedown', peer, reason, visible),
-      log: (line) => this.log(line),
-    };
   }
 }

@@ -1,5 +1,6 @@
 /**
- * erpc's calling side, as OTP 23+ erpc.erl does it (otp-distribution.md §0 item 4, §7.4): one
+ * erpc, both sides. Serving: `erpc:execute_call/4` and `execute_cast/3` (at the end of the file).
+ * Calling, as OTP 23+ erpc.erl does it (otp-distribution.md §0 item 4, §7.4): one
  * SPAWN_REQUEST of `erpc:execute_call(Ref, M, F, A)` with `[monitor]`; the result comes back as
  * the monitor's DOWN reason `{Ref, return|throw|exit, X}` or `{Ref, error, R, Stack}`.
  *
@@ -9,13 +10,14 @@
  * that comes too late — as erpc does, the remote process itself is left running, not killed
  * (§7.4 "Timeout").
  */
-import { Atom, atom, isTuple, Ref, tuple, type Term, toAtom } from '../term/types.js';
+import { Atom, atom, isList, isTuple, Ref, tuple, type Term, toAtom } from '../term/types.js';
 import { format } from '../term/format.js';
 import { type Process } from '../process/process.js';
 import { SpawnError } from '../process/spawn-options.js';
 import { TIMEOUT } from '../process/mailbox.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
-import { ProcessExit } from '../process/exceptions.js';
+import { callError, ErlangError, exitReasonOf, ProcessExit } from '../process/exceptions.js';
+import type { Apply, BuiltinModule } from '../modules/registry.js';
 import { refKey } from '../process/local-identity.js';
 
 export type { Spawner };
@@ -242,4 +244,36 @@ export class Erpc {
     const outcomes = await Promise.all(nodes.map((n) => callOutcome(this.callers, n, m, f, args, options)));
     return outcomes.map(multicallElement);
   }
+}
+
+// The serving side: OTP 23+'s rpc:call and erpc:call are a SPAWN_REQUEST of execute_call/4 on this
+// node (otp-distribution.md §0 item 4), erpc:cast one of execute_cast/3.
+
+/** The `erpc` module a noderl node serves: `execute_call/4` and `execute_cast/3`, run through `apply`. */
+export function erpcModule(apply: Apply): BuiltinModule {
+  return {
+    execute_call: async (self, ref, m, f, a) => {
+      if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(a)) throw new ProcessExit(tuple(ref!, ERROR, tuple(ERPC, BADARG)));
+      let reply: Term;
+      try {
+        reply = tuple(ref!, RETURN, await apply(self, m, f, a));
+      } catch (err) {
+        reply = executeFailure(ref!, err);
+      }
+      throw new ProcessExit(reply); // the result travels as the exit reason in the monitor's DOWN
+    },
+    execute_cast: async (self, m, f, a) => {
+      if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(a)) throw callError(BADARG, 'erpc', 'execute_cast', [m!, f!, a!]);
+      await apply(self, m, f, a);
+      return OK;
+    },
+  };
+}
+
+/** How execute_call/4 reports a call that did not return: `{Ref, throw|exit, R}` or `{Ref, error, R, Stack}`. */
+function executeFailure(ref: Term, err: unknown): Term {
+  if (err instanceof ErlangError) return tuple(ref, ERROR, err.error, err.stacktrace);
+  if (err instanceof ProcessExit) return tuple(ref, EXIT, err.reason);
+  if (err instanceof Error) return tuple(ref, ERROR, exitReasonOf(err), []);
+  return tuple(ref, THROW, err === undefined ? atom('undefined') : (err as Term)); // a JS throw of a value is Erlang's throw
 }

@@ -2,7 +2,7 @@
  * This process's stdin and stdout as a terminal I/O server on a node: what `noderl shell` and
  * `noderl remsh` make the group leader of their shell, as erl makes its `group` process.
  */
-import type { Node } from '../node/node.js';
+import type { ShellNode } from './helpers.js';
 import type { Pid } from '../term/types.js';
 import { LineInput } from './line-input.js';
 import { serveTerminal } from './terminal.js';
@@ -17,7 +17,7 @@ export interface Console {
 }
 
 /** Starts the terminal I/O server on `node` for stdin and stdout. */
-export function startConsole(node: Node): Console {
+export function startConsole(node: ShellNode): Console {
   const input = new LineInput(process.stdin, process.stdout);
   let eof!: () => void;
   const ended = new Promise<void>((resolve) => (eof = resolve));

@@ -3,17 +3,29 @@
  * shape"): the node and the shell's process, term constructors, and the erl shell's own helpers
  * (`flush()`, `q()`, `help()`).
  */
-import { atom, float, tuple, type Atom, type Term } from '../term/types.js';
+import { atom, float, tuple, type Atom, type Pid, type Term } from '../term/types.js';
 import { parse, term } from '../term/parse.js';
 import { TIMEOUT, type ReceiveOptions } from '../process/mailbox.js';
 import type { Destination, Process } from '../process/process.js';
-import type { Node } from '../node/node.js';
 import { valueText } from './exception-text.js';
+
+/**
+ * The node as a shell sees it: what the helpers call, and what the shell binds as `node` (the
+ * node's own object, so its whole API is there to type).
+ */
+export interface ShellNode {
+  /** The node's name now (it changes with net_kernel:start/stop). */
+  readonly nodeAtom: Atom;
+  nodes(): string[];
+  ping(peer: string): Promise<'pong' | 'pang'>;
+  readonly rpc: { call(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[]): Promise<Term> };
+  spawn(fn: (self: Process) => unknown): Pid;
+}
 
 /** What the helpers need from the shell that binds them. */
 export interface HelperHost {
   /** The node the shell runs on (its name is read when used: it changes with net_kernel:start/stop). */
-  readonly node: Node;
+  readonly node: ShellNode;
   /** The shell's process now (a new one after it was killed, as erl restarts its evaluator). */
   self(): Process;
   /** `q()`: stops the node, as `init:stop()` does in erl. */

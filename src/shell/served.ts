@@ -5,12 +5,12 @@
  * `group` process, so all its I/O goes back there) and returns its pid; the caller links to it.
  */
 import type { Process } from '../process/process.js';
-import type { BuiltinContext } from '../modules/builtins.js';
-import type { Pid } from '../term/types.js';
-import { startShell } from './shell.js';
+import { arities, type BuiltinModule } from '../modules/registry.js';
+import { startShell, type ShellOptions } from './shell.js';
 
-/** Starts a noderl shell for the calling process's group leader and returns its pid. */
-export function startServedShell(ctx: BuiltinContext, caller: Process): Pid {
-  if (ctx.node === undefined) throw new Error('shell:start needs the node'); // createApply always gives it
-  return startShell((fn) => caller.spawn(fn), { node: ctx.node, quit: () => ctx.stop() });
+/** The `shell` module a node serves: each `start` opens a noderl shell for the caller's group leader. */
+export function shellModule(options: ShellOptions): BuiltinModule {
+  return {
+    start: arities([0, 1], (caller: Process) => startShell((fn) => caller.spawn(fn), options)),
+  };
 }

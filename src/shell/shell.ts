@@ -13,7 +13,7 @@ import { Atom, atom, isTuple, tuple, type Pid, type Term } from '../term/types.j
 import { charsToString } from '../term/io-format.js';
 import { ioRequest } from '../process/io.js';
 import type { Process } from '../process/process.js';
-import type { Node } from '../node/node.js';
+import type { ShellNode } from './helpers.js';
 import { Evaluator } from './evaluator.js';
 import { shellHelpers } from './helpers.js';
 import { exceptionText, valueText } from './exception-text.js';
@@ -25,7 +25,7 @@ const EOF = atom('eof');
 /** How a shell is started. */
 export interface ShellOptions {
   /** The node the shell runs on, for the helpers and the prompt (its name is read when used). */
-  readonly node: Node;
+  readonly node: ShellNode;
   /** `q()`: stop the node. */
   quit(): void;
 }

@@ -52,7 +52,7 @@ const roundTrip = (setup, check, ms = 60000) =>
 
 test('header mode is negotiated with erl (DIST_HDR_ATOM_CACHE and FRAGMENTS on the connection)', { skip }, () => {
   // The Connection is internal to the node; its flags are read here only to prove the mode.
-  const conn = node['dist']?.connection?.(erl.node); // src/node/distribution.ts
+  const conn = node.netKernel.connection(erl.node); // internal: src/node/net-kernel.ts
   assert.ok(conn, 'a connection to erl');
   assert.ok(hasFlag(conn.flags, DistFlag.DIST_HDR_ATOM_CACHE) && hasFlag(conn.flags, DistFlag.FRAGMENTS));
 });
