@@ -12,15 +12,14 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { decodeAt } from '../term/decode.js';
+import { VERSION } from '../term/tags.js';
 import { isTuple, type Atom, type Term, type Tuple } from '../term/types.js';
 import { DistFlag, hasFlag } from './flags.js';
 import { FrameReader, DEFAULT_MAX_FRAME_SIZE } from './framing.js';
 import type { HandshakeResult } from './handshake.js';
-import { HeaderReader } from './header.js';
+import { HeaderReader, PASS_THROUGH } from './header.js';
 import { Outbox } from './outbox.js';
 
-const PASS_THROUGH = 112;
-const VERSION = 131;
 /** OTP's `net_tickintensity` default: ticks per ticktime, and silent intervals before the peer is dead. */
 const TICK_INTENSITY = 4;
 
