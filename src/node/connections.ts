@@ -13,7 +13,7 @@ import { ensureEpmd } from '../epmd/daemon.js';
 import { EpmdRegistration, lookupNode } from '../epmd/client.js';
 import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
 import { Atom, atom, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
-import { advertisedFlags, DistFlag, hasFlag } from '../channel/flags.js';
+import { advertisedFlags, DistFlag, flagList, hasFlag } from '../channel/flags.js';
 import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../channel/handshake.js';
 import { Connection } from '../channel/connection.js';
 import { dialRefusal, resolveNodeName, splitNode } from './names.js';
@@ -227,10 +227,11 @@ export class Distribution {
       result = await dialHandshake(socket, this.local, peer, () => !attempt.aborted && !this.stopping && !this.connections.has(peer));
     } catch (err) {
       socket.destroy();
-      // The peer's attempt won the race (it answered nok, or we answered it ok_simultaneous).
-      if (attempt.aborted || (err instanceof HandshakeError && /status 'nok'|already connected/.test(err.message))) return this.waitUp(peer);
-      if (err instanceof HandshakeError && err.code === 'ERR_NODERL_MISSING_FLAGS') {
-        this.host.log(`** ${this.name}: Connection to node ${peer} refused since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
+      // The peer's attempt won the race: it answered nok, or alive and we kept the connection
+      // that came up meanwhile (or we answered its attempt ok_simultaneous).
+      if (attempt.aborted || (err instanceof HandshakeError && (err.status === 'nok' || err.status === 'alive'))) return this.waitUp(peer);
+      if (err instanceof HandshakeError && err.missing.length > 0) {
+        this.host.log(`** ${this.name}: Connection to node ${peer} refused since it cannot handle ${flagList(err.missing)}.**`);
       }
       return false;
     }
@@ -307,9 +308,9 @@ export class Distribution {
       return;
     }
     // Closed before a byte was sent: a dial the peer abandoned (simultaneous connect) or a port probe.
-    if (err.code === 'ERR_NODERL_HANDSHAKE_CLOSED' && err.peer === undefined && err.message === 'connection closed during the handshake') return;
+    if (err.code === 'ERR_NODERL_HANDSHAKE_CLOSED' && err.peer === undefined && err.truncated === 0 && err.cause === undefined) return;
     if (err.code === 'ERR_NODERL_BAD_COOKIE') log(`** Connection attempt from disallowed node ${err.peer} **`);
-    else if (err.code === 'ERR_NODERL_MISSING_FLAGS') log(`** ${this.name}: Connection attempt from node ${err.peer} rejected since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
+    else if (err.missing.length > 0) log(`** ${this.name}: Connection attempt from node ${err.peer} rejected since it cannot handle ${flagList(err.missing)}.**`);
     else if (err.code !== 'ERR_NODERL_HANDSHAKE_REFUSED') log(`** ${this.name}: handshake with ${err.peer ?? from} failed: ${err.message} **`);
   }
 
