@@ -46,7 +46,7 @@ export interface ConnectionEvents {
    * by name), or one of our aliases (ALIAS_SEND). The node drops what is not addressed to it.
    */
   signal: [to: Pid | Atom | Ref, signal: Signal];
-  /** A SPAWN_REQUEST from the peer, for the node to serve (OTP's `erts_internal:dist_spawn_request`). */
+  /** A SPAWN_REQUEST from the peer (its `erlang:spawn_request/5`), for the node to serve. */
   spawnRequest: [request: SpawnRequest];
   /** The connection is gone; `reason` says why (`connection_closed`, `net_tick_timeout`, a protocol error). */
   close: [reason: string];

@@ -237,7 +237,7 @@ function protocolError(what: string, stage: HandshakeStage, peer?: string): Hand
   return new HandshakeError('ERR_NODERL_HANDSHAKE_PROTOCOL', what, { stage, peer });
 }
 
-/** `status`: the one we answered with, when we are the acceptor (`not_allowed`, as `dist_util:check_mandatory/3`). */
+/** `status`: the one we answered with, when we are the acceptor (`not_allowed`, as `dist_util` answers a peer that lacks mandatory flags). */
 function missingFlagsError(peer: string, missing: DistFlagName[], stage: HandshakeStage, status?: string): HandshakeError {
   return new HandshakeError('ERR_NODERL_MISSING_FLAGS', `node ${peer} cannot handle ${flagList(missing)}`, { stage, peer, missing, status });
 }
