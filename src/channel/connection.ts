@@ -1,6 +1,11 @@
 /**
  * A connected peer, after the handshake (otp-distribution.md §4, §5): frames in and out, ticks,
- * and the liveness check that OTP's `dist_util:con_loop/2` does.
+ * and the liveness check that OTP's `dist_util:con_loop/2` does. Its API speaks {@link Signal}s
+ * and {@link SpawnRequest}s, never control tuples: a frame is decoded into a signal (`control.ts`)
+ * in the turn it arrives, and a signal is encoded into a control message for the outbox, so the
+ * layers above never see an op code (as erl_dist's `channel.rs` hands out `message.rs` values).
+ * A control message that is not one of §5's, or lacks its payload, closes the connection as ERTS
+ * closes one that sends an invalid distribution message; the node keeps serving the others.
  *
  * Frames come in one of two modes, fixed by the negotiated flags (§4.2): header mode when
  * DIST_HDR_ATOM_CACHE or FRAGMENTS is negotiated (`131,68` headers with the atom cache, and
@@ -12,15 +17,16 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { decodeAt } from '../term/decode.js';
-import { isTuple, type Atom, type Term, type Tuple } from '../term/types.js';
+import { format } from '../term/format.js';
+import { VERSION } from '../term/tags.js';
+import { isTuple, type Atom, type Pid, type Ref, type Term, type Tuple } from '../term/types.js';
+import { decodeSignal, decodeSpawnRequest, encodeSignal, encodeSpawnRequest, type Signal, type SignalTarget, type SpawnRequest } from './control.js';
 import { DistFlag, hasFlag } from './flags.js';
 import { FrameReader, DEFAULT_MAX_FRAME_SIZE } from './framing.js';
 import type { HandshakeResult } from './handshake.js';
-import { HeaderReader } from './header.js';
+import { HeaderReader, PASS_THROUGH } from './header.js';
 import { Outbox } from './outbox.js';
 
-const PASS_THROUGH = 112;
-const VERSION = 131;
 /** OTP's `net_tickintensity` default: ticks per ticktime, and silent intervals before the peer is dead. */
 const TICK_INTENSITY = 4;
 
@@ -35,8 +41,13 @@ export interface ConnectionOptions {
 }
 
 export interface ConnectionEvents {
-  /** A control message, with its payload for the ops that carry one. */
-  message: [control: Tuple, payload: Term | undefined];
+  /**
+   * A signal from the peer to `to`: one of our pids, a name registered here (REG_SEND, MONITOR_P
+   * by name), or one of our aliases (ALIAS_SEND). The node drops what is not addressed to it.
+   */
+  signal: [to: Pid | Atom | Ref, signal: Signal];
+  /** A SPAWN_REQUEST from the peer (its `erlang:spawn_request/5`), for the node to serve. */
+  spawnRequest: [request: SpawnRequest];
   /** The connection is gone; `reason` says why (`connection_closed`, `net_tick_timeout`, a protocol error). */
   close: [reason: string];
 }
@@ -94,10 +105,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.closedWith === undefined;
   }
 
-  /** Queues a control message (and payload) for this turn's write; a big one goes out in fragments. */
-  send(control: Tuple, payload?: Term): void {
+  /**
+   * Queues `signal` to `to` for this turn's write, in the form the negotiated flags allow; a big
+   * one goes out in fragments. A signal the peer has no form for is dropped, as ERTS drops it
+   * (an alias send without ALIAS, an unlink ack without UNLINK_ID: see `encodeSignal`).
+   */
+  sendSignal(to: SignalTarget, signal: Signal): void {
     if (!this.open) return;
-    this.outbox.send(control, payload);
+    const out = encodeSignal(to, signal, this.flags);
+    if (out) this.outbox.send(out[0], out[1]);
+  }
+
+  /** Queues a SPAWN_REQUEST (`erlang:spawn_request/5` toward the peer); the answer comes back as a `spawn_reply` signal. */
+  requestSpawn(request: SpawnRequest): void {
+    if (!this.open) return;
+    const [control, args] = encodeSpawnRequest(request);
+    this.outbox.send(control, args);
   }
 
   /** Closes the connection; `close` is emitted once with the first reason. */
@@ -177,7 +200,23 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.close(`bad message: ${(err as Error).message}`);
       return;
     }
-    this.emit('message', control, payload);
+    this.deliver(control, payload);
+  }
+
+  /** The one place a control message becomes an event (otp-distribution.md §5). */
+  private deliver(control: Tuple, payload: Term | undefined): void {
+    const spawn = decodeSpawnRequest(control, payload);
+    if (spawn) {
+      this.emit('spawnRequest', spawn);
+      return;
+    }
+    const incoming = decodeSignal(control, payload);
+    if (!incoming) {
+      // As ERTS does with an invalid distribution message: the connection goes, the node stays.
+      this.close(`bad control message: ${format(control).slice(0, 200)}${payload === undefined ? ' (no payload)' : ''}`);
+      return;
+    }
+    this.emit('signal', incoming.to, incoming.signal);
   }
 }
 

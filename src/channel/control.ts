@@ -2,7 +2,9 @@
  * Control messages (otp-distribution.md §5) to and from the {@link Signal}s processes exchange:
  * the one place that knows op codes. Outgoing, the forms OTP 25 itself sends when the flags allow
  * (SEND_SENDER, PAYLOAD_EXIT*, UNLINK_ID); incoming, every form a peer may use, old, new and traced
- * (a peer switches from "hopeful" to negotiated forms mid-connection, §5).
+ * (a peer switches from "hopeful" to negotiated forms mid-connection, §5). Only `connection.ts`
+ * calls the encoders and decoders: above the channel, signals and spawn requests travel as these
+ * types, never as tuples (the shape of erl_dist's `message.rs`: one type, one read and one write).
  */
 import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
 import { DistFlag, hasFlag } from './flags.js';
@@ -67,7 +69,7 @@ export const Op = {
 
 const EMPTY = atom('');
 
-/** A control tuple and its payload, ready for `Connection.send`. */
+/** A control tuple and its payload, ready for the outbox (`Outbox.send`). */
 export type Outgoing = [control: Tuple, payload: Term | undefined];
 
 /** The control message that carries `signal` to `to` over a connection with `flags`. */
@@ -222,7 +224,7 @@ export function decodeSpawnRequest(c: Tuple, payload: Term | undefined): SpawnRe
   return { reqId, from, groupLeader, module: mfa[0], function: mfa[1], args: payload, options };
 }
 
-/** The SPAWN_REQUEST control message and its argument list, ready for `Connection.send`. */
+/** The SPAWN_REQUEST control message and its argument list, ready for the outbox (`Outbox.send`). */
 export function encodeSpawnRequest(r: SpawnRequest): Outgoing {
   return [tuple(Op.SPAWN_REQUEST, r.reqId, r.from, r.groupLeader, tuple(r.module, r.function, r.args.length), r.options), r.args];
 }

@@ -106,6 +106,11 @@ export function missingFlags(peerFlags: bigint, required: bigint = REQUIRED_FLAG
   return missing;
 }
 
+/** Flag names as OTP's `~p` prints a list of strings (`["MAP_TAG","BIG_CREATION"]`), as `dist_util` logs missing flags. */
+export function flagList(names: readonly DistFlagName[]): string {
+  return `[${names.map((m) => `"${m}"`).join(',')}]`;
+}
+
 /** True when `flag` is set in `flags`. */
 export function hasFlag(flags: bigint, flag: bigint): boolean {
   return (flags & flag) === flag;

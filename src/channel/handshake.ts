@@ -16,10 +16,45 @@
 import { ByteWriter } from '../term/writer.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { missingFlags } from './flags.js';
+import { flagList, missingFlags, type DistFlagName } from './flags.js';
 
-/** A handshake step timed out, the peer sent something that is not the protocol, or refused us. */
+/**
+ * The handshake step a failure belongs to, named after the message being waited for or checked
+ * (the labels of the diagram above; `alive_reply` is the dialler's `strue`/`sfalse` after `salive`).
+ */
+export type HandshakeStage = 'send_name' | 'send_status' | 'alive_reply' | 'send_challenge' | 'send_challenge_reply' | 'send_challenge_ack';
+
+/** What a {@link HandshakeError} knows besides its code and text. */
+export interface HandshakeFailure {
+  stage: HandshakeStage;
+  /** The peer's node name, once known. */
+  peer?: string;
+  /** The status that ended the handshake: the peer's answer when we dialled, ours when we accepted. */
+  status?: string;
+  /** The required flags the peer lacks (ERR_NODERL_MISSING_FLAGS). */
+  missing?: DistFlagName[];
+  /** Bytes of a message cut short when the connection closed (0: it closed between messages). */
+  truncated?: number;
+  /** The socket error that ended the handshake. */
+  cause?: Error;
+}
+
+/**
+ * A handshake step timed out, the peer sent something that is not the protocol, or refused us.
+ * The node decides from the fields (`status`, `missing`, `stage`), never from the text, which is
+ * for people (STYLE.md: errors are values with context).
+ */
 export class HandshakeError extends Error {
+  /** The peer's node name, once known. */
+  readonly peer?: string;
+  readonly stage: HandshakeStage;
+  /** The status that ended the handshake (`nok`, `not_allowed`, `alive`): the peer's when we dialled, ours when we accepted. */
+  readonly status?: string;
+  /** The required flags the peer lacks, in bit order; empty unless the code is ERR_NODERL_MISSING_FLAGS. */
+  readonly missing: readonly DistFlagName[];
+  /** Bytes of a message cut short when the connection closed; 0 when it closed between messages. */
+  readonly truncated: number;
+
   constructor(
     readonly code:
       | 'ERR_NODERL_HANDSHAKE_TIMEOUT'
@@ -29,11 +64,22 @@ export class HandshakeError extends Error {
       | 'ERR_NODERL_BAD_COOKIE'
       | 'ERR_NODERL_MISSING_FLAGS',
     message: string,
-    /** The peer's node name, once known. */
-    readonly peer?: string,
+    failure: HandshakeFailure,
   ) {
-    super(message);
+    super(message, failure.cause === undefined ? undefined : { cause: failure.cause });
     this.name = 'HandshakeError';
+    this.peer = failure.peer;
+    this.stage = failure.stage;
+    this.status = failure.status;
+    this.missing = failure.missing ?? [];
+    this.truncated = failure.truncated ?? 0;
+  }
+
+  /** @internal The same failure, now that the peer's name is known. */
+  withPeer(peer: string): HandshakeError {
+    const { stage, status, missing, truncated } = this;
+    const cause = this.cause instanceof Error ? this.cause : undefined;
+    return new HandshakeError(this.code, this.message, { stage, peer, status, missing: [...missing], truncated, cause });
   }
 }
 
@@ -93,12 +139,17 @@ class HandshakeReader {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     this.deliver();
   };
-  private readonly onEnd = (): void => this.fail(new HandshakeError('ERR_NODERL_HANDSHAKE_CLOSED', `connection closed during the handshake${this.buffered.length > 0 ? ` (${this.buffered.length} bytes of a truncated message)` : ''}`));
-  private readonly onError = (err: Error): void => this.fail(new HandshakeError('ERR_NODERL_HANDSHAKE_CLOSED', `socket error during the handshake: ${err.message}`));
+  private readonly onEnd = (): void => {
+    const truncated = this.buffered.length;
+    this.fail(new HandshakeError('ERR_NODERL_HANDSHAKE_CLOSED', `connection closed during the handshake${truncated > 0 ? ` (${truncated} bytes of a truncated message)` : ''}`, { stage: this.stage, truncated }));
+  };
+  private readonly onError = (err: Error): void => this.fail(new HandshakeError('ERR_NODERL_HANDSHAKE_CLOSED', `socket error during the handshake: ${err.message}`, { stage: this.stage, cause: err }));
 
   constructor(
     private readonly socket: Socket,
     private readonly stepMs: number,
+    /** The step being waited for: the first message's until {@link next} names another. */
+    private stage: HandshakeStage,
   ) {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -107,10 +158,12 @@ class HandshakeReader {
   }
 
   /** The next message body, or a rejection on timeout, close, or error. */
-  next(step: string): Promise<Buffer> {
+  next(stage: HandshakeStage): Promise<Buffer> {
+    this.stage = stage;
     return new Promise<Buffer>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
-      const timer = setTimeout(() => this.fail(new HandshakeError('ERR_NODERL_HANDSHAKE_TIMEOUT', `handshake timed out waiting for ${step} (${this.stepMs} ms)`)), this.stepMs);
+      const waitingFor = stage === 'alive_reply' ? 'alive reply' : stage;
+      const timer = setTimeout(() => this.fail(new HandshakeError('ERR_NODERL_HANDSHAKE_TIMEOUT', `handshake timed out waiting for ${waitingFor} (${this.stepMs} ms)`, { stage })), this.stepMs);
       this.waiter = {
         resolve: (b) => (clearTimeout(timer), resolve(b)),
         reject: (e) => (clearTimeout(timer), reject(e)),
@@ -180,31 +233,29 @@ const TAG_S = 115; // 's'
 const TAG_R = 114; // 'r'
 const TAG_A = 97; // 'a'
 
-function protocolError(what: string, peer?: string): HandshakeError {
-  return new HandshakeError('ERR_NODERL_HANDSHAKE_PROTOCOL', what, peer);
+function protocolError(what: string, stage: HandshakeStage, peer?: string): HandshakeError {
+  return new HandshakeError('ERR_NODERL_HANDSHAKE_PROTOCOL', what, { stage, peer });
+}
+
+/** `status`: the one we answered with, when we are the acceptor (`not_allowed`, as `dist_util` answers a peer that lacks mandatory flags). */
+function missingFlagsError(peer: string, missing: DistFlagName[], stage: HandshakeStage, status?: string): HandshakeError {
+  return new HandshakeError('ERR_NODERL_MISSING_FLAGS', `node ${peer} cannot handle ${flagList(missing)}`, { stage, peer, missing, status });
 }
 
 /** Parses `'N', Flags:64, [fields:32…], Nlen:16, Name` (send_name has 1 field, send_challenge 2). */
-function parseNameMessage(body: Buffer, nFields: number, step: string): { flags: bigint; fields: number[]; name: string } {
+function parseNameMessage(body: Buffer, nFields: number, step: 'send_name' | 'send_challenge'): { flags: bigint; fields: number[]; name: string } {
   const fixed = 1 + 8 + 4 * nFields + 2;
   if (body.length < fixed || body[0] !== TAG_N) {
-    throw protocolError(`bad ${step}: expected 'N' with at least ${fixed} bytes, got tag ${body[0] ?? 'none'} in ${body.length} bytes`);
+    throw protocolError(`bad ${step}: expected 'N' with at least ${fixed} bytes, got tag ${body[0] ?? 'none'} in ${body.length} bytes`, step);
   }
   const flags = body.readBigUInt64BE(1);
   const fields: number[] = [];
   for (let i = 0; i < nFields; i++) fields.push(body.readUInt32BE(9 + 4 * i));
   const nlen = body.readUInt16BE(fixed - 2);
-  if (body.length < fixed + nlen) throw protocolError(`bad ${step}: name of ${nlen} bytes in a ${body.length}-byte message`);
+  if (body.length < fixed + nlen) throw protocolError(`bad ${step}: name of ${nlen} bytes in a ${body.length}-byte message`, step);
   // Bytes after the name are ignored, as OTP does (room for future fields).
   const name = body.toString('utf8', fixed, fixed + nlen);
   return { flags, fields, name };
-}
-
-function checkFlags(peerFlags: bigint, peer: string): void {
-  const missing = missingFlags(peerFlags);
-  if (missing.length > 0) {
-    throw new HandshakeError('ERR_NODERL_MISSING_FLAGS', `node ${peer} cannot handle [${missing.map((m) => `"${m}"`).join(',')}]`, peer);
-  }
 }
 
 /**
@@ -212,33 +263,34 @@ function checkFlags(peerFlags: bigint, peer: string): void {
  * socket toward `peerName` and resolves once both digests checked out.
  */
 export async function dialHandshake(socket: Socket, local: LocalNode, peerName: string, stillWanted: () => boolean = () => true): Promise<HandshakeResult> {
-  const reader = new HandshakeReader(socket, local.setupTimeMs);
+  const reader = new HandshakeReader(socket, local.setupTimeMs, 'send_status');
   try {
     send(socket, nameMessage(TAG_N, local.flags, [local.creation], local.name));
     const status = await reader.next('send_status');
-    if (status[0] !== TAG_S) throw protocolError(`expected a status 's', got tag ${status[0]}`, peerName);
+    if (status[0] !== TAG_S) throw protocolError(`expected a status 's', got tag ${status[0]}`, 'send_status', peerName);
     const text = status.toString('latin1', 1);
     if (text === 'alive') {
       // The peer has a connection to us. Ours is stale unless one came up while we dialled (the
       // peer's own attempt won a simultaneous connect): then keep it, as dist_util does.
       const replace = stillWanted();
       send(socket, Buffer.from(replace ? 'strue' : 'sfalse', 'latin1'));
-      if (!replace) throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peerName} is already connected`, peerName);
+      if (!replace) throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peerName} is already connected`, { stage: 'send_status', peer: peerName, status: text });
     } else if (text !== 'ok' && text !== 'ok_simultaneous') {
-      throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peerName} answered status '${text}'`, peerName);
+      throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peerName} answered status '${text}'`, { stage: 'send_status', peer: peerName, status: text });
     }
     const challenge = parseNameMessage(await reader.next('send_challenge'), 2, 'send_challenge');
     // OTP checks the challenger is exactly the node it dialled (recv_challenge_failed otherwise).
-    if (challenge.name !== peerName) throw protocolError(`dialled ${peerName} but ${challenge.name} answered`, peerName);
-    checkFlags(challenge.flags, peerName);
+    if (challenge.name !== peerName) throw protocolError(`dialled ${peerName} but ${challenge.name} answered`, 'send_challenge', peerName);
+    const missing = missingFlags(challenge.flags);
+    if (missing.length > 0) throw missingFlagsError(peerName, missing, 'send_challenge');
     const [challengeB, creation] = challenge.fields as [number, number];
     const cookie = local.cookieFor(peerName);
     const challengeA = newChallenge();
     send(socket, digestMessage(TAG_R, genDigest(challengeB, cookie), challengeA));
     const ack = await reader.next('send_challenge_ack');
-    if (ack[0] !== TAG_A || ack.length !== 17) throw protocolError(`bad challenge ack (tag ${ack[0]}, ${ack.length} bytes)`, peerName);
+    if (ack[0] !== TAG_A || ack.length !== 17) throw protocolError(`bad challenge ack (tag ${ack[0]}, ${ack.length} bytes)`, 'send_challenge_ack', peerName);
     if (!digestMatches(ack.subarray(1), genDigest(challengeA, cookie))) {
-      throw new HandshakeError('ERR_NODERL_BAD_COOKIE', `${peerName} answered our challenge with a wrong digest`, peerName);
+      throw new HandshakeError('ERR_NODERL_BAD_COOKIE', `${peerName} answered our challenge with a wrong digest`, { stage: 'send_challenge_ack', peer: peerName });
     }
     return { peerName, peerFlags: challenge.flags, peerCreation: creation, flags: local.flags & challenge.flags, rest: reader.detach() };
   } catch (err) {
@@ -258,38 +310,37 @@ export async function acceptHandshake(
   decide: (peer: string) => NameStatus,
   onAliveReply: (peer: string, replaceOld: boolean) => void,
 ): Promise<HandshakeResult> {
-  const reader = new HandshakeReader(socket, local.setupTimeMs);
+  const reader = new HandshakeReader(socket, local.setupTimeMs, 'send_name');
   let peer: string | undefined;
   try {
     const first = await reader.next('send_name');
     const hello = parseNameMessage(first, 1, 'send_name');
     peer = hello.name;
-    if (!isNodeName(peer)) throw protocolError(`send_name carries an invalid node name '${peer}'`);
-    try {
-      checkFlags(hello.flags, peer);
-    } catch (err) {
+    if (!isNodeName(peer)) throw protocolError(`send_name carries an invalid node name '${peer}'`, 'send_name');
+    const missing = missingFlags(hello.flags);
+    if (missing.length > 0) {
       send(socket, Buffer.from('snot_allowed', 'latin1'));
-      throw err;
+      throw missingFlagsError(peer, missing, 'send_name', 'not_allowed');
     }
     const status = decide(peer);
     send(socket, Buffer.from(`s${status}`, 'latin1'));
     if (status === 'nok' || status === 'not_allowed') {
-      throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `answered ${peer} with status '${status}'`, peer);
+      throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `answered ${peer} with status '${status}'`, { stage: 'send_name', peer, status });
     }
     if (status === 'alive') {
-      const answer = (await reader.next('alive reply')).toString('latin1');
+      const answer = (await reader.next('alive_reply')).toString('latin1');
       const replace = answer === 'strue';
-      if (!replace && answer !== 'sfalse') throw protocolError(`expected 'strue' or 'sfalse' after 'salive', got '${answer}'`, peer);
+      if (!replace && answer !== 'sfalse') throw protocolError(`expected 'strue' or 'sfalse' after 'salive', got '${answer}'`, 'alive_reply', peer);
       onAliveReply(peer, replace);
-      if (!replace) throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peer} kept its old connection`, peer);
+      if (!replace) throw new HandshakeError('ERR_NODERL_HANDSHAKE_REFUSED', `${peer} kept its old connection`, { stage: 'alive_reply', peer, status });
     }
     const challengeB = newChallenge();
     send(socket, nameMessage(TAG_N, local.flags, [challengeB, local.creation], local.name));
     const reply = await reader.next('send_challenge_reply');
-    if (reply[0] !== TAG_R || reply.length !== 21) throw protocolError(`bad challenge reply (tag ${reply[0]}, ${reply.length} bytes)`, peer);
+    if (reply[0] !== TAG_R || reply.length !== 21) throw protocolError(`bad challenge reply (tag ${reply[0]}, ${reply.length} bytes)`, 'send_challenge_reply', peer);
     const cookie = local.cookieFor(peer);
     if (!digestMatches(reply.subarray(5), genDigest(challengeB, cookie))) {
-      throw new HandshakeError('ERR_NODERL_BAD_COOKIE', `Connection attempt from disallowed node ${peer}`, peer);
+      throw new HandshakeError('ERR_NODERL_BAD_COOKIE', `Connection attempt from disallowed node ${peer}`, { stage: 'send_challenge_reply', peer });
     }
     const challengeA = reply.readUInt32BE(1);
     send(socket, digestMessage(TAG_A, genDigest(challengeA, cookie)));
@@ -297,7 +348,7 @@ export async function acceptHandshake(
   } catch (err) {
     reader.detach();
     if (err instanceof HandshakeError && err.peer === undefined && peer !== undefined) {
-      throw new HandshakeError(err.code, err.message, peer);
+      throw err.withPeer(peer);
     }
     throw err;
   }

@@ -10,13 +10,15 @@
  *   count down to 1 (the last); fragments of different sequences may interleave.
  *
  * {@link HeaderReader} turns each frame body into a complete message (bytes + the atoms its
- * ATOM_CACHE_REFs name) or nothing yet; the writer side is the fixed byte layouts below.
+ * ATOM_CACHE_REFs name) or nothing yet; the writer side is the fixed byte layouts below. The
+ * pass-through byte (`112`, §4.1), the alternative to a header, is defined here too.
  */
 import { isUtf8 } from 'node:buffer';
+import { VERSION } from '../term/tags.js';
 import { Atom } from '../term/types.js';
 
-const VERSION = 131;
-const PASS_THROUGH = 112;
+/** The first byte of a frame body when header mode was not negotiated: terms with their own `131` follow (§4.1). */
+export const PASS_THROUGH = 112;
 export const DIST_HEADER = 68;
 export const DIST_FRAG_HEADER = 69;
 export const DIST_FRAG_CONT = 70;

@@ -22,9 +22,10 @@ import { Pid, type Term, type Tuple } from '../term/types.js';
 import { ChunkedTermWriter } from './chunked-writer.js';
 import { FrameBatch } from './frame-batch.js';
 import { frameHeader, TICK } from './framing.js';
-import { FRAGMENT_SIZE, NORMAL_HEADER, fragmentHeader } from './header.js';
+import { FRAGMENT_SIZE, NORMAL_HEADER, PASS_THROUGH, fragmentHeader } from './header.js';
 
-const PASS_THROUGH: Buffer = Buffer.of(112);
+/** The pass-through byte as a piece to write (one Buffer shared by every frame). */
+const PASS_THROUGH_BYTE: Buffer = Buffer.of(PASS_THROUGH);
 /** Fragments are written while less than this is waiting in the socket (4 fragments). */
 const SOCKET_HIGH_WATER = 4 * FRAGMENT_SIZE;
 /** A batch this long is written at once instead of at the end of the turn (bounds memory and latency). */
@@ -130,7 +131,7 @@ export class Outbox {
       // Pass-through: each term keeps its 131; no fragments exist in this mode.
       const p = payload === undefined ? undefined : encode(payload);
       const length = 1 + c.length + (p?.length ?? 0);
-      return this.queueFrame(sender, p ? [frameHeader(length), PASS_THROUGH, c, p] : [frameHeader(length), PASS_THROUGH, c]);
+      return this.queueFrame(sender, p ? [frameHeader(length), PASS_THROUGH_BYTE, c, p] : [frameHeader(length), PASS_THROUGH_BYTE, c]);
     }
     const parts = [c.subarray(1)];
     let dataLength = parts[0]!.length;

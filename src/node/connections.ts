@@ -5,21 +5,23 @@
  * or `netKernel.stop()`; the node's processes outlive it (src/node/node.ts). In OTP these are
  * net_kernel's jobs, with the port mapper client and the listener of `inet_tcp_dist`.
  *
- * Incoming control messages become signals (src/dist/control.ts) handed to the process table
- * (src/node/processes.ts). `net_kernel` answers `{is_auth, _}` so `net_adm:ping` gives pong.
+ * Each connection hands over typed signals and spawn requests (src/channel/connection.ts decodes
+ * and encodes every control message); `dispatch` gives a signal to the process table
+ * (src/process/table.ts), so nothing here knows an op code. `net_kernel` answers `{is_auth, _}`
+ * so `net_adm:ping` gives pong. Handshake failures are judged by `HandshakeError`'s fields
+ * (`status`, `missing`, `stage`), and logged in OTP's words.
  */
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
 import { ensureEpmd } from '../epmd/daemon.js';
 import { EpmdRegistration, lookupNode } from '../epmd/client.js';
 import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
-import { Atom, atom, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
-import { advertisedFlags, DistFlag, hasFlag } from '../channel/flags.js';
+import { Atom, atom, Pid, Ref } from '../term/types.js';
+import { advertisedFlags, flagList } from '../channel/flags.js';
 import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../channel/handshake.js';
 import { Connection } from '../channel/connection.js';
 import { dialRefusal, resolveNodeName, splitNode } from './names.js';
 import { NET_KERNEL, netKernelAnswer } from './is-auth.js';
-import { decodeSignal, decodeSpawnRequest, type SpawnRequest } from '../channel/control.js';
-import { format } from '../term/format.js';
+import type { Signal, SpawnRequest } from '../channel/control.js';
 import type { ProcessTable } from '../process/table.js';
 
 /** What makes a node distributed: its name and how it listens (the rest of `NodeOptions`). */
@@ -227,10 +229,11 @@ export class Distribution {
       result = await dialHandshake(socket, this.local, peer, () => !attempt.aborted && !this.stopping && !this.connections.has(peer));
     } catch (err) {
       socket.destroy();
-      // The peer's attempt won the race (it answered nok, or we answered it ok_simultaneous).
-      if (attempt.aborted || (err instanceof HandshakeError && /status 'nok'|already connected/.test(err.message))) return this.waitUp(peer);
-      if (err instanceof HandshakeError && err.code === 'ERR_NODERL_MISSING_FLAGS') {
-        this.host.log(`** ${this.name}: Connection to node ${peer} refused since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
+      // The peer's attempt won the race: it answered nok, or alive and we kept the connection
+      // that came up meanwhile (or we answered its attempt ok_simultaneous).
+      if (attempt.aborted || (err instanceof HandshakeError && (err.status === 'nok' || err.status === 'alive'))) return this.waitUp(peer);
+      if (err instanceof HandshakeError && err.missing.length > 0) {
+        this.host.log(`** ${this.name}: Connection to node ${peer} refused since it cannot handle ${flagList(err.missing)}.**`);
       }
       return false;
     }
@@ -307,9 +310,9 @@ export class Distribution {
       return;
     }
     // Closed before a byte was sent: a dial the peer abandoned (simultaneous connect) or a port probe.
-    if (err.code === 'ERR_NODERL_HANDSHAKE_CLOSED' && err.peer === undefined && err.message === 'connection closed during the handshake') return;
+    if (err.code === 'ERR_NODERL_HANDSHAKE_CLOSED' && err.peer === undefined && err.truncated === 0 && err.cause === undefined) return;
     if (err.code === 'ERR_NODERL_BAD_COOKIE') log(`** Connection attempt from disallowed node ${err.peer} **`);
-    else if (err.code === 'ERR_NODERL_MISSING_FLAGS') log(`** ${this.name}: Connection attempt from node ${err.peer} rejected since it cannot handle ${err.message.replace(/^.*cannot handle /, '')}.**`);
+    else if (err.missing.length > 0) log(`** ${this.name}: Connection attempt from node ${err.peer} rejected since it cannot handle ${flagList(err.missing)}.**`);
     else if (err.code !== 'ERR_NODERL_HANDSHAKE_REFUSED') log(`** ${this.name}: handshake with ${err.peer ?? from} failed: ${err.message} **`);
   }
 
@@ -319,7 +322,8 @@ export class Distribution {
     const conn = new Connection(socket, result, { ticktimeMs: this.host.ticktime() * 1000, maxFrameSize: this.options.maxFrameSize });
     this.connections.set(conn.peer, conn);
     this.known.add(conn.peer);
-    conn.on('message', (control, payload) => this.dispatch(conn, control, payload));
+    conn.on('signal', (to, signal) => this.dispatch(conn, to, signal));
+    conn.on('spawnRequest', (request) => this.host.serveSpawn(request));
     conn.once('close', (reason) => {
       if (this.connections.get(conn.peer) === conn) this.connections.delete(conn.peer);
       if (reason === 'net_tick_timeout') this.host.log(`** Node ${conn.peer} not responding **\n** Removing (timedout) connection **`);
@@ -331,17 +335,8 @@ export class Distribution {
     for (const done of [...(this.upWaiters.get(conn.peer) ?? [])]) done();
   }
 
-  /** The one place a control message becomes an action (otp-distribution.md §5). */
-  private dispatch(conn: Connection, control: Tuple, payload: Term | undefined): void {
-    const spawn = decodeSpawnRequest(control, payload);
-    if (spawn) return this.host.serveSpawn(spawn);
-    const incoming = decodeSignal(control, payload);
-    if (!incoming) {
-      // As ERTS does with an invalid distribution message: the connection goes, the node stays.
-      conn.close(`bad control message: ${format(control).slice(0, 200)}${payload === undefined ? ' (no payload)' : ''}`);
-      return;
-    }
-    const { to, signal } = incoming;
+  /** The one place a peer's signal becomes an action (the connection decoded it: src/channel/control.ts). */
+  private dispatch(conn: Connection, to: Pid | Atom | Ref, signal: Signal): void {
     const processes = this.host.processes;
     if (to instanceof Ref) {
       if (to.node === this.nodeAtom) processes.deliverToAlias(to, signal); // ALIAS_SEND
@@ -356,16 +351,10 @@ export class Distribution {
       // MONITOR_P of net_kernel is left unanswered on purpose: a DOWN/noproc would make ping pang (§7.6).
       if (signal.kind !== 'message') return;
       const answer = netKernelAnswer(signal.message);
-      if (answer) this.sendTo(conn, answer.to, answer.reply, this.netKernelPid);
+      if (answer) conn.sendSignal(answer.to, { kind: 'message', from: this.netKernelPid, message: answer.reply });
       return;
     }
     processes.deliverToName(to, signal);
-  }
-
-  /** `Pid ! Msg` over a connection: SEND_SENDER when negotiated, else SEND. */
-  private sendTo(conn: Connection, to: Pid, message: Term, from: Pid): void {
-    if (hasFlag(conn.flags, DistFlag.SEND_SENDER)) conn.send(tuple(22, from, to), message);
-    else conn.send(tuple(2, atom(''), to), message);
   }
 }
 

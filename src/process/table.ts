@@ -1,12 +1,12 @@
 /**
  * The processes of a node and the signals between them: the process table, the registered names,
- * and the {@link SignalRouter} that delivers a signal locally or over the connection to its node
- * as a control message (src/dist/control.ts). ERTS keeps the same jobs in erl_process.c and
+ * and the {@link SignalRouter} that delivers a signal locally or hands it to the connection to its
+ * node, which encodes it (src/channel/connection.ts). ERTS keeps the same jobs in erl_process.c and
  * erl_proc_sig_queue.c.
  */
 import { randomFillSync } from 'node:crypto';
 import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, toAtom } from '../term/types.js';
-import { encodeSignal, encodeSpawnRequest, SpawnReplyFlag, type SpawnRequest, type Address, type Signal, type SignalTarget } from '../channel/control.js';
+import { SpawnReplyFlag, type SpawnRequest, type Address, type Signal, type SignalTarget } from '../channel/control.js';
 import type { Connection } from '../channel/connection.js';
 import { Process, type Destination, type SignalRouter } from './process.js';
 import { Registry } from './registry.js';
@@ -89,10 +89,7 @@ export class ProcessTable implements SignalRouter {
     }
     this.withConnection(
       node,
-      (conn) => {
-        const [control, args] = encodeSpawnRequest(request);
-        conn.send(control, args);
-      },
+      (conn) => conn.requestSpawn(request),
       () => this.deliverLocal(request.from, { kind: 'spawn_reply', ref: request.reqId, flags: 0, result: NOCONNECTION }),
     );
   }
@@ -162,15 +159,10 @@ export class ProcessTable implements SignalRouter {
     // Only these signals make a connection; the others need one already up.
     if (signal.kind !== 'message' && signal.kind !== 'link' && signal.kind !== 'monitor') {
       const conn = this.links.connection(node.name);
-      if (conn) this.sendSignal(conn, to, signal);
+      conn?.sendSignal(to, signal);
       return;
     }
-    this.withConnection(node, (conn) => this.sendSignal(conn, to, signal), () => this.unreachable(to, signal, NOCONNECTION));
-  }
-
-  private sendSignal(conn: Connection, to: SignalTarget, signal: Signal): void {
-    const out = encodeSignal(to, signal, conn.flags);
-    if (out) conn.send(out[0], out[1]);
+    this.withConnection(node, (conn) => conn.sendSignal(to, signal), () => this.unreachable(to, signal, NOCONNECTION));
   }
 
   /**
