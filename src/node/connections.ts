@@ -48,7 +48,7 @@ export interface DistributionOptions {
 /** What a distributed node needs from its node. */
 export interface DistributionHost {
   readonly processes: ProcessTable;
-  /** Serves a SPAWN_REQUEST from a peer (src/node/spawn.ts). */
+  /** Serves a SPAWN_REQUEST from a peer (src/process/spawn.ts). */
   serveSpawn(request: SpawnRequest): void;
   /** net_kernel:allow/1's list. */
   isAllowed(peer: string): boolean;
