@@ -16,7 +16,7 @@
 import { ExportFun, type Pid, type Term } from '../term/types.js';
 import type { Process } from '../process/process.js';
 import { startGlobal, type GlobalNode } from './start.js';
-import type { Global } from './global.js';
+import { Global } from './global.js';
 import { format } from '../term/format.js';
 import { equals } from '../term/compare.js';
 import type { NameServer, NameServerHost } from './name-server.js';
@@ -60,8 +60,8 @@ type Carried = [name: Term, pid: Pid, resolve: Resolve | undefined];
 
 export class GlobalService {
   private running?: Running;
-  /** `node.global`: forwards to the global running now. */
-  readonly global: Global = new Proxy({} as Global, {
+  /** `node.global`: forwards to the global running now (and is `instanceof Global`, as its type says). */
+  readonly global: Global = new Proxy(Object.create(Global.prototype) as Global, {
     get: (_target, key) => {
       const g = this.current().global as unknown as Record<PropertyKey, unknown>;
       const v = g[key];
