@@ -122,7 +122,7 @@ export class Node extends EventEmitter<NodeEvents> {
     this.processes.register(REX, this.processes.spawn((self) => serveRex(self, rexHost)));
     const spawnHost: SpawnHost = {
       spawnWith: (f, gl) => this.processes.spawnWith(f, gl),
-      process: (pid) => this.processes.process(pid),
+      deliverLocal: (to, signal) => this.processes.deliverLocal(to, signal),
       route: (to, signal) => this.processes.route(to, signal),
       apply: this.applyMfa,
     };
@@ -137,7 +137,7 @@ export class Node extends EventEmitter<NodeEvents> {
       apply: this.applyMfa,
       log: (line) => this.log(line),
       isLocal: (pid) => this.processes.isAlive(pid),
-      endProcess: (pid) => this.processes.process(pid)?.end(SHUTDOWN),
+      endProcess: (pid) => this.processes.exitProcess(pid, SHUTDOWN),
     });
   }
 
