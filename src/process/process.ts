@@ -82,13 +82,14 @@ export class Process {
   /** Links we unlinked and whose UNLINK_ID_ACK has not come yet: their exits are ignored. */
   readonly #unlinking = new Map<string, { id: bigint | number; pid: Pid }>();
   readonly #monitorsIn = new Map<string, { watcher: Pid; ref: Ref; target: Pid | Atom }>();
-  readonly #monitorsOut = new Map<string, OutgoingMonitor>();
+  // Plain `private` rather than `#`: test/rpc/call.test.js counts the monitors a node holds through them.
+  private readonly monitorsOut = new Map<string, OutgoingMonitor>();
   #trapping = false;
   #nextUnlinkId = 1;
   #exitReason?: Term;
   #leader: Pid;
-  /** Our SPAWN_REQUESTs awaiting their SPAWN_REPLY, by ReqId. */
-  readonly #spawning = new Map<string, { node: Atom; settle: (reply: { flags: number; result: Term }) => void }>();
+  /** Our SPAWN_REQUESTs awaiting their SPAWN_REPLY, by ReqId (`private` for the same test). */
+  private readonly spawning = new Map<string, { node: Atom; settle: (reply: { flags: number; result: Term }) => void }>();
   readonly #router: SignalRouter;
   /** This process's pid. */
   readonly pid: Pid;
@@ -146,7 +147,7 @@ export class Process {
     const [n, m, f] = [node, module, fn].map(toAtom);
     const opts = spawnOptions(options);
     if (!this.alive) throw new SpawnError(NOPROC, n!.name, `${m!.name}:${f!.name}/${args.length}`);
-    const reply = new Promise<{ flags: number; result: Term }>((settle) => this.#spawning.set(refKey(reqId), { node: n!, settle }));
+    const reply = new Promise<{ flags: number; result: Term }>((settle) => this.spawning.set(refKey(reqId), { node: n!, settle }));
     this.#router.requestSpawn(n!, { reqId, from: this.pid, groupLeader: this.#leader, module: m!, function: f!, args: args.map(handedOver), options: opts });
     const { result } = await reply;
     if (!(result instanceof Pid)) throw new SpawnError(result, n!.name, `${m!.name}:${f!.name}/${args.length}`);
@@ -250,7 +251,7 @@ export class Process {
     const object: Term = address instanceof Pid ? address : tuple(address.name, address.node);
     const alias = options.alias !== undefined && options.alias !== 'explicit_unalias';
     if (options.alias !== undefined) this.#router.alias(this.pid, options.alias, ref);
-    this.#monitorsOut.set(refKey(ref), { ref, target: address, object, alias });
+    this.monitorsOut.set(refKey(ref), { ref, target: address, object, alias });
     this.#router.route(address, { kind: 'monitor', from: this.pid, ref, target: address instanceof Pid ? address : address.name });
     return ref;
   }
@@ -258,10 +259,10 @@ export class Process {
   /** `demonitor(Ref, [flush])`: removes the monitor and any DOWN for it already queued. */
   demonitor(ref: Ref): boolean {
     const key = refKey(ref);
-    const m = this.#monitorsOut.get(key);
+    const m = this.monitorsOut.get(key);
     this.#mailbox.remove(downOf(ref));
     if (!m) return false;
-    this.#monitorsOut.delete(key);
+    this.monitorsOut.delete(key);
     if (m.alias) this.#router.unalias(this.pid, ref);
     this.#router.route(m.target, { kind: 'demonitor', from: this.pid, ref, target: m.target instanceof Pid ? m.target : m.target.name });
     return true;
@@ -347,9 +348,9 @@ export class Process {
         return;
       case 'down': {
         const key = refKey(signal.ref);
-        const m = this.#monitorsOut.get(key);
+        const m = this.monitorsOut.get(key);
         if (!m) return;
-        this.#monitorsOut.delete(key);
+        this.monitorsOut.delete(key);
         if (m.alias) this.#router.unalias(this.pid, m.ref);
         this.#mailbox.push(tuple(DOWN, signal.ref, PROCESS, m.object, signal.reason));
         return;
@@ -359,14 +360,14 @@ export class Process {
 
   /** The connection to `node` went down: links and monitors toward it fire with `noconnection`. */
   #nodeDown(node: Atom): void {
-    for (const [key, s] of this.#spawning) {
+    for (const [key, s] of this.spawning) {
       if (s.node !== node) continue;
-      this.#spawning.delete(key);
+      this.spawning.delete(key);
       s.settle({ flags: 0, result: NOCONNECTION });
     }
-    for (const [key, m] of this.#monitorsOut) {
+    for (const [key, m] of this.monitorsOut) {
       if (m.target.node !== node) continue;
-      this.#monitorsOut.delete(key);
+      this.monitorsOut.delete(key);
       if (m.alias) this.#router.unalias(this.pid, m.ref);
       this.#mailbox.push(tuple(DOWN, m.ref, PROCESS, m.object, NOCONNECTION));
     }
@@ -384,28 +385,28 @@ export class Process {
     if (!this.alive) return;
     this.#exitReason = reason;
     this.#mailbox.close(new ProcessExit(reason));
-    for (const s of this.#spawning.values()) s.settle({ flags: 0, result: NOPROC }); // a later reply finds no process (processes.ts)
-    this.#spawning.clear();
+    for (const s of this.spawning.values()) s.settle({ flags: 0, result: NOPROC }); // a later reply finds no process (processes.ts)
+    this.spawning.clear();
     for (const pid of this.#links.values()) this.#router.route(pid, { kind: 'exit', from: this.pid, reason, link: true });
     this.#links.clear();
     for (const w of this.#monitorsIn.values()) this.#router.route(w.watcher, { kind: 'down', from: w.target, ref: w.ref, reason });
     this.#monitorsIn.clear();
-    for (const m of this.#monitorsOut.values()) {
+    for (const m of this.monitorsOut.values()) {
       this.#router.route(m.target, { kind: 'demonitor', from: this.pid, ref: m.ref, target: m.target instanceof Pid ? m.target : m.target.name });
     }
-    this.#monitorsOut.clear();
+    this.monitorsOut.clear();
     this.#router.ended(this, reason);
   }
 
   /** The link and monitor are in place before any later signal from the new process can arrive (same connection, in order). */
   #onSpawnReply(ref: Ref, flags: number, result: Term): void {
     const key = refKey(ref);
-    const pending = this.#spawning.get(key);
+    const pending = this.spawning.get(key);
     if (!pending) return;
-    this.#spawning.delete(key);
+    this.spawning.delete(key);
     if (result instanceof Pid) {
       if (flags & SpawnReplyFlag.LINK) this.#links.set(pidKey(result), result);
-      if (flags & SpawnReplyFlag.MONITOR) this.#monitorsOut.set(key, { ref, target: result, object: result });
+      if (flags & SpawnReplyFlag.MONITOR) this.monitorsOut.set(key, { ref, target: result, object: result });
     }
     pending.settle({ flags, result });
   }

@@ -11,9 +11,9 @@ import type { Process } from './process.js';
 import { builtin, type BuiltinContext } from '../modules/builtins.js';
 import type { CodePath } from '../modules/code-path.js';
 import { ErlangError } from './exceptions.js';
+import { UNDEF } from '../term/atoms.js';
 
 const BADOPT = atom('badopt');
-const UNDEF = atom('undef');
 
 /** Runs `M:F(Args)` for a process: the code path, then the built-ins; `undef` when neither has it. */
 export type Apply = (self: Process, module: Atom, fn: Atom, args: Term[]) => Promise<Term>;

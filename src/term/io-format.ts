@@ -11,7 +11,7 @@ import { isUtf8 } from 'node:buffer';
 import { compareMapKeys } from './compare.js';
 import { format } from './format.js';
 import { escapeChar, isPrintableLatin1 } from './format-text.js';
-import { Atom, BitBinary, ImproperList, isTuple, type TermInput } from './types.js';
+import { Atom, BitBinary, ImproperList, isList, isTuple, type TermInput } from './types.js';
 
 /** `io_lib:format` raised `badarg`: a control sequence that does not fit its argument, or a bad format. */
 export class IoFormatError extends Error {
@@ -154,12 +154,14 @@ function writeTerm(t: TermInput): string {
     const last = t.bytes[t.bytes.length - 1]! >> (8 - t.bits);
     return `<<${[...whole, `${last}:${t.bits}`].join(',')}>>`;
   }
-  if (t instanceof Map) {
-    const m: ReadonlyMap<TermInput, TermInput> = t;
-    const keys = [...m.keys()].sort(compareMapKeys);
-    return `#{${keys.map((k) => `${writeTerm(k)} => ${writeTerm(m.get(k)!)}`).join(',')}}`;
-  }
+  if (t instanceof Map) return mapText(t, writeTerm);
   return format(t);
+}
+
+/** A map's `#{K => V, ...}` in map-key order, each key and value shown by `show`. */
+function mapText(m: ReadonlyMap<TermInput, TermInput>, show: (t: TermInput) => string): string {
+  const keys = [...m.keys()].sort(compareMapKeys);
+  return `#{${keys.map((k) => `${show(k)} => ${show(m.get(k)!)}`).join(',')}}`;
 }
 
 /**
@@ -174,11 +176,7 @@ function printTerm(t: TermInput, unicode: boolean): string {
   if (t instanceof ImproperList) return `[${t.elements.map(p).join(',')}|${p(t.tail)}]`;
   if (typeof t === 'string') return p(Buffer.from(t));
   if (Buffer.isBuffer(t) || t instanceof Uint8Array) return printBinary(Buffer.from(t.buffer, t.byteOffset, t.byteLength), unicode);
-  if (t instanceof Map) {
-    const m: ReadonlyMap<TermInput, TermInput> = t;
-    const keys = [...m.keys()].sort(compareMapKeys);
-    return `#{${keys.map((k) => `${p(k)} => ${p(m.get(k)!)}`).join(',')}}`;
-  }
+  if (t instanceof Map) return mapText(t, p);
   return writeTerm(t);
 }
 
@@ -210,7 +208,7 @@ export function charsToString(data: TermInput, unicode: boolean): string {
       out.push(d.toString(unicode ? 'utf8' : 'latin1'));
     } else if (typeof d === 'string') {
       out.push(d);
-    } else if (Array.isArray(d) && !isTuple(d)) {
+    } else if (isList(d)) {
       for (const e of d) walk(e);
     } else if (d instanceof ImproperList && Buffer.isBuffer(d.tail)) {
       for (const e of d.elements) walk(e);
