@@ -4,65 +4,34 @@
  * reason other than `normal` kills a process that does not trap exits; `exit(Pid, kill)` cannot be
  * trapped and becomes `killed` on the links; `normal` is ignored unless trapping.
  *
- * A process never touches a connection: every signal it sends goes through {@link SignalRouter}
- * (the node), which delivers it locally or turns it into a control message.
+ * A process never touches a connection: every signal it sends goes through its
+ * {@link SignalRouter} (the node's process table), which delivers it locally or turns it into a
+ * control message.
  */
-import { Atom, atom, Pid, Ref, tuple, type Term, type TermInput, type Tuple, toAtom } from '../term/types.js';
+import { Atom, atom, Pid, Ref, tuple, type Term, type TermInput, toAtom } from '../term/types.js';
 import { handedOver, Mailbox, type GuardedReceiveOptions, type ReceiveOptions, type Timeout } from './mailbox.js';
 import { downOf } from './gen.js';
-import type { AliasMode } from './aliases.js';
-import { SpawnReplyFlag, type SpawnRequest } from '../channel/control.js';
+import type { Destination, MonitorOptions, ProcessInternals, Router } from './router.js';
+import { SpawnReplyFlag } from '../channel/control.js';
 import { ioFormatRequest, ioPrintRequest } from './io.js';
 import { spawnOptions, SpawnError, type SpawnOptions } from './spawn-options.js';
 import { pidKey, refKey } from './local-identity.js';
 import { ProcessExit } from './exceptions.js';
-import type { Address, Signal, SignalTarget } from '../channel/control.js';
+import type { Address, Signal } from '../channel/control.js';
 import { DOWN, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, PROCESS } from '../term/atoms.js';
 
-/**
- * Where `send`, `monitor` and `call` go: a pid, a registered name here (an atom or a string),
- * `tuple(Name, Node)` for a name on another node, or an alias (a `Ref`; `send` only).
- */
-export type Destination = Pid | Ref | Atom | string | Tuple<TermInput[]>;
-
-/** Options of `monitor/3`: `alias` makes the monitor's ref an alias of the monitoring process too. */
-export interface MonitorOptions {
-  alias?: 'explicit_unalias' | 'demonitor' | 'reply_demonitor';
-}
+export type { Destination, MonitorOptions } from './router.js';
 
 /** What a process needs from its node. */
-export interface SignalRouter {
-  readonly nodeAtom: Atom;
-  route(to: SignalTarget, signal: Signal): void;
-  /** Resolves a `send` destination (throws badarg for an unregistered local name). */
-  destination(dest: Destination | Term): Address;
-  newRef(): Ref;
-  /** The pid registered as `name` on this node. */
-  whereis(name: Atom): Pid | undefined;
-  ended(proc: Process, reason: Term): void;
-  /** Makes `ref` an alias of `owner` (src/node/aliases.ts). */
-  alias(owner: Pid, mode: AliasMode, ref: Ref): void;
-  unalias(owner: Pid, ref: Ref): boolean;
-  /** `monitor_node(Node, On)` for `owner`. */
-  monitorNode(owner: Pid, node: Atom, on: boolean): void;
-  /** A gen_server call from `proc` (src/node/gen-call.ts). */
-  call(proc: Process, dest: Destination, request: TermInput, timeoutMs: number): Promise<Term>;
-  /** Starts a process here whose group leader is `groupLeader`. */
-  spawnWith(fn: (self: Process) => unknown, groupLeader: Pid): Pid;
-  /** Sends a SPAWN_REQUEST to `node` (serves it when it is this node); the answer comes as a `spawn_reply` signal. */
-  requestSpawn(node: Atom, request: SpawnRequest): void;
-}
+export type SignalRouter = Router<Process>;
 
-/** What the process table reaches of a process's private half ({@link Process}'s static block sets it). */
-interface ProcessSignals {
-  create(pid: Pid, router: SignalRouter, groupLeader?: Pid): Process;
-  deliver(proc: Process, signal: Signal): void;
-  nodeDown(proc: Process, node: Atom): void;
-  end(proc: Process, reason: Term): void;
-  mailbox(proc: Process): Mailbox;
-}
-
-let signals: ProcessSignals;
+/**
+ * The process table's hold on a process's private half, filled in by {@link Process}'s static
+ * block (the only code that can reach `#deliver`, `#end` and the mailbox). src/process/table.ts
+ * and the rpc caller pool use it; the package does not export it.
+ * @internal
+ */
+export let processInternals: ProcessInternals<Process>;
 
 interface OutgoingMonitor {
   ref: Ref;
@@ -75,8 +44,8 @@ interface OutgoingMonitor {
 
 /** The handle an async process function gets as `self`. */
 export class Process {
-  // The signal-handling half is private (`#` fields, and the module functions below that the
-  // process table calls), so user code holding `self` cannot deliver signals or end the process.
+  // The signal-handling half is private (`#` members, reached only through `processInternals`,
+  // which the process table uses), so user code holding `self` cannot deliver signals or end it.
   readonly #mailbox = new Mailbox();
   readonly #links = new Map<string, Pid>();
   /** Links we unlinked and whose UNLINK_ID_ACK has not come yet: their exits are ignored. */
@@ -94,7 +63,7 @@ export class Process {
   /** This process's pid. */
   readonly pid: Pid;
 
-  /** Processes are made by their node's process table ({@link createProcess}), never by user code. */
+  /** Processes are made by their node's process table (`processInternals.create`), never by user code. */
   private constructor(pid: Pid, router: SignalRouter, groupLeader?: Pid) {
     this.pid = pid;
     this.#router = router;
@@ -102,8 +71,8 @@ export class Process {
   }
 
   static {
-    // The one door to the private half, opened for this module's functions only.
-    signals = {
+    // The one door to the private half: only this class body can reach `#` members.
+    processInternals = {
       create: (pid, router, groupLeader) => new Process(pid, router, groupLeader),
       deliver: (proc, signal) => proc.#deliver(signal),
       nodeDown: (proc, node) => proc.#nodeDown(node),
@@ -424,30 +393,3 @@ export class Process {
     else if (reason !== NORMAL) this.#end(reason);
   }
 }
-
-/** A new process of the table `router` (the table's own constructor for its entries). @internal */
-export function createProcess(pid: Pid, router: SignalRouter, groupLeader?: Pid): Process {
-  return signals.create(pid, router, groupLeader);
-}
-
-/** Hands `signal` to `proc` (the table's delivery, local or from a connection). @internal */
-export function deliverSignal(proc: Process, signal: Signal): void {
-  signals.deliver(proc, signal);
-}
-
-/** The connection to `node` went down: `proc`'s links and monitors toward it fire. @internal */
-export function processNodeDown(proc: Process, node: Atom): void {
-  signals.nodeDown(proc, node);
-}
-
-/** Ends `proc` with `reason` (its function returned or threw, a kill, node stop). @internal */
-export function endProcess(proc: Process, reason: Term): void {
-  signals.end(proc, reason);
-}
-
-/** How many messages wait in `proc`'s mailbox (the rpc caller pool reuses only an empty one). @internal */
-export function queuedMessages(proc: Process): number {
-  return signals.mailbox(proc).size;
-}
-
-

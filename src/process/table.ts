@@ -9,7 +9,7 @@ import { Atom, isTuple, Pid, Ref, tuple, type Term, type TermInput, toAtom } fro
 import { encodeSignal, encodeSpawnRequest, SpawnReplyFlag, type SpawnRequest, type Address, type Signal, type SignalTarget } from '../channel/control.js';
 import type { Connection } from '../channel/connection.js';
 import { handedOver } from './mailbox.js';
-import { createProcess, deliverSignal, endProcess, processNodeDown, type Destination, type Process, type SignalRouter } from './process.js';
+import { processInternals, type Destination, type Process, type SignalRouter } from './process.js';
 import { Registry } from './registry.js';
 import { AliasTable, type AliasMode } from './aliases.js';
 import { NodeMonitors } from './node-monitors.js';
@@ -57,14 +57,14 @@ export class ProcessTable implements SignalRouter {
    */
   spawn(fn: (self: Process) => unknown, groupLeader?: Pid): Pid {
     const pid = this.newPid();
-    const proc = createProcess(pid, this, groupLeader ?? this.defaultGroupLeader);
+    const proc = processInternals.create(pid, this, groupLeader ?? this.defaultGroupLeader);
     this.processes.set(pidKey(pid), proc);
     queueMicrotask(() => {
       Promise.resolve()
         .then(() => fn(proc))
         .then(
-          () => endProcess(proc, NORMAL),
-          (err: unknown) => endProcess(proc, exitReasonOf(err)),
+          () => processInternals.end(proc, NORMAL),
+          (err: unknown) => processInternals.end(proc, exitReasonOf(err)),
         );
     });
     return pid;
@@ -140,19 +140,19 @@ export class ProcessTable implements SignalRouter {
 
   /** The connection to `node` is gone: links and monitors toward it fire with `noconnection`. */
   nodeDown(node: Atom): void {
-    for (const p of [...this.processes.values()]) processNodeDown(p, node);
+    for (const p of [...this.processes.values()]) processInternals.nodeDown(p, node);
     for (const pid of this.nodeMonitors.fire(node.name)) this.deliverLocal(pid, { kind: 'message', from: pid, message: tuple(NODEDOWN, node) });
   }
 
   /** Ends every process (node stop). */
   endAll(reason: Term): void {
-    for (const p of [...this.processes.values()]) endProcess(p, reason);
+    for (const p of [...this.processes.values()]) processInternals.end(p, reason);
   }
 
   /** Ends the live process `pid` of this node with `reason`, as an untrappable exit would (the node's own shutdowns). */
   exitProcess(pid: Pid, reason: Term): void {
     const proc = this.process(pid);
-    if (proc) endProcess(proc, reason);
+    if (proc) processInternals.end(proc, reason);
   }
 
   /** Delivers a signal to `to`, here or over the connection to its node (auto-connecting, as `dist_auto_connect`). */
@@ -184,7 +184,7 @@ export class ProcessTable implements SignalRouter {
    */
   deliverLocal(to: Pid, signal: Signal): void {
     const proc = this.identity.owns(to) ? this.processes.get(pidKey(to)) : undefined;
-    if (proc) deliverSignal(proc, signal);
+    if (proc) processInternals.deliver(proc, signal);
     else this.unreachable(to, signal, NOPROC);
   }
 
@@ -206,7 +206,7 @@ export class ProcessTable implements SignalRouter {
     if (!entry) return;
     const owner = this.processes.get(pidKey(entry.owner));
     if (!owner) return;
-    deliverSignal(owner, signal);
+    processInternals.deliver(owner, signal);
     if (entry.mode === 'reply_demonitor') owner.demonitor(ref);
   }
 
