@@ -4,7 +4,8 @@
  * This entry point exports the term layer (the JS values for Erlang terms, the External Term
  * Format codec, Erlang-syntax printing, parsing and ordering), the port mapper (client, daemon,
  * and the embedded default that starts one when none answers), and the node: processes, calls,
- * servers, remote spawn and their errors.
+ * servers, remote spawn and their errors. The handles a node gives out (`Process`, `Rpc`, `Erpc`,
+ * `Global`, `NetKernel`, `RpcKey`) are exported as types only: only the node makes them.
  */
 export {
   Atom,
@@ -16,12 +17,17 @@ export {
   Tuple,
   tuple,
   isTuple,
+  isList,
   Pid,
   Ref,
   Port,
   ExportFun,
   ErlFun,
   type Term,
+  type TermInput,
+  type DecodedTuple,
+  type TupleMethods,
+  type TupleConstructor,
 } from './term/types.js';
 export { DecodeError, EncodeError } from './term/errors.js';
 export { encode, type EncodeOptions } from './term/encode.js';
@@ -45,20 +51,20 @@ export { EpmdServer, EpmdServerError, type EpmdServerOptions } from './epmd/serv
 export { ensureEpmd } from './epmd/daemon.js';
 export { epmdPort } from './epmd/protocol.js';
 export { Node, type NodeOptions, type NodeEvents } from './node/node.js';
-export { Process, type Destination, type MonitorOptions } from './process/process.js';
+export type { Process, Destination, MonitorOptions } from './process/process.js';
 export { ProcessExit, ErlangError, NotAliveError } from './process/exceptions.js';
 export { CallError } from './process/gen-call.js';
 export { reply, GenServerStartError, type GenServerSpec, type GenServerOptions, type From, type CallResult, type NoReplyResult } from './otp/gen-server.js';
 export { SpawnError, type SpawnOptions } from './process/spawn-options.js';
-export { Erpc, ErpcError, type ErpcClass, type CallOptions } from './rpc/erpc.js';
-export { Rpc, RpcKey } from './rpc/rpc.js';
-export { Global, type LockId } from './global/global.js';
+export { ErpcError, type Erpc, type ErpcClass, type CallOptions } from './rpc/erpc.js';
+export type { Rpc, RpcKey } from './rpc/rpc.js';
+export type { Global, LockId } from './global/global.js';
 export { GlobalRestartedError } from './global/service.js';
 export type { Resolve, JsResolver } from './global/types.js';
 export { ioFormat, IoFormatError } from './term/io-format.js';
-export { TIMEOUT, type Timeout, type ReceiveOptions } from './process/mailbox.js';
+export { TIMEOUT, type Timeout, type ReceiveOptions, type GuardedReceiveOptions } from './process/mailbox.js';
 export { resolveCookie, CookieError } from './node/cookie.js';
 export { NodeNameError } from './node/names.js';
-export { NetKernel, NetKernelError, type MonitorNodesOptions, type NodeEvent, type NodeType } from './node/net-kernel.js';
+export { NetKernelError, type NetKernel, type MonitorNodesOptions, type NodeEvent, type NodeType } from './node/net-kernel.js';
 export { DistFlag, type DistFlagName } from './channel/flags.js';
 export { HandshakeError } from './channel/handshake.js';

@@ -6,7 +6,7 @@
  * calls the encoders and decoders: above the channel, signals and spawn requests travel as these
  * types, never as tuples (the shape of erl_dist's `message.rs`: one type, one read and one write).
  */
-import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
+import { Atom, atom, isList, isTuple, Pid, Ref, tuple, type Term, type Tuple } from '../term/types.js';
 import { DistFlag, hasFlag } from './flags.js';
 
 /** A registered name on a node: the target of `{Name, Node} ! Msg` and of a monitor by name. */
@@ -220,7 +220,7 @@ export function decodeSpawnRequest(c: Tuple, payload: Term | undefined): SpawnRe
   const [, reqId, from, groupLeader, mfa, options] = c;
   if (!(reqId instanceof Ref) || !(from instanceof Pid) || !(groupLeader instanceof Pid)) return undefined;
   if (!isTuple(mfa) || mfa.length !== 3 || !(mfa[0] instanceof Atom) || !(mfa[1] instanceof Atom)) return undefined;
-  if (!Array.isArray(options) || isTuple(options) || !Array.isArray(payload) || isTuple(payload)) return undefined;
+  if (!isList(options) || !isList(payload)) return undefined;
   return { reqId, from, groupLeader, module: mfa[0], function: mfa[1], args: payload, options };
 }
 

@@ -9,14 +9,13 @@
  */
 import { Command } from './command.js';
 import { startConsole } from '../shell/console.js';
-import { atom, isTuple, Pid, Ref, type Term } from '../term/types.js';
+import { atom, isTuple, Pid, type Term, type Tuple } from '../term/types.js';
 import { valueText } from '../shell/exception-text.js';
 import { type Process } from '../process/process.js';
-import { refKey } from '../process/local-identity.js';
+import { downOf } from '../process/gen.js';
+import { EXIT } from '../term/atoms.js';
 
 const REMSH = new Command('remsh', 'Usage: noderl remsh NODE [--cookie C]\n');
-const EXIT = atom('EXIT');
-const DOWN = atom('DOWN');
 
 /** Runs `noderl remsh`. */
 export async function run(args: string[]): Promise<number> {
@@ -51,15 +50,16 @@ async function runRemoteShell(self: Process, target: string, gl: Pid): Promise<E
   self.trapExit(true);
   const ref = self.makeRef();
   const [, monitor] = await self.spawnMonitorRemote(target, 'erpc', 'execute_call', [ref, atom('shell'), atom('start'), []]);
-  const key = refKey(monitor);
-  const down = (await self.receive({ match: (m) => isTuple(m) && m[0] === DOWN && m[1] instanceof Ref && refKey(m[1]) === key })) as Term[];
+  const down = await self.receive({ match: downOf(monitor) });
   const result = down[4];
   // erpc:execute_call/4 exits with {Ref, return, Value} (otp-distribution.md §7.4).
   if (!isTuple(result) || result.length !== 3 || result[1] !== atom('return') || !(result[2] instanceof Pid)) {
-    return { ok: false, problem: `${target} did not start a shell: ${valueText(result as Term)}` };
+    return { ok: false, problem: `${target} did not start a shell: ${valueText(result)}` };
   }
   const shell = result[2];
   self.link(shell);
-  const exit = (await self.receive({ match: (m) => isTuple(m) && m[0] === EXIT && m[1] instanceof Pid && m[1].id === shell.id && m[1].node === shell.node })) as Term[];
-  return { ok: true, note: `the shell ended: ${valueText(exit[2] as Term)}` };
+  const isShellExit = (m: Term): m is Tuple<[typeof EXIT, Pid, Term]> =>
+    isTuple(m) && m.length === 3 && m[0] === EXIT && m[1] instanceof Pid && m[1].id === shell.id && m[1].node === shell.node;
+  const exit = await self.receive({ match: isShellExit });
+  return { ok: true, note: `the shell ended: ${valueText(exit[2])}` };
 }

@@ -10,7 +10,7 @@
  * It also answers the peer that locked first (`lock_set` arriving "spontaneously"). Both lockers
  * use the same lock id, so the nodes common to both partitions stay locked until both are done.
  */
-import { atom, isTuple, Pid, tuple, type Term } from '../term/types.js';
+import { atom, isTuple, Pid, tuple, type Term, type Tuple } from '../term/types.js';
 import { compare, equals } from '../term/compare.js';
 import { TIMEOUT } from '../process/mailbox.js';
 import type { Process } from '../process/process.js';
@@ -113,12 +113,12 @@ export class Locker {
     const known1 = [this.ctx.me, him.node, ...this.ctx.known()];
     this.sendLockSet(self, true, him.locker, him.hisTag);
     for (;;) {
-      const m = (await self.receive({
-        match: (x) =>
+      const m = await self.receive({
+        match: (x): x is Tuple =>
           isTuple(x) &&
           ((x[0] === LOCK_SET && x.length === 5 && x[1] instanceof Pid && x[1].node.name === him.node) ||
             (x[0] === CANCEL && x.length === 4 && nodeName(x[1]) === him.node && equals(x[2]!, him.myTag))),
-      })) as Term[];
+      });
       if (m[0] === CANCEL) {
         this.takeFn(m[3])?.();
         await deleteGlobalLock(self, id, known1);
@@ -136,9 +136,9 @@ export class Locker {
   }
 
   private async waitCancel(self: Process, node: string, id: LockId, myTag: Term, known: string[]): Promise<void> {
-    const m = (await self.receive({
-      match: (x) => isTuple(x) && x[0] === CANCEL && x.length === 4 && nodeName(x[1]) === node && equals(x[2]!, myTag),
-    })) as Term[];
+    const m = await self.receive({
+      match: (x): x is Tuple => isTuple(x) && x[0] === CANCEL && x.length === 4 && nodeName(x[1]) === node && equals(x[2]!, myTag),
+    });
     this.takeFn(m[3])?.();
     await deleteGlobalLock(self, id, [...new Set(known)]);
   }

@@ -2,7 +2,8 @@
  * The words of global's protocol (vsn 8) and the shapes of its node lists: `Node` or `{Node, Vsn}`
  * (vsn ≥ 7 sends the version with every known node).
  */
-import { Atom, atom, isTuple, type Term } from '../term/types.js';
+import { Atom, atom, isList, isTuple, type Term } from '../term/types.js';
+import { DOWN, OK, YES } from '../term/atoms.js';
 
 export const VSN = 8;
 export const A = {
@@ -28,7 +29,7 @@ export const A = {
   extraNodedown: atom('extra_nodedown'),
   lostConnection: atom('lost_connection'),
   removeConnection: atom('remove_connection'),
-  down: atom('DOWN'),
+  down: DOWN,
   locker: atom('locker'),
   global: atom('global'),
   unused: atom('unused'),
@@ -36,12 +37,13 @@ export const A = {
   lock: atom('lock'),
   insert: atom('insert'),
   delete: atom('delete'),
-  yes: atom('yes'),
-  ok: atom('ok'),
+  yes: YES,
+  ok: OK,
 };
 
+/** `t` when it is a list, else `[]` (a malformed field reads as no entries). */
 export function asList(t: Term | undefined): Term[] {
-  return Array.isArray(t) && !isTuple(t) ? t : [];
+  return isList(t) ? t : [];
 }
 
 export function nodeOf(e: Term): string | undefined {

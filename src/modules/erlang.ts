@@ -7,6 +7,7 @@ import { Atom, atom, ErlFun, ExportFun, isList, tuple, type Term } from '../term
 import { BADARG, UNDEF } from '../term/atoms.js';
 import { callError, ErlangError, ProcessExit } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
+import { isDestination } from '../process/router.js';
 import { arities, type Apply, type BuiltinModule } from './registry.js';
 
 /** What `erlang` needs of its node. */
@@ -25,7 +26,11 @@ export function erlangModule(host: ErlangHost): BuiltinModule {
     nodes: arities([0, 1], (_self: Process, kind?: Term) => (kind === undefined ? host.nodes('visible').map(atom) : nodesOf(host, kind))),
     is_alive: () => host.nodeAtom().name !== 'nonode@nohost', // false until net_kernel:start
     get_cookie: () => atom(host.cookie()),
-    send: (self, dest, msg) => (self.send(dest!, msg!), msg),
+    send: (self, dest, msg) => {
+      if (!isDestination(dest!)) throw callError(BADARG, 'erlang', 'send', [dest!, msg!]);
+      self.send(dest, msg!);
+      return msg;
+    },
     self: (self) => self.pid,
     exit: (_self, reason) => {
       throw new ProcessExit(reason!);

@@ -7,6 +7,7 @@ import { charsToString, ioFormat, IoFormatError } from '../term/io-format.js';
 import { Atom, atom, isList, isTuple, tuple, type Term, type Tuple } from '../term/types.js';
 import { ERROR, IO_REPLY, IO_REQUEST, OK, UNICODE } from '../term/atoms.js';
 import type { Process } from '../process/process.js';
+import { isDestination } from '../process/router.js';
 
 const PUT_CHARS = atom('put_chars');
 const IO_LIB = atom('io_lib');
@@ -20,7 +21,7 @@ const GETOPTS = atom('getopts');
 export async function serveIo(self: Process, write: (text: string) => void): Promise<never> {
   for (;;) {
     const m = await self.receive();
-    if (!isTuple(m) || m.length !== 4 || m[0] !== IO_REQUEST) continue;
+    if (!isTuple(m) || m.length !== 4 || m[0] !== IO_REQUEST || !isDestination(m[1]!)) continue;
     self.send(m[1]!, tuple(IO_REPLY, m[2]!, ioReply(m[3]!, write)));
   }
 }
@@ -63,9 +64,9 @@ function putCharsReply(r: Tuple, write: (text: string) => void): Term {
     return OK;
   }
   const [m, f, a] = rest;
-  if (rest.length !== 3 || m !== IO_LIB || !(f instanceof Atom) || !Array.isArray(a)) return tuple(ERROR, atom('request'));
+  if (rest.length !== 3 || m !== IO_LIB || !(f instanceof Atom) || !isList(a)) return tuple(ERROR, atom('request'));
   if ((f.name === 'format' || f.name === 'fwrite') && (a.length === 2 || a.length === 1)) {
-    write(ioFormat(a[0]!, a.length === 2 && Array.isArray(a[1]) && !isTuple(a[1]) ? (a[1] as Term[]) : []));
+    write(ioFormat(a[0]!, a.length === 2 && isList(a[1]) ? a[1] : []));
     return OK;
   }
   if (f.name === 'write' && a.length === 1) {

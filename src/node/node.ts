@@ -6,7 +6,7 @@
  * makes it distributed; `netKernel.stop` makes it local again and its processes run on.
  */
 import { EventEmitter } from 'node:events';
-import { atom, tuple, toAtom, type Atom, type Pid, type Term } from '../term/types.js';
+import { atom, tuple, toAtom, type Atom, type Pid, type Term, type TermInput } from '../term/types.js';
 import { SHUTDOWN } from '../term/atoms.js';
 import { LocalIdentity } from '../process/local-identity.js';
 import { ProcessTable } from '../process/table.js';
@@ -124,7 +124,7 @@ export class Node extends EventEmitter<NodeEvents> {
       apply: this.modules.apply,
       log: (line) => this.log(line),
       isLocal: (pid) => processes.isAlive(pid),
-      endProcess: (pid) => processes.process(pid)?.end(SHUTDOWN),
+      endProcess: (pid) => processes.exitProcess(pid, SHUTDOWN),
     });
   }
 
@@ -227,7 +227,7 @@ export class Node extends EventEmitter<NodeEvents> {
    * leader), resolving to the new pid. Throws `SpawnError` for an error reply (`badopt`, `notsup`,
    * `noconnection`...). Links and monitors belong to a process: use `self.spawnRemote`.
    */
-  spawnRemote(node: string, module: string | Atom, fn: string | Atom, args: Term[], options: Pick<SpawnOptions, 'priority'> = {}): Promise<Pid> {
+  spawnRemote(node: string, module: string | Atom, fn: string | Atom, args: TermInput[], options: Pick<SpawnOptions, 'priority'> = {}): Promise<Pid> {
     return new Promise((resolve, reject) => {
       this.spawn((self) => self.spawnRemote(node, module, fn, args, options).then(resolve, reject));
     });
@@ -270,7 +270,7 @@ export class Node extends EventEmitter<NodeEvents> {
   }
 
   /** `Dest ! Msg` from outside any process (the sender is a pid that no process owns). */
-  send(dest: Destination, message: Term): void {
+  send(dest: Destination, message: TermInput): void {
     this.processes.send(dest, message);
   }
 
@@ -301,7 +301,7 @@ export class Node extends EventEmitter<NodeEvents> {
    * here, or `tuple(name, node)`. Rejects with a `CallError` (`noproc`, `timeout`,
    * `{nodedown, Node}`, or the server's exit reason), as src/node/gen-call.ts describes.
    */
-  call(dest: Destination, request: Term, timeoutMs = 5000): Promise<Term> {
+  call(dest: Destination, request: TermInput, timeoutMs = 5000): Promise<Term> {
     return new Promise((resolve, reject) => {
       this.spawn(async (self) => {
         try {

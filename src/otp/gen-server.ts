@@ -11,14 +11,12 @@
  *     handleCast: (msg, n) => ({ noreply: true, state: n + 1 }),
  *   }, { name: 'counter' });
  */
-import { Atom, atom, ImproperList, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
+import { Atom, atom, ImproperList, isList, isTuple, Pid, Ref, tuple, type Term, type TermInput } from '../term/types.js';
 import { format } from '../term/format.js';
 import { type Process } from '../process/process.js';
 import { exitReasonOf, ProcessExit } from '../process/exceptions.js';
-
-const GEN_CALL = atom('$gen_call');
-const GEN_CAST = atom('$gen_cast');
-const ALIAS = atom('alias');
+import { handedOver } from '../process/mailbox.js';
+import { ALIAS, GEN_CALL, GEN_CAST } from '../term/atoms.js';
 
 /** Who made a call: reply to it with `from.reply(value)` or {@link reply}, now or later (a deferred reply). */
 export interface From {
@@ -26,11 +24,11 @@ export interface From {
   /** The caller's tag: `[alias|Ref]` from OTP 24+ and noderl, a plain ref from older callers. */
   readonly tag: Term;
   /** `gen_server:reply(From, Value)`, sent by the server process. */
-  reply(value: Term): void;
+  reply(value: TermInput): void;
 }
 
 /** What `handleCall` returns: `{reply, R, S}`, `{noreply, S}` (reply later with `from.reply`), `{stop, Reason, [Reply,] S}`. */
-export type CallResult<S> = { reply: Term; state: S } | { noreply: true; state: S } | { stop: Term; reply?: Term; state: S };
+export type CallResult<S> = { reply: TermInput; state: S } | { noreply: true; state: S } | { stop: Term; reply?: TermInput; state: S };
 /** What `handleCast` and `handleInfo` return: `{noreply, S}` or `{stop, Reason, S}`. */
 export type NoReplyResult<S> = { noreply: true; state: S } | { stop: Term; state: S };
 
@@ -94,14 +92,14 @@ export function startGenServer<S>(host: ServerHost, spec: GenServerSpec<S>, opti
 }
 
 /** `gen_server:reply(From, Value)`. */
-export function reply(from: From, value: Term): void {
+export function reply(from: From, value: TermInput): void {
   from.reply(value);
 }
 
 async function serve<S>(self: Process, spec: GenServerSpec<S>, initial: S): Promise<void> {
   let state = initial;
   for (;;) {
-    const message = (await self.receive()) as Term; // no timeout: never TIMEOUT
+    const message = await self.receive();
     let result: CallResult<S> | NoReplyResult<S>;
     let from: From | undefined;
     try {
@@ -138,21 +136,20 @@ function callerOf(self: Process, pid: Pid, tag: Term): From {
   return {
     pid,
     tag,
-    reply(value: Term): void {
+    reply(value: TermInput): void {
       // gen:reply/2: an alias tag is answered through the alias (ALIAS_SEND over the wire), so a
       // reply after the caller gave up is dropped; any other tag goes to the caller's pid.
       const alias = aliasOf(tag);
-      self.send(alias ?? pid, tuple(tag, value));
+      self.send(alias ?? pid, tuple(tag, handedOver(value)));
     },
   };
 }
 
-/** The alias in `[alias|Ref]` (gen:call's tag) or `[[alias|Ref]|_]` (gen:send_request's), if any. */
-/** The alias in a gen call tag (`[alias|Ref]`, OTP 24+), or undefined for a plain tag. */
+/** The alias in a gen call tag, `[alias|Ref]` (gen:call's, OTP 24+) or `[[alias|Ref]|_]` (gen:send_request's), or undefined for a plain tag. */
 export function aliasOf(tag: Term): Ref | undefined {
   const plain = (t: Term | undefined): Ref | undefined =>
     t instanceof ImproperList && t.elements.length === 1 && t.elements[0] === ALIAS && t.tail instanceof Ref ? t.tail : undefined;
   if (tag instanceof ImproperList) return plain(tag) ?? plain(tag.elements[0]);
-  if (Array.isArray(tag) && !isTuple(tag)) return plain(tag[0]);
+  if (isList(tag)) return plain(tag[0]);
   return undefined;
 }

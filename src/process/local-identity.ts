@@ -85,6 +85,11 @@ class LocalPidObject {
   get creation(): number {
     return this.home.creation;
   }
+
+  /** Node number 0: a local pid prints as its own node's shell shows it (Pid.toString). */
+  toString(): string {
+    return `<0.${this.id}.${this.serial}>`;
+  }
 }
 Object.setPrototypeOf(LocalPidObject.prototype, Pid.prototype);
 
@@ -100,6 +105,11 @@ class LocalRefObject {
 
   get creation(): number {
     return this.home.creation;
+  }
+
+  /** Node number 0, as a local pid (Ref.toString). */
+  toString(): string {
+    return `#Ref<0.${[...this.ids].reverse().join('.')}>`;
   }
 }
 Object.setPrototypeOf(LocalRefObject.prototype, Ref.prototype);

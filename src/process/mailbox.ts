@@ -2,7 +2,7 @@
  * A process's mailbox: messages in arrival order and Erlang's selective receive (the first
  * message that matches, in order; the rest stay queued for a later receive).
  */
-import type { Term } from '../term/types.js';
+import type { Term, TermInput } from '../term/types.js';
 
 /** What {@link Mailbox.receive} resolves to when the timeout passes first (`after T -> …`). */
 export const TIMEOUT: unique symbol = Symbol('noderl.timeout');
@@ -16,6 +16,26 @@ export interface ReceiveOptions {
   timeout?: number;
 }
 
+/**
+ * Options of a receive whose `match` is a type guard: the message it takes is a `T`. The result
+ * adds {@link Timeout} only when `timeout` is given.
+ */
+export interface GuardedReceiveOptions<T extends Term> extends ReceiveOptions {
+  match: (message: Term) => message is T;
+}
+
+/**
+ * The overloads of a receive (`Process.receive`, `Mailbox.receive`): a guard narrows the message,
+ * and `TIMEOUT` is a possible result only with a `timeout`.
+ */
+export interface Receive {
+  (): Promise<Term>;
+  <T extends Term>(options: GuardedReceiveOptions<T> & { timeout?: undefined }): Promise<T>;
+  <T extends Term>(options: GuardedReceiveOptions<T>): Promise<T | Timeout>;
+  (options: ReceiveOptions & { timeout?: undefined }): Promise<Term>;
+  (options?: ReceiveOptions): Promise<Term | Timeout>;
+}
+
 interface Waiter {
   match?: (message: Term) => boolean;
   resolve: (message: Term | Timeout) => void;
@@ -23,6 +43,18 @@ interface Waiter {
   timer?: NodeJS.Timeout;
 }
 
+/**
+ * A value a process sends, as the signal carries it. A message to another node is encoded, and
+ * arrives decoded as a {@link Term}; a local one is handed over as it is (no copy, as ERTS does not
+ * copy within a node either), so a JS string sent locally arrives as that string. The signal types
+ * (src/channel/control.ts) say `Term`; this is the one place that knows the difference.
+ * @internal
+ */
+export function handedOver(value: TermInput): Term {
+  return value as Term;
+}
+
+/** A process's queue of messages; the process table owns it (user code reaches it through `Process.receive`). */
 export class Mailbox {
   private readonly queue: Term[] = [];
   private waiter?: Waiter;
@@ -47,6 +79,11 @@ export class Mailbox {
   }
 
   /** Takes the first matching message, waiting for one up to `timeout` ms. */
+  receive(): Promise<Term>;
+  receive<T extends Term>(options: GuardedReceiveOptions<T> & { timeout?: undefined }): Promise<T>;
+  receive<T extends Term>(options: GuardedReceiveOptions<T>): Promise<T | Timeout>;
+  receive(options: ReceiveOptions & { timeout?: undefined }): Promise<Term>;
+  receive(options?: ReceiveOptions): Promise<Term | Timeout>;
   receive(options: ReceiveOptions = {}): Promise<Term | Timeout> {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
     if (this.waiter) return Promise.reject(new Error('a process can run one receive at a time'));

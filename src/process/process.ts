@@ -4,53 +4,34 @@
  * reason other than `normal` kills a process that does not trap exits; `exit(Pid, kill)` cannot be
  * trapped and becomes `killed` on the links; `normal` is ignored unless trapping.
  *
- * A process never touches a connection: every signal it sends goes through {@link SignalRouter}
- * (the node), which delivers it locally or turns it into a control message.
+ * A process never touches a connection: every signal it sends goes through its
+ * {@link SignalRouter} (the node's process table), which delivers it locally or turns it into a
+ * control message.
  */
-import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, toAtom } from '../term/types.js';
-import { Mailbox, type ReceiveOptions, type Timeout } from './mailbox.js';
-import type { AliasMode } from './aliases.js';
-import { SpawnReplyFlag, type SpawnRequest } from '../channel/control.js';
+import { Atom, atom, Pid, Ref, tuple, type Term, type TermInput, toAtom } from '../term/types.js';
+import { handedOver, Mailbox, type GuardedReceiveOptions, type ReceiveOptions, type Timeout } from './mailbox.js';
+import { downOf } from './gen.js';
+import type { Destination, MonitorOptions, ProcessInternals, Router } from './router.js';
+import { SpawnReplyFlag } from '../channel/control.js';
 import { ioFormatRequest, ioPrintRequest } from './io.js';
 import { spawnOptions, SpawnError, type SpawnOptions } from './spawn-options.js';
 import { pidKey, refKey } from './local-identity.js';
 import { ProcessExit } from './exceptions.js';
-import type { Address, Signal, SignalTarget } from '../channel/control.js';
+import type { Address, Signal } from '../channel/control.js';
 import { DOWN, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, PROCESS } from '../term/atoms.js';
 
-
-
-/** Where `send` can send: a pid, a registered name here, or `{Name, Node}`. */
-export type Destination = Pid | Atom | string | Term;
-
-/** Options of `monitor/3`: `alias` makes the monitor's ref an alias of the monitoring process too. */
-export interface MonitorOptions {
-  alias?: 'explicit_unalias' | 'demonitor' | 'reply_demonitor';
-}
+export type { Destination, MonitorOptions } from './router.js';
 
 /** What a process needs from its node. */
-export interface SignalRouter {
-  readonly nodeAtom: Atom;
-  route(to: SignalTarget, signal: Signal): void;
-  /** Resolves a `send` destination (throws badarg for an unregistered local name). */
-  destination(dest: Destination): Address;
-  newRef(): Ref;
-  /** The pid registered as `name` on this node. */
-  whereis(name: Atom): Pid | undefined;
-  ended(proc: Process, reason: Term): void;
-  /** Makes `ref` an alias of `owner` (src/node/aliases.ts). */
-  alias(owner: Pid, mode: AliasMode, ref: Ref): void;
-  unalias(owner: Pid, ref: Ref): boolean;
-  /** `monitor_node(Node, On)` for `owner`. */
-  monitorNode(owner: Pid, node: Atom, on: boolean): void;
-  /** A gen_server call from `proc` (src/node/gen-call.ts). */
-  call(proc: Process, dest: Destination, request: Term, timeoutMs: number): Promise<Term>;
-  /** Starts a process here whose group leader is `groupLeader`. */
-  spawnWith(fn: (self: Process) => unknown, groupLeader: Pid): Pid;
-  /** Sends a SPAWN_REQUEST to `node` (serves it when it is this node); the answer comes as a `spawn_reply` signal. */
-  requestSpawn(node: Atom, request: SpawnRequest): void;
-}
+export type SignalRouter = Router<Process>;
 
+/**
+ * The process table's hold on a process's private half, filled in by {@link Process}'s static
+ * block (the only code that can reach `#deliver`, `#end` and the mailbox). src/process/table.ts
+ * and the rpc caller pool use it; the package does not export it.
+ * @internal
+ */
+export let processInternals: ProcessInternals<Process>;
 
 interface OutgoingMonitor {
   ref: Ref;
@@ -63,40 +44,56 @@ interface OutgoingMonitor {
 
 /** The handle an async process function gets as `self`. */
 export class Process {
-  readonly mailbox = new Mailbox();
-  private readonly links = new Map<string, Pid>();
+  // The signal-handling half is private (`#` members, reached only through `processInternals`,
+  // which the process table uses), so user code holding `self` cannot deliver signals or end it.
+  readonly #mailbox = new Mailbox();
+  readonly #links = new Map<string, Pid>();
   /** Links we unlinked and whose UNLINK_ID_ACK has not come yet: their exits are ignored. */
-  private readonly unlinking = new Map<string, { id: bigint | number; pid: Pid }>();
-  private readonly monitorsIn = new Map<string, { watcher: Pid; ref: Ref; target: Pid | Atom }>();
+  readonly #unlinking = new Map<string, { id: bigint | number; pid: Pid }>();
+  readonly #monitorsIn = new Map<string, { watcher: Pid; ref: Ref; target: Pid | Atom }>();
+  // Plain `private` rather than `#`: test/rpc/call.test.js counts the monitors a node holds through them.
   private readonly monitorsOut = new Map<string, OutgoingMonitor>();
-  private trapping = false;
-  private nextUnlinkId = 1;
-  private exitReason?: Term;
-  private leader: Pid;
-  /** Our SPAWN_REQUESTs awaiting their SPAWN_REPLY, by ReqId. */
+  #trapping = false;
+  #nextUnlinkId = 1;
+  #exitReason?: Term;
+  #leader: Pid;
+  /** Our SPAWN_REQUESTs awaiting their SPAWN_REPLY, by ReqId (`private` for the same test). */
   private readonly spawning = new Map<string, { node: Atom; settle: (reply: { flags: number; result: Term }) => void }>();
+  readonly #router: SignalRouter;
+  /** This process's pid. */
+  readonly pid: Pid;
 
-  constructor(
-    readonly pid: Pid,
-    private readonly router: SignalRouter,
-    groupLeader?: Pid,
-  ) {
-    this.leader = groupLeader ?? pid;
+  /** Processes are made by their node's process table (`processInternals.create`), never by user code. */
+  private constructor(pid: Pid, router: SignalRouter, groupLeader?: Pid) {
+    this.pid = pid;
+    this.#router = router;
+    this.#leader = groupLeader ?? pid;
+  }
+
+  static {
+    // The one door to the private half: only this class body can reach `#` members.
+    processInternals = {
+      create: (pid, router, groupLeader) => new Process(pid, router, groupLeader),
+      deliver: (proc, signal) => proc.#deliver(signal),
+      nodeDown: (proc, node) => proc.#nodeDown(node),
+      end: (proc, reason) => proc.#end(reason),
+      mailbox: (proc) => proc.#mailbox,
+    };
   }
 
   /** `group_leader()`: where this process's output goes (io_request messages, otp-distribution.md §10). */
   get groupLeader(): Pid {
-    return this.leader;
+    return this.#leader;
   }
 
   /** `group_leader(GL, self())`. */
   setGroupLeader(gl: Pid): void {
-    this.leader = gl;
+    this.#leader = gl;
   }
 
   /** Starts a local process that inherits this process's group leader, as `spawn/1` does. */
   spawn(fn: (self: Process) => unknown): Pid {
-    return this.router.spawnWith(fn, this.leader);
+    return this.#router.spawnWith(fn, this.#leader);
   }
 
   /**
@@ -105,86 +102,97 @@ export class Process {
    * comes to our mailbox (use {@link spawnMonitorRemote} to learn its ref). Throws
    * {@link SpawnError} for an error reply (`badopt`, `notsup`, `system_limit`, `noconnection`).
    */
-  async spawnRemote(node: string | Atom, module: string | Atom, fn: string | Atom, args: Term[], options: SpawnOptions = {}): Promise<Pid> {
-    return (await this.requestSpawn(node, module, fn, args, options))[0];
+  async spawnRemote(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnOptions = {}): Promise<Pid> {
+    return (await this.#requestSpawn(node, module, fn, args, options))[0];
   }
 
   /** `spawn_monitor(Node, M, F, Args)`: the pid and the monitor ref (the request's ReqId, as OTP makes it). */
-  spawnMonitorRemote(node: string | Atom, module: string | Atom, fn: string | Atom, args: Term[], options: Omit<SpawnOptions, 'monitor'> = {}): Promise<[Pid, Ref]> {
-    return this.requestSpawn(node, module, fn, args, { ...options, monitor: true });
+  spawnMonitorRemote(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: Omit<SpawnOptions, 'monitor'> = {}): Promise<[Pid, Ref]> {
+    return this.#requestSpawn(node, module, fn, args, { ...options, monitor: true });
   }
 
-  private async requestSpawn(node: string | Atom, module: string | Atom, fn: string | Atom, args: Term[], options: SpawnOptions): Promise<[Pid, Ref]> {
-    const reqId = this.router.newRef();
+  async #requestSpawn(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnOptions): Promise<[Pid, Ref]> {
+    const reqId = this.#router.newRef();
     const [n, m, f] = [node, module, fn].map(toAtom);
     const opts = spawnOptions(options);
     if (!this.alive) throw new SpawnError(NOPROC, n!.name, `${m!.name}:${f!.name}/${args.length}`);
     const reply = new Promise<{ flags: number; result: Term }>((settle) => this.spawning.set(refKey(reqId), { node: n!, settle }));
-    this.router.requestSpawn(n!, { reqId, from: this.pid, groupLeader: this.leader, module: m!, function: f!, args, options: opts });
+    this.#router.requestSpawn(n!, { reqId, from: this.pid, groupLeader: this.#leader, module: m!, function: f!, args: args.map(handedOver), options: opts });
     const { result } = await reply;
     if (!(result instanceof Pid)) throw new SpawnError(result, n!.name, `${m!.name}:${f!.name}/${args.length}`);
     return [result, reqId];
   }
 
   /** `io:format(Fmt, Args)` through the group leader; resolves when the group leader answered. */
-  format(fmt: Term, args: Term[] = []): Promise<void> {
+  format(fmt: TermInput, args: TermInput[] = []): Promise<void> {
     return ioFormatRequest(this, fmt, args);
   }
 
   /** `io:put_chars(Chars)` through the group leader: a JS string, a binary or Erlang character data. */
-  print(text: Term): Promise<void> {
+  print(text: TermInput): Promise<void> {
     return ioPrintRequest(this, text);
   }
 
   /** True until the process ended. */
   get alive(): boolean {
-    return this.exitReason === undefined;
+    return this.#exitReason === undefined;
   }
 
   /** Why the process ended (undefined while it runs). */
   get reason(): Term | undefined {
-    return this.exitReason;
+    return this.#exitReason;
   }
 
-  /** Selective receive; resolves to {@link TIMEOUT} when `timeout` ms pass first. */
+  /**
+   * Selective receive: the first queued message `match` accepts (any, without `match`), waiting
+   * for one. With a `timeout` it resolves to {@link TIMEOUT} when that many ms pass first. A
+   * type-guard `match` narrows the result:
+   *
+   *   const m = await self.receive({ match: (m): m is Tuple<[Atom, Pid]> => isTuple(m) && m.length === 2 && m[1] instanceof Pid });
+   */
+  receive(): Promise<Term>;
+  receive<T extends Term>(options: GuardedReceiveOptions<T> & { timeout?: undefined }): Promise<T>;
+  receive<T extends Term>(options: GuardedReceiveOptions<T>): Promise<T | Timeout>;
+  receive(options: ReceiveOptions & { timeout?: undefined }): Promise<Term>;
+  receive(options?: ReceiveOptions): Promise<Term | Timeout>;
   receive(options?: ReceiveOptions): Promise<Term | Timeout> {
-    return this.mailbox.receive(options);
+    return this.#mailbox.receive(options ?? {});
   }
 
   /** `Dest ! Msg`: to a pid, a registered name (atom or string), `tuple(name, node)`, or an alias (a `Ref`; dropped when inactive). */
-  send(dest: Destination, message: Term): void {
+  send(dest: Destination, message: TermInput): void {
     if (!this.alive) return;
-    if (dest instanceof Ref) return this.router.route(dest, { kind: 'message', from: this.pid, message }); // an alias
-    const to = this.router.destination(dest);
+    if (dest instanceof Ref) return this.#router.route(dest, { kind: 'message', from: this.pid, message: handedOver(message) }); // an alias
+    const to = this.#router.destination(dest);
     // `Name ! Msg` to a name nobody has raises badarg in Erlang; `{Name, Node} ! Msg` is dropped.
-    if ((typeof dest === 'string' || dest instanceof Atom) && !(to instanceof Pid) && !this.router.whereis(to.name)) {
-      throw new ProcessExit(tuple(atom('badarg'), [tuple(atom('erlang'), atom('send'), [to.name, message], [])]));
+    if ((typeof dest === 'string' || dest instanceof Atom) && !(to instanceof Pid) && !this.#router.whereis(to.name)) {
+      throw new ProcessExit(tuple(atom('badarg'), [tuple(atom('erlang'), atom('send'), [to.name, handedOver(message)], [])]));
     }
-    this.router.route(to, { kind: 'message', from: this.pid, message });
+    this.#router.route(to, { kind: 'message', from: this.pid, message: handedOver(message) });
   }
 
   /** `link/1`: a link to a dead or unknown process gives an exit signal `noproc`. */
   link(pid: Pid): void {
-    if (!this.alive || sameProcess(pid, this.pid)) return;
+    if (!this.alive || pid.equals(this.pid)) return;
     const key = pidKey(pid);
-    if (this.links.has(key)) return;
-    this.links.set(key, pid);
-    this.router.route(pid, { kind: 'link', from: this.pid });
+    if (this.#links.has(key)) return;
+    this.#links.set(key, pid);
+    this.#router.route(pid, { kind: 'link', from: this.pid });
   }
 
   /** `unlink/1`, with the unlink-id protocol: exits through the link are ignored until the ack. */
   unlink(pid: Pid): void {
     const key = pidKey(pid);
-    if (!this.alive || !this.links.delete(key)) return;
-    const id = this.nextUnlinkId++;
-    this.unlinking.set(key, { id, pid });
-    this.router.route(pid, { kind: 'unlink', from: this.pid, id });
+    if (!this.alive || !this.#links.delete(key)) return;
+    const id = this.#nextUnlinkId++;
+    this.#unlinking.set(key, { id, pid });
+    this.#router.route(pid, { kind: 'unlink', from: this.pid, id });
   }
 
   /** `process_flag(trap_exit, On)`; returns the old value. */
   trapExit(on: boolean): boolean {
-    const old = this.trapping;
-    this.trapping = on;
+    const old = this.#trapping;
+    this.#trapping = on;
     return old;
   }
 
@@ -194,19 +202,19 @@ export class Process {
   exit(a: Term, b?: Term): void {
     if (b === undefined) throw new ProcessExit(a);
     if (!this.alive || !(a instanceof Pid)) return;
-    this.router.route(a, { kind: 'exit', from: this.pid, reason: b, link: false });
+    this.#router.route(a, { kind: 'exit', from: this.pid, reason: b, link: false });
   }
 
   /** `monitor(process, Pid | Name | {Name, Node})`; the DOWN message carries the returned ref. */
   monitor(target: Destination, options: MonitorOptions = {}): Ref {
-    const ref = this.router.newRef();
+    const ref = this.#router.newRef();
     if (!this.alive) return ref;
-    const address = this.router.destination(target);
+    const address = this.#router.destination(target);
     const object: Term = address instanceof Pid ? address : tuple(address.name, address.node);
     const alias = options.alias !== undefined && options.alias !== 'explicit_unalias';
-    if (options.alias !== undefined) this.router.alias(this.pid, options.alias, ref);
+    if (options.alias !== undefined) this.#router.alias(this.pid, options.alias, ref);
     this.monitorsOut.set(refKey(ref), { ref, target: address, object, alias });
-    this.router.route(address, { kind: 'monitor', from: this.pid, ref, target: address instanceof Pid ? address : address.name });
+    this.#router.route(address, { kind: 'monitor', from: this.pid, ref, target: address instanceof Pid ? address : address.name });
     return ref;
   }
 
@@ -214,17 +222,17 @@ export class Process {
   demonitor(ref: Ref): boolean {
     const key = refKey(ref);
     const m = this.monitorsOut.get(key);
-    this.mailbox.remove((msg) => isTuple(msg) && msg.length === 5 && msg[0] === DOWN && msg[1] instanceof Ref && refKey(msg[1]) === key);
+    this.#mailbox.remove(downOf(ref));
     if (!m) return false;
     this.monitorsOut.delete(key);
-    if (m.alias) this.router.unalias(this.pid, ref);
-    this.router.route(m.target, { kind: 'demonitor', from: this.pid, ref, target: m.target instanceof Pid ? m.target : m.target.name });
+    if (m.alias) this.#router.unalias(this.pid, ref);
+    this.#router.route(m.target, { kind: 'demonitor', from: this.pid, ref, target: m.target instanceof Pid ? m.target : m.target.name });
     return true;
   }
 
   /** `make_ref/0`: a new reference of this node (unguessable: see ProcessTable.newRef). */
   makeRef(): Ref {
-    return this.router.newRef();
+    return this.#router.newRef();
   }
 
   /**
@@ -233,14 +241,14 @@ export class Process {
    * message, as `alias([reply])`.
    */
   alias(options: { reply?: boolean } = {}): Ref {
-    const ref = this.router.newRef();
-    if (this.alive) this.router.alias(this.pid, options.reply ? 'reply' : 'explicit_unalias', ref);
+    const ref = this.#router.newRef();
+    if (this.alive) this.#router.alias(this.pid, options.reply ? 'reply' : 'explicit_unalias', ref);
     return ref;
   }
 
   /** `unalias/1`: true when `ref` was an active alias of this process; later sends to it are dropped. */
   unalias(ref: Ref): boolean {
-    return this.router.unalias(this.pid, ref);
+    return this.#router.unalias(this.pid, ref);
   }
 
   /**
@@ -250,7 +258,7 @@ export class Process {
    * `NotAliveError` (`notalive`), as BEAM raises.
    */
   monitorNode(node: string | Atom, on = true): true {
-    if (this.alive) this.router.monitorNode(this.pid, toAtom(node), on);
+    if (this.alive) this.#router.monitorNode(this.pid, toAtom(node), on);
     return true;
   }
 
@@ -259,61 +267,61 @@ export class Process {
    * with a `CallError` (src/node/gen-call.ts) carrying gen's reason (`noproc`, `timeout`,
    * `{nodedown, Node}`, the server's exit reason). Uncaught, the process exits as a BEAM caller would.
    */
-  call(dest: Destination, request: Term, timeoutMs = 5000): Promise<Term> {
-    return this.router.call(this, dest, request, timeoutMs);
+  call(dest: Destination, request: TermInput, timeoutMs = 5000): Promise<Term> {
+    return this.#router.call(this, dest, request, timeoutMs);
   }
 
-  /** A signal arrives (from this node or a connection). For the node, not for process code. @internal */
-  deliver(signal: Signal): void {
+  /** A signal arrives (from this node or a connection). */
+  #deliver(signal: Signal): void {
     if (!this.alive) return;
     switch (signal.kind) {
       case 'group_leader':
-        this.leader = signal.from;
+        this.#leader = signal.from;
         return;
       case 'spawn_reply':
-        this.onSpawnReply(signal.ref, signal.flags, signal.result);
+        this.#onSpawnReply(signal.ref, signal.flags, signal.result);
         return;
       case 'message':
-        this.mailbox.push(signal.message);
+        this.#mailbox.push(signal.message);
         return;
       case 'link': {
         const key = pidKey(signal.from);
-        if (!this.links.has(key) && !this.unlinking.has(key)) this.links.set(key, signal.from);
+        if (!this.#links.has(key) && !this.#unlinking.has(key)) this.#links.set(key, signal.from);
         return;
       }
       case 'unlink':
         // UNLINK_ID is acknowledged before anything else goes to that process (§5, link protocol).
-        this.router.route(signal.from, { kind: 'unlink_ack', from: this.pid, id: signal.id });
-        this.links.delete(pidKey(signal.from));
+        this.#router.route(signal.from, { kind: 'unlink_ack', from: this.pid, id: signal.id });
+        this.#links.delete(pidKey(signal.from));
         return;
       case 'unlink_ack': {
         const key = pidKey(signal.from);
-        if (this.unlinking.get(key)?.id === signal.id) this.unlinking.delete(key);
+        if (this.#unlinking.get(key)?.id === signal.id) this.#unlinking.delete(key);
         return;
       }
       case 'exit':
-        this.onExitSignal(signal.from, signal.reason, signal.link);
+        this.#onExitSignal(signal.from, signal.reason, signal.link);
         return;
       case 'monitor':
-        this.monitorsIn.set(refKey(signal.ref), { watcher: signal.from, ref: signal.ref, target: signal.target });
+        this.#monitorsIn.set(refKey(signal.ref), { watcher: signal.from, ref: signal.ref, target: signal.target });
         return;
       case 'demonitor':
-        this.monitorsIn.delete(refKey(signal.ref));
+        this.#monitorsIn.delete(refKey(signal.ref));
         return;
       case 'down': {
         const key = refKey(signal.ref);
         const m = this.monitorsOut.get(key);
         if (!m) return;
         this.monitorsOut.delete(key);
-        if (m.alias) this.router.unalias(this.pid, m.ref);
-        this.mailbox.push(tuple(DOWN, signal.ref, PROCESS, m.object, signal.reason));
+        if (m.alias) this.#router.unalias(this.pid, m.ref);
+        this.#mailbox.push(tuple(DOWN, signal.ref, PROCESS, m.object, signal.reason));
         return;
       }
     }
   }
 
-  /** The connection to `node` went down: links and monitors toward it fire with `noconnection`. For the node, not for process code. @internal */
-  nodeDown(node: Atom): void {
+  /** The connection to `node` went down: links and monitors toward it fire with `noconnection`. */
+  #nodeDown(node: Atom): void {
     for (const [key, s] of this.spawning) {
       if (s.node !== node) continue;
       this.spawning.delete(key);
@@ -322,66 +330,59 @@ export class Process {
     for (const [key, m] of this.monitorsOut) {
       if (m.target.node !== node) continue;
       this.monitorsOut.delete(key);
-      if (m.alias) this.router.unalias(this.pid, m.ref);
-      this.mailbox.push(tuple(DOWN, m.ref, PROCESS, m.object, NOCONNECTION));
+      if (m.alias) this.#router.unalias(this.pid, m.ref);
+      this.#mailbox.push(tuple(DOWN, m.ref, PROCESS, m.object, NOCONNECTION));
     }
-    for (const [key, w] of this.monitorsIn) if (w.watcher.node === node) this.monitorsIn.delete(key);
-    for (const [key, u] of this.unlinking) if (u.pid.node === node) this.unlinking.delete(key);
-    for (const [key, pid] of this.links) {
+    for (const [key, w] of this.#monitorsIn) if (w.watcher.node === node) this.#monitorsIn.delete(key);
+    for (const [key, u] of this.#unlinking) if (u.pid.node === node) this.#unlinking.delete(key);
+    for (const [key, pid] of this.#links) {
       if (pid.node !== node || !this.alive) continue;
-      this.links.delete(key);
-      this.onExitSignal(pid, NOCONNECTION, false, true);
+      this.#links.delete(key);
+      this.#onExitSignal(pid, NOCONNECTION, false, true);
     }
   }
 
-  /** Ends the process with `reason`: links get exit signals, monitors get DOWN (erts_proc_exit). For the node, not for process code. @internal */
-  end(reason: Term): void {
+  /** Ends the process with `reason`: links get exit signals, monitors get DOWN (erts_proc_exit). */
+  #end(reason: Term): void {
     if (!this.alive) return;
-    this.exitReason = reason;
-    this.mailbox.close(new ProcessExit(reason));
+    this.#exitReason = reason;
+    this.#mailbox.close(new ProcessExit(reason));
     for (const s of this.spawning.values()) s.settle({ flags: 0, result: NOPROC }); // a later reply finds no process (processes.ts)
     this.spawning.clear();
-    for (const pid of this.links.values()) this.router.route(pid, { kind: 'exit', from: this.pid, reason, link: true });
-    this.links.clear();
-    for (const w of this.monitorsIn.values()) this.router.route(w.watcher, { kind: 'down', from: w.target, ref: w.ref, reason });
-    this.monitorsIn.clear();
+    for (const pid of this.#links.values()) this.#router.route(pid, { kind: 'exit', from: this.pid, reason, link: true });
+    this.#links.clear();
+    for (const w of this.#monitorsIn.values()) this.#router.route(w.watcher, { kind: 'down', from: w.target, ref: w.ref, reason });
+    this.#monitorsIn.clear();
     for (const m of this.monitorsOut.values()) {
-      this.router.route(m.target, { kind: 'demonitor', from: this.pid, ref: m.ref, target: m.target instanceof Pid ? m.target : m.target.name });
+      this.#router.route(m.target, { kind: 'demonitor', from: this.pid, ref: m.ref, target: m.target instanceof Pid ? m.target : m.target.name });
     }
     this.monitorsOut.clear();
-    this.router.ended(this, reason);
+    this.#router.ended(this, reason);
   }
 
   /** The link and monitor are in place before any later signal from the new process can arrive (same connection, in order). */
-  private onSpawnReply(ref: Ref, flags: number, result: Term): void {
+  #onSpawnReply(ref: Ref, flags: number, result: Term): void {
     const key = refKey(ref);
     const pending = this.spawning.get(key);
     if (!pending) return;
     this.spawning.delete(key);
     if (result instanceof Pid) {
-      if (flags & SpawnReplyFlag.LINK) this.links.set(pidKey(result), result);
+      if (flags & SpawnReplyFlag.LINK) this.#links.set(pidKey(result), result);
       if (flags & SpawnReplyFlag.MONITOR) this.monitorsOut.set(key, { ref, target: result, object: result });
     }
     pending.settle({ flags, result });
   }
 
-  private onExitSignal(from: Pid, reason: Term, link: boolean, alreadyUnlinked = false): void {
+  #onExitSignal(from: Pid, reason: Term, link: boolean, alreadyUnlinked = false): void {
     if (link) {
       const key = pidKey(from);
-      if (this.unlinking.has(key)) return; // an exit through a link we are taking down is ignored
-      if (!alreadyUnlinked && !this.links.delete(key)) return;
+      if (this.#unlinking.has(key)) return; // an exit through a link we are taking down is ignored
+      if (!alreadyUnlinked && !this.#links.delete(key)) return;
     } else if (reason === KILL && !alreadyUnlinked) {
-      this.end(KILLED); // exit(Pid, kill) cannot be trapped
+      this.#end(KILLED); // exit(Pid, kill) cannot be trapped
       return;
     }
-    if (this.trapping) this.mailbox.push(tuple(EXIT, from, reason));
-    else if (reason !== NORMAL) this.end(reason);
+    if (this.#trapping) this.#mailbox.push(tuple(EXIT, from, reason));
+    else if (reason !== NORMAL) this.#end(reason);
   }
 }
-
-
-function sameProcess(a: Pid, b: Pid): boolean {
-  return a.node === b.node && a.id === b.id && a.serial === b.serial && a.creation === b.creation;
-}
-
-

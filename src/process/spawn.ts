@@ -17,7 +17,8 @@ export type Apply = (self: Process, module: Atom, fn: Atom, args: Term[]) => Pro
 /** What serving a SPAWN_REQUEST needs from the node. */
 export interface SpawnHost {
   spawnWith(fn: (self: Process) => unknown, groupLeader: Pid): Pid;
-  process(pid: Pid): Process | undefined;
+  /** Delivers a signal to a process of this node at once (ProcessTable.deliverLocal). */
+  deliverLocal(to: Pid, signal: Signal): void;
   route(to: SignalTarget, signal: Signal): void;
 }
 
@@ -34,8 +35,7 @@ export function serveSpawnRequest(host: SpawnHost, req: SpawnRequest, apply: App
     return;
   }
   const pid = host.spawnWith((self) => apply(self, req.module, req.function, req.args), req.groupLeader);
-  const proc = host.process(pid)!;
-  if (opts.link) proc.deliver({ kind: 'link', from: req.from });
-  if (opts.monitor) proc.deliver({ kind: 'monitor', from: req.from, ref: req.reqId, target: pid });
+  if (opts.link) host.deliverLocal(pid, { kind: 'link', from: req.from });
+  if (opts.monitor) host.deliverLocal(pid, { kind: 'monitor', from: req.from, ref: req.reqId, target: pid });
   host.route(req.from, { kind: 'spawn_reply', ref: req.reqId, flags: (opts.link ? SpawnReplyFlag.LINK : 0) | (opts.monitor ? SpawnReplyFlag.MONITOR : 0), result: pid });
 }

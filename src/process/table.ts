@@ -5,17 +5,18 @@
  * erl_proc_sig_queue.c.
  */
 import { randomFillSync } from 'node:crypto';
-import { Atom, atom, isTuple, Pid, Ref, tuple, type Term, toAtom } from '../term/types.js';
+import { Atom, isTuple, Pid, Ref, tuple, type Term, type TermInput, toAtom } from '../term/types.js';
 import { SpawnReplyFlag, type SpawnRequest, type Address, type Signal, type SignalTarget } from '../channel/control.js';
 import type { Connection } from '../channel/connection.js';
-import { Process, type Destination, type SignalRouter } from './process.js';
+import { handedOver } from './mailbox.js';
+import { processInternals, type Destination, type Process, type SignalRouter } from './process.js';
 import { Registry } from './registry.js';
 import { AliasTable, type AliasMode } from './aliases.js';
 import { NodeMonitors } from './node-monitors.js';
 import { genCall } from './gen-call.js';
 import { localPid, localRef, type LocalIdentity, pidKey } from './local-identity.js';
 import { exitReasonOf, NotAliveError } from './exceptions.js';
-import { NOCONNECTION, NOPROC, NORMAL } from '../term/atoms.js';
+import { NOCONNECTION, NODEDOWN, NOPROC, NORMAL } from '../term/atoms.js';
 
 /** What the table needs from the node: its connections. */
 export interface NodeLinks {
@@ -23,8 +24,6 @@ export interface NodeLinks {
   /** Connects (as `dist_auto_connect`); true once up. */
   connect(node: string): Promise<boolean>;
 }
-
-const NODEDOWN = atom('nodedown');
 
 /** Bytes of randomness fetched at once for new refs (8 per ref). */
 const RANDOM_POOL = 4096;
@@ -58,14 +57,14 @@ export class ProcessTable implements SignalRouter {
    */
   spawn(fn: (self: Process) => unknown, groupLeader?: Pid): Pid {
     const pid = this.newPid();
-    const proc = new Process(pid, this, groupLeader ?? this.defaultGroupLeader);
+    const proc = processInternals.create(pid, this, groupLeader ?? this.defaultGroupLeader);
     this.processes.set(pidKey(pid), proc);
     queueMicrotask(() => {
       Promise.resolve()
         .then(() => fn(proc))
         .then(
-          () => proc.end(NORMAL),
-          (err: unknown) => proc.end(exitReasonOf(err)),
+          () => processInternals.end(proc, NORMAL),
+          (err: unknown) => processInternals.end(proc, exitReasonOf(err)),
         );
     });
     return pid;
@@ -114,8 +113,8 @@ export class ProcessTable implements SignalRouter {
   }
 
   /** `Dest ! Msg` from outside any process (the sender is a pid that no process owns). */
-  send(dest: Destination, message: Term): void {
-    this.route(dest instanceof Ref ? dest : this.destination(dest), { kind: 'message', from: this.newPid(), message });
+  send(dest: Destination, message: TermInput): void {
+    this.route(dest instanceof Ref ? dest : this.destination(dest), { kind: 'message', from: this.newPid(), message: handedOver(message) });
   }
 
   /** `register/2`; false (Erlang's badarg) when the name is taken or the pid is not a live process here. */
@@ -138,13 +137,19 @@ export class ProcessTable implements SignalRouter {
 
   /** The connection to `node` is gone: links and monitors toward it fire with `noconnection`. */
   nodeDown(node: Atom): void {
-    for (const p of [...this.processes.values()]) p.nodeDown(node);
+    for (const p of [...this.processes.values()]) processInternals.nodeDown(p, node);
     for (const pid of this.nodeMonitors.fire(node.name)) this.deliverLocal(pid, { kind: 'message', from: pid, message: tuple(NODEDOWN, node) });
   }
 
   /** Ends every process (node stop). */
   endAll(reason: Term): void {
-    for (const p of [...this.processes.values()]) p.end(reason);
+    for (const p of [...this.processes.values()]) processInternals.end(p, reason);
+  }
+
+  /** Ends the live process `pid` of this node with `reason`, as an untrappable exit would (the node's own shutdowns). */
+  exitProcess(pid: Pid, reason: Term): void {
+    const proc = this.process(pid);
+    if (proc) processInternals.end(proc, reason);
   }
 
   /** Delivers a signal to `to`, here or over the connection to its node (auto-connecting, as `dist_auto_connect`). */
@@ -171,7 +176,7 @@ export class ProcessTable implements SignalRouter {
    */
   deliverLocal(to: Pid, signal: Signal): void {
     const proc = this.identity.owns(to) ? this.processes.get(pidKey(to)) : undefined;
-    if (proc) proc.deliver(signal);
+    if (proc) processInternals.deliver(proc, signal);
     else this.unreachable(to, signal, NOPROC);
   }
 
@@ -193,7 +198,7 @@ export class ProcessTable implements SignalRouter {
     if (!entry) return;
     const owner = this.processes.get(pidKey(entry.owner));
     if (!owner) return;
-    owner.deliver(signal);
+    processInternals.deliver(owner, signal);
     if (entry.mode === 'reply_demonitor') owner.demonitor(ref);
   }
 
@@ -226,7 +231,7 @@ export class ProcessTable implements SignalRouter {
     );
   }
 
-  async call(proc: Process, dest: Destination, request: Term, timeoutMs: number): Promise<Term> {
+  async call(proc: Process, dest: Destination, request: TermInput, timeoutMs: number): Promise<Term> {
     return genCall(proc, this.destination(dest), dest, request, timeoutMs, (name) => this.registry.whereis(name));
   }
 
@@ -242,7 +247,7 @@ export class ProcessTable implements SignalRouter {
   }
 
   /** Resolves a `send`/`monitor` destination: a pid, a name here, or `{Name, Node}`. */
-  destination(dest: Destination): Address {
+  destination(dest: Destination | Term): Address {
     if (dest instanceof Pid) return dest;
     if (typeof dest === 'string' || dest instanceof Atom) return { name: toAtom(dest), node: this.nodeAtom };
     if (isTuple(dest) && dest.length === 2 && dest[0] instanceof Atom && (dest[1] instanceof Atom || typeof dest[1] === 'string')) {

@@ -7,7 +7,7 @@
  * spawn reply), as a fresh process per call would.
  */
 import type { Pid } from '../term/types.js';
-import type { Process } from '../process/process.js';
+import { processInternals, type Process } from '../process/process.js';
 
 /** Starts a process with the caller's group leader (`node.spawn` or `self.spawn`). */
 export type Spawner = (fn: (self: Process) => unknown) => Pid;
@@ -37,7 +37,7 @@ export class CallerPool {
     this.spawn(async (self) => {
       worker.self = self;
       for (let next: CallerJob | undefined = job; next; next = await this.park(worker)) {
-        if (!(await next(self)) || self.mailbox.size !== 0 || !self.alive) return;
+        if (!(await next(self)) || processInternals.mailbox(self).size !== 0 || !self.alive) return;
       }
     });
   }

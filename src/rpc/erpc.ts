@@ -10,32 +10,28 @@
  * that comes too late — as erpc does, the remote process itself is left running, not killed
  * (§7.4 "Timeout").
  */
-import { Atom, atom, isList, isTuple, Ref, tuple, type Term, toAtom } from '../term/types.js';
+import { Atom, atom, isList, isTuple, Ref, tuple, type Term, type TermInput, toAtom } from '../term/types.js';
 import { format } from '../term/format.js';
 import { type Process } from '../process/process.js';
 import { SpawnError } from '../process/spawn-options.js';
 import { TIMEOUT } from '../process/mailbox.js';
+import { awaitReply } from '../process/gen.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
 import { callError, ErlangError, exitReasonOf, ProcessExit } from '../process/exceptions.js';
 import type { Apply, BuiltinModule } from '../modules/registry.js';
 import { refKey } from '../process/local-identity.js';
+import { BADARG, ERROR, KILLED, NOCONNECTION, OK, TIMEOUT_REASON } from '../term/atoms.js';
 
 export type { Spawner };
 
 const ERPC = atom('erpc');
 const EXECUTE_CALL = atom('execute_call');
 const EXECUTE_CAST = atom('execute_cast');
-const DOWN = atom('DOWN');
 const RETURN = atom('return');
 const THROW = atom('throw');
 const EXIT = atom('exit');
-const ERROR = atom('error');
-const OK = atom('ok');
 const EXCEPTION = atom('exception');
 const SIGNAL = atom('signal');
-const TIMEOUT_ATOM = atom('timeout');
-const NOCONNECTION = atom('noconnection');
-const BADARG = atom('badarg');
 
 
 /** How one erpc call ended: the four DOWN reasons of execute_call/4, a death of another kind, or erpc's own `{erpc, R}`. */
@@ -107,7 +103,7 @@ export function multicallElement(outcome: ErpcOutcome): Term {
 }
 
 /** `M:F/Arity` for messages. */
-export function mfaName(m: string | Atom, f: string | Atom, args: Term[]): string {
+export function mfaName(m: string | Atom, f: string | Atom, args: readonly TermInput[]): string {
   return `${toAtom(m).name}:${toAtom(f).name}/${Array.isArray(args) ? args.length : '?'}`;
 }
 
@@ -116,12 +112,12 @@ export function mfaName(m: string | Atom, f: string | Atom, args: Term[]): strin
  * are not an atom, atom and list are erpc's `badarg`, refused before anything is sent; a timeout
  * that is not a non-negative integer (or Infinity) throws RangeError.
  */
-export function callOutcome(callers: CallerPool, node: string | Atom, m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<ErpcOutcome> {
+export function callOutcome(callers: CallerPool, node: string | Atom, m: string | Atom, f: string | Atom, args: TermInput[], options: CallOptions = {}): Promise<ErpcOutcome> {
   const timeout = options.timeout === Infinity ? undefined : options.timeout;
   if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0)) {
     throw new RangeError(`timeout must be a non-negative integer of ms, not ${String(timeout)}`);
   }
-  if (!isAtomLike(node) || !isAtomLike(m) || !isAtomLike(f) || !Array.isArray(args) || isTuple(args)) {
+  if (!isAtomLike(node) || !isAtomLike(m) || !isAtomLike(f) || !isList(args)) {
     return Promise.resolve({ kind: 'erpc', reason: BADARG });
   }
   return new Promise((resolve) => {
@@ -131,16 +127,16 @@ export function callOutcome(callers: CallerPool, node: string | Atom, m: string 
         outcome = await callIn(self, toAtom(node), toAtom(m), toAtom(f), args, timeout);
       } catch (err) {
         // Our own process was killed meanwhile: report it as erpc would see a dead caller.
-        resolve({ kind: 'signal', reason: err instanceof ProcessExit ? err.reason : atom('killed') });
+        resolve({ kind: 'signal', reason: err instanceof ProcessExit ? err.reason : KILLED });
         return false;
       }
       resolve(outcome);
-      return !(outcome.kind === 'erpc' && outcome.reason === TIMEOUT_ATOM); // a timed-out caller ends, taking its monitor down
+      return !(outcome.kind === 'erpc' && outcome.reason === TIMEOUT_REASON); // a timed-out caller ends, taking its monitor down
     });
   });
 }
 
-async function callIn(self: Process, node: Atom, m: Atom, f: Atom, args: Term[], timeout: number | undefined): Promise<ErpcOutcome> {
+async function callIn(self: Process, node: Atom, m: Atom, f: Atom, args: TermInput[], timeout: number | undefined): Promise<ErpcOutcome> {
   const deadline = timeout === undefined ? undefined : Date.now() + timeout;
   const ref = self.makeRef();
   const spawning = self.spawnMonitorRemote(node, ERPC, EXECUTE_CALL, [ref, m, f, args]);
@@ -148,22 +144,16 @@ async function callIn(self: Process, node: Atom, m: Atom, f: Atom, args: Term[],
   let reqId: Ref;
   try {
     const spawned = await within(spawning, deadline);
-    if (spawned === TIMEOUT) return { kind: 'erpc', reason: TIMEOUT_ATOM };
+    if (spawned === TIMEOUT) return { kind: 'erpc', reason: TIMEOUT_REASON };
     reqId = spawned[1];
   } catch (err) {
     if (err instanceof SpawnError) return { kind: 'erpc', reason: err.reason };
     throw err;
   }
-  const key = refKey(reqId);
-  const down = await self.receive({
-    match: (msg) => isTuple(msg) && msg.length === 5 && msg[0] === DOWN && msg[1] instanceof Ref && refKey(msg[1]) === key,
-    timeout: deadline === undefined ? undefined : Math.max(0, deadline - Date.now()),
-  });
-  if (down === TIMEOUT) {
-    self.demonitor(reqId); // erpc:call's timeout: DEMONITOR_P; the remote process keeps running
-    return { kind: 'erpc', reason: TIMEOUT_ATOM };
-  }
-  return outcomeOfDown(ref, (down as Term[])[4]!);
+  // The result is the monitor's DOWN; a timeout demonitors (DEMONITOR_P) and leaves the remote process running.
+  const down = await awaitReply(self, reqId, undefined, deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
+  if (down.kind !== 'down') return { kind: 'erpc', reason: TIMEOUT_REASON };
+  return outcomeOfDown(ref, down.reason);
 }
 
 /** The outcome a DOWN reason carries (erpc.erl's `result/4`). */
@@ -186,8 +176,8 @@ export function outcomeOfDown(ref: Ref, reason: Term): ErpcOutcome {
  * `erpc:cast(N, M, F, A)`: a SPAWN_REQUEST of `erpc:execute_cast/3` with no options; nothing comes
  * back (a refused spawn is dropped, as erpc drops it).
  */
-export function cast(spawn: Spawner, node: string | Atom, m: string | Atom, f: string | Atom, args: Term[]): void {
-  if (!isAtomLike(node) || !isAtomLike(m) || !isAtomLike(f) || !Array.isArray(args) || isTuple(args)) {
+export function cast(spawn: Spawner, node: string | Atom, m: string | Atom, f: string | Atom, args: TermInput[]): void {
+  if (!isAtomLike(node) || !isAtomLike(m) || !isAtomLike(f) || !isList(args)) {
     throw new ErpcError('error', tuple(ERPC, BADARG), tuple(ERPC, BADARG), [], String(node), 'erpc:cast/4');
   }
   spawn(async (self) => {
@@ -214,7 +204,7 @@ function isAtomLike(x: unknown): x is string | Atom {
 }
 
 function listOf(stack: Term): Term[] {
-  return Array.isArray(stack) && !isTuple(stack) ? stack : [];
+  return isList(stack) ? stack : [];
 }
 
 /**
@@ -228,19 +218,19 @@ export class Erpc {
   ) {}
 
   /** `erpc:call(Node, M, F, Args, Timeout)`. */
-  async call(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<Term> {
+  async call(node: string | Atom, m: string | Atom, f: string | Atom, args: TermInput[], options: CallOptions = {}): Promise<Term> {
     const outcome = await callOutcome(this.callers, node, m, f, args, options);
     if (outcome.kind === 'return') return outcome.value;
     throw erpcErrorOf(outcome, String(node instanceof Atom ? node.name : node), mfaName(m, f, args));
   }
 
   /** `erpc:cast(Node, M, F, Args)`: returns at once. */
-  cast(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[]): void {
+  cast(node: string | Atom, m: string | Atom, f: string | Atom, args: TermInput[]): void {
     cast(this.spawn, node, m, f, args);
   }
 
   /** `erpc:multicall(Nodes, M, F, Args, Timeout)`: the calls run in parallel, one deadline for all. */
-  async multicall(nodes: (string | Atom)[], m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<Term[]> {
+  async multicall(nodes: (string | Atom)[], m: string | Atom, f: string | Atom, args: TermInput[], options: CallOptions = {}): Promise<Term[]> {
     const outcomes = await Promise.all(nodes.map((n) => callOutcome(this.callers, n, m, f, args, options)));
     return outcomes.map(multicallElement);
   }

@@ -17,10 +17,9 @@ import { aliasOf } from '../otp/gen-server.js';
 import { type Process } from '../process/process.js';
 import { exitReasonOf, ProcessExit, ErlangError } from '../process/exceptions.js';
 import { serveIo } from '../modules/user.js';
+import { GEN_CALL, GEN_CAST } from '../term/atoms.js';
 
 export const REX = atom('rex');
-const GEN_CALL = atom('$gen_call');
-const GEN_CAST = atom('$gen_cast');
 const CALL = atom('call');
 const BLOCK_CALL = atom('block_call');
 const CAST = atom('cast');

@@ -3,16 +3,13 @@
  * (otp-distribution.md §7.4, §7.5): each returns what `rpc` returns, with failures as
  * `{badrpc, Reason}` Tuple terms rather than exceptions.
  */
-import { Atom, atom, tuple, type Term } from '../term/types.js';
+import { Atom, atom, tuple, type Term, type TermInput } from '../term/types.js';
 import { callOutcome, cast, ErpcError, mfaName, within, type CallOptions, type ErpcOutcome } from './erpc.js';
-import { TIMEOUT as EXPIRED } from '../process/mailbox.js';
+import { TIMEOUT } from '../process/mailbox.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
+import { BADARG, EXIT, NOCONNECTION, NODEDOWN, TIMEOUT_REASON } from '../term/atoms.js';
 
 const BADRPC = atom('badrpc');
-const EXIT = atom('EXIT');
-const NODEDOWN = atom('nodedown');
-const TIMEOUT = atom('timeout');
-const BADARG = atom('badarg');
 const VALUE = atom('value');
 
 /** What `rpc:async_call/4` returns: a key for {@link Rpc.yield} and {@link Rpc.nbYield}. */
@@ -56,8 +53,8 @@ export function rpcResult(outcome: ErpcOutcome, node: string, mfa: string): Term
     case 'erpc': {
       const r = outcome.reason;
       if (r === BADARG) throw new ErpcError('error', BADARG, BADARG, [], node, mfa);
-      if (r === atom('noconnection')) return tuple(BADRPC, NODEDOWN);
-      if (r === TIMEOUT || r === atom('notsup')) return tuple(BADRPC, r);
+      if (r === NOCONNECTION) return tuple(BADRPC, NODEDOWN);
+      if (r === TIMEOUT_REASON || r === atom('notsup')) return tuple(BADRPC, r);
       return tuple(BADRPC, tuple(EXIT, r));
     }
   }
@@ -73,18 +70,18 @@ export class Rpc {
   ) {}
 
   /** `rpc:call(Node, M, F, Args, Timeout)`: the value, or `{badrpc, Reason}`. */
-  async call(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<Term> {
+  async call(node: string | Atom, m: string | Atom, f: string | Atom, args: TermInput[], options: CallOptions = {}): Promise<Term> {
     return rpcResult(await callOutcome(this.callers, node, m, f, args, options), nameOf(node), mfaName(m, f, args));
   }
 
   /** `rpc:cast(Node, M, F, Args)`: runs it there, no answer; returns true. */
-  cast(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[]): true {
+  cast(node: string | Atom, m: string | Atom, f: string | Atom, args: TermInput[]): true {
     cast(this.spawn, node, m, f, args);
     return true;
   }
 
   /** `rpc:async_call(Node, M, F, Args)`: the call starts now; its result waits for {@link yield} or {@link nbYield}. */
-  asyncCall(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[]): RpcKey {
+  asyncCall(node: string | Atom, m: string | Atom, f: string | Atom, args: TermInput[]): RpcKey {
     return new RpcKey(this.call(node, m, f, args));
   }
 
@@ -101,27 +98,27 @@ export class Rpc {
       return tuple(VALUE, now.result);
     }
     const r = await within(key.result.then((v) => tuple(VALUE, v)), Date.now() + timeoutMs);
-    return r === EXPIRED ? TIMEOUT : r;
+    return r === TIMEOUT ? TIMEOUT_REASON : r;
   }
 
   /**
    * `rpc:multicall(Nodes, M, F, Args, Timeout)`: `[Results, BadNodes]`, the results in the order of
    * the nodes that answered; a node that could not be reached or did not answer in time is a bad node.
    */
-  async multicall(nodes: (string | Atom)[], m: string | Atom, f: string | Atom, args: Term[], options: CallOptions = {}): Promise<[Term[], Atom[]]> {
+  async multicall(nodes: (string | Atom)[], m: string | Atom, f: string | Atom, args: TermInput[], options: CallOptions = {}): Promise<[Term[], Atom[]]> {
     const outcomes = await Promise.all(nodes.map((n) => callOutcome(this.callers, n, m, f, args, options)));
     const results: Term[] = [];
     const bad: Atom[] = [];
     outcomes.forEach((o, i) => {
       const node = nodes[i]!;
-      if (o.kind === 'erpc' && (o.reason === atom('noconnection') || o.reason === TIMEOUT)) bad.push(node instanceof Atom ? node : atom(node));
+      if (o.kind === 'erpc' && (o.reason === NOCONNECTION || o.reason === TIMEOUT_REASON)) bad.push(node instanceof Atom ? node : atom(node));
       else results.push(rpcResult(o, nameOf(node), mfaName(m, f, args)));
     });
     return [results, bad];
   }
 
   /** `rpc:eval_everywhere(Nodes, M, F, Args)`: a cast to each node (default: this node and every visible one); returns `abcast`. */
-  evalEverywhere(nodes: (string | Atom)[] | undefined, m: string | Atom, f: string | Atom, args: Term[]): Atom {
+  evalEverywhere(nodes: (string | Atom)[] | undefined, m: string | Atom, f: string | Atom, args: TermInput[]): Atom {
     for (const n of nodes ?? this.everyNode()) cast(this.spawn, n, m, f, args);
     return atom('abcast');
   }

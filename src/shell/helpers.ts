@@ -3,7 +3,7 @@
  * shape"): the node and the shell's process, term constructors, and the erl shell's own helpers
  * (`flush()`, `q()`, `help()`).
  */
-import { atom, float, tuple, type Atom, type Pid, type Term } from '../term/types.js';
+import { atom, float, tuple, type Atom, type Pid, type Term, type TermInput } from '../term/types.js';
 import { parse, term } from '../term/parse.js';
 import { TIMEOUT, type ReceiveOptions } from '../process/mailbox.js';
 import type { Destination, Process } from '../process/process.js';
@@ -56,7 +56,7 @@ export function shellHelpers(host: HelperHost): Record<string, unknown> {
     parse,
     TIMEOUT,
     format: (t: Term) => valueText(t, host.node.nodeAtom),
-    send: (dest: Destination, msg: Term) => (self().send(dest, msg), msg),
+    send: (dest: Destination, msg: TermInput) => (self().send(dest, msg), msg),
     receive: (opts?: number | ReceiveOptions) => self().receive(typeof opts === 'number' ? { timeout: opts } : opts),
     flush: async () => {
       await new Promise((resolve) => setImmediate(resolve)); // local sends are delivered on a later microtask

@@ -10,6 +10,7 @@
  * restarts its evaluator.
  */
 import { Atom, atom, isTuple, tuple, type Pid, type Term } from '../term/types.js';
+import { EOF, UNICODE } from '../term/atoms.js';
 import { charsToString } from '../term/io-format.js';
 import { ioRequest } from '../process/io.js';
 import type { Process } from '../process/process.js';
@@ -19,8 +20,6 @@ import { shellHelpers } from './helpers.js';
 import { exceptionText, valueText } from './exception-text.js';
 
 const GET_LINE = atom('get_line');
-const UNICODE = atom('unicode');
-const EOF = atom('eof');
 
 /** How a shell is started. */
 export interface ShellOptions {

@@ -8,17 +8,12 @@
  * requester's node through `applyFor`, carrying the scanner's continuation between lines.
  */
 import { charsToString, ioFormat } from '../term/io-format.js';
-import { Atom, atom, isTuple, Pid, tuple, type Term, type Tuple } from '../term/types.js';
+import { Atom, atom, isList, isTuple, Pid, tuple, type Term, type Tuple } from '../term/types.js';
+import { EOF, ERROR, IO_REPLY, IO_REQUEST, OK, UNICODE } from '../term/atoms.js';
 import type { Process } from '../process/process.js';
 import type { LineInput } from './line-input.js';
 import { ioReply } from '../modules/user.js';
 
-const IO_REQUEST = atom('io_request');
-const IO_REPLY = atom('io_reply');
-const OK = atom('ok');
-const ERROR = atom('error');
-const EOF = atom('eof');
-const UNICODE = atom('unicode');
 const BINARY = atom('binary');
 const LIST = atom('list');
 const ENOTSUP = atom('enotsup');
@@ -54,7 +49,7 @@ class Terminal {
       if (!isTuple(m) || m.length !== 4 || m[0] !== IO_REQUEST || !(m[1] instanceof Pid)) continue;
       const [from, replyAs, request] = [m[1], m[2]!, m[3]!];
       if (isInputRequest(request)) {
-        this.queue.push({ from, replyAs, request: request as Tuple });
+        this.queue.push({ from, replyAs, request });
         void this.drain();
       } else {
         this.self.send(from, tuple(IO_REPLY, replyAs, this.outputReply(request)));
@@ -101,7 +96,7 @@ class Terminal {
 
   /** `io:setopts`: binary/list mode is kept; echo, encoding unicode and expand_fun are accepted and have no effect here. */
   private setopts(opts: Term): Term {
-    const list = Array.isArray(opts) && !isTuple(opts) ? opts : [opts];
+    const list = isList(opts) ? opts : [opts];
     let binary = this.binary;
     for (const o of list) {
       if (o === BINARY || o === LIST) binary = o === BINARY;
@@ -145,7 +140,7 @@ class Terminal {
       case 'requests': {
         let last: Term = OK;
         for (const q of Array.isArray(r[1]) ? r[1] : []) {
-          last = isInputRequest(q) ? await this.inputReply(from, q as Tuple) : this.outputReply(q);
+          last = isInputRequest(q) ? await this.inputReply(from, q) : this.outputReply(q);
           if (isTuple(last) && last[0] === ERROR) break;
         }
         return last;
@@ -201,7 +196,7 @@ class Terminal {
   }
 }
 
-function isInputRequest(r: Term): boolean {
+function isInputRequest(r: Term): r is Tuple {
   if (!isTuple(r) || !(r[0] instanceof Atom)) return false;
   if (r[0].name === 'requests') return Array.isArray(r[1]) && r[1].some(isInputRequest);
   return INPUT_REQUESTS.has(r[0].name);

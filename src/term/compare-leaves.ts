@@ -3,7 +3,7 @@
  * and bitstrings, none of which contain other terms. Mirrors the matching cases of
  * `erts_cmp_compound` (erts/emulator/beam/utils.c) as OTP 25 behaves.
  */
-import { Atom, BitBinary, ErlFloat, Pid, Port, Ref, type Term } from './types.js';
+import { Atom, BitBinary, ErlFloat, Pid, Port, Ref, type TermInput } from './types.js';
 
 /** A comparison result. */
 export type Order = -1 | 0 | 1;
@@ -14,12 +14,12 @@ export function sign(n: number): Order {
 }
 
 /** A JS number that is not an integer, or an ErlFloat, is an Erlang float. */
-export function isFloat(t: Term): boolean {
+export function isFloat(t: TermInput): boolean {
   return t instanceof ErlFloat || (typeof t === 'number' && !Number.isInteger(t));
 }
 
 /** Exact comparison across integers (number, bigint) and floats, as `erts_cmp` does since OTP 21. */
-export function cmpNumbers(a: Term, b: Term, exact: boolean): Order {
+export function cmpNumbers(a: TermInput, b: TermInput, exact: boolean): Order {
   if (exact) {
     const fa = isFloat(a);
     if (fa !== isFloat(b)) return fa ? 1 : -1;
@@ -43,7 +43,7 @@ function cmpBigNumber(big: bigint, n: number): Order {
 }
 
 /** The text of an atom, including the atoms JS writes as `true`, `false`, `null` and `undefined`. */
-export function atomName(t: Term): string {
+export function atomName(t: TermInput): string {
   if (t instanceof Atom) return t.name;
   if (typeof t === 'boolean') return t ? 'true' : 'false';
   return 'undefined'; // null, undefined
@@ -95,7 +95,7 @@ export function cmpPids(a: Pid, b: Pid): Order {
   return sign(a.serial - b.serial) || sign(a.id - b.id) || cmpNodes(a.node, a.creation, b.node, b.creation);
 }
 
-function bitsOf(t: Term): [Uint8Array, number] {
+function bitsOf(t: TermInput): [Uint8Array, number] {
   if (typeof t === 'string') {
     const b = Buffer.from(t, 'utf8');
     return [b, b.length * 8];
@@ -106,7 +106,7 @@ function bitsOf(t: Term): [Uint8Array, number] {
 }
 
 /** Bit by bit over the common length, then the shorter first (utils.c's binary case). */
-export function cmpBits(a: Term, b: Term): Order {
+export function cmpBits(a: TermInput, b: TermInput): Order {
   if (typeof a === 'string' && typeof b === 'string') return cmpCodePoints(a, b);
   const [x, xl] = bitsOf(a);
   const [y, yl] = bitsOf(b);

@@ -35,7 +35,7 @@ import {
   sign,
   type Order,
 } from './compare-leaves.js';
-import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type Term } from './types.js';
+import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type TermInput } from './types.js';
 
 /** The classes of the standard order, smallest first. */
 const NUMBER = 0;
@@ -50,7 +50,7 @@ const NIL = 8;
 const LIST = 9;
 const BITS = 10;
 
-type PlainObject = { [key: string]: Term };
+type PlainObject = { [key: string]: TermInput };
 
 /**
  * Erlang's standard term order: `-1` when `a < b`, `1` when `a > b`, `0` when `a == b`.
@@ -59,7 +59,7 @@ type PlainObject = { [key: string]: Term };
  * float(1))` is `0`); {@link equals} is `=:=`. Throws a `TypeError` for a JS value with no
  * Erlang form.
  */
-export function compare(a: Term, b: Term): Order {
+export function compare(a: TermInput, b: TermInput): Order {
   return cmp(a, b, false);
 }
 
@@ -69,7 +69,7 @@ export function compare(a: Term, b: Term): Order {
  * `undefined` and `atom('undefined')`, a JS string and a `Buffer` of its UTF-8 bytes, a plain
  * object and a `Map` with the same atom keys, `5` and `5n`.
  */
-export function equals(a: Term, b: Term): boolean {
+export function equals(a: TermInput, b: TermInput): boolean {
   a = unwrap(a);
   b = unwrap(b);
   if (a === b) return true;
@@ -101,7 +101,7 @@ export function equals(a: Term, b: Term): boolean {
  * or `undefined` when `m` has no such key. `Map.get` alone would miss a key that is equal but
  * not the same JS object (a `Buffer`, a tuple, a list).
  */
-export function mapGet(m: Map<Term, Term>, key: Term): Term | undefined {
+export function mapGet<V extends TermInput>(m: ReadonlyMap<TermInput, V>, key: TermInput): V | undefined {
   const k = mapKeyOf(m, key);
   return k === NOT_FOUND ? undefined : m.get(k);
 }
@@ -111,7 +111,7 @@ export function mapGet(m: Map<Term, Term>, key: Term): Term | undefined {
  * which OTP keeps and prints the keys of a small map.
  * @internal
  */
-export function compareMapKeys(a: Term, b: Term): Order {
+export function compareMapKeys(a: TermInput, b: TermInput): Order {
   return cmp(a, b, true);
 }
 
@@ -122,7 +122,9 @@ export const NOT_FOUND: unique symbol = Symbol('not found');
  * The key of `m` that is `=:=` to `key` (the very JS value stored in the map), or `NOT_FOUND`.
  * @internal Shared by `mapGet`, `equals` and the parser's duplicate-key check.
  */
-export function mapKeyOf(m: Map<Term, Term> | PlainObject, key: Term): Term | typeof NOT_FOUND {
+export function mapKeyOf<K extends TermInput>(m: ReadonlyMap<K, TermInput>, key: TermInput): K | typeof NOT_FOUND;
+export function mapKeyOf(m: ReadonlyMap<TermInput, TermInput> | PlainObject, key: TermInput): TermInput | typeof NOT_FOUND;
+export function mapKeyOf(m: ReadonlyMap<TermInput, TermInput> | PlainObject, key: TermInput): TermInput | typeof NOT_FOUND {
   if (!(m instanceof Map)) {
     if (rankOf(key) !== ATOM) return NOT_FOUND;
     const name = atomName(key);
@@ -154,25 +156,25 @@ export function mapKeyOf(m: Map<Term, Term> | PlainObject, key: Term): Term | ty
   return scan(m, key);
 }
 
-function firstPresent(m: Map<Term, Term>, keys: Term[]): Term | typeof NOT_FOUND {
+function firstPresent(m: Map<TermInput, TermInput>, keys: TermInput[]): TermInput | typeof NOT_FOUND {
   for (const k of keys) if (m.has(k)) return k;
   return NOT_FOUND;
 }
 
-function scan(m: Map<Term, Term>, key: Term): Term | typeof NOT_FOUND {
+function scan(m: Map<TermInput, TermInput>, key: TermInput): TermInput | typeof NOT_FOUND {
   for (const k of m.keys()) if (equals(k, key)) return k;
   return NOT_FOUND;
 }
 
 /** `[ | T]`, an ImproperList without elements, is just `T`. */
-function unwrap(t: Term): Term {
+function unwrap(t: TermInput): TermInput {
   // A loop, not recursion: tails can nest deeply.
   while (t instanceof ImproperList && t.elements.length === 0) t = t.tail;
   return t;
 }
 
 /** The class of `t` in the standard order. */
-function rankOf(t: Term): number {
+function rankOf(t: TermInput): number {
   switch (typeof t) {
     case 'number':
     case 'bigint':
@@ -207,7 +209,7 @@ function describe(t: unknown): string {
 }
 
 /** `exact` selects map-key order (integers before floats, see the header), used inside map keys and by `equals`. */
-function cmp(a: Term, b: Term, exact: boolean): Order {
+function cmp(a: TermInput, b: TermInput, exact: boolean): Order {
   a = unwrap(a);
   b = unwrap(b);
   if (a === b) return 0;
@@ -281,21 +283,21 @@ function equalTuples(a: Tuple, b: Tuple): boolean {
 }
 
 /** A map's entries; a plain object is a map with atom keys. */
-function entriesOf(m: Term): [Term, Term][] {
+function entriesOf(m: TermInput): [TermInput, TermInput][] {
   if (m instanceof Map) return [...m];
   return Object.keys(m as PlainObject).map((k) => [Atom.of(k), (m as PlainObject)[k]]);
 }
 
-function sizeOf(m: Term): number {
+function sizeOf(m: TermInput): number {
   return m instanceof Map ? m.size : Object.keys(m as PlainObject).length;
 }
 
 /** OTP's map order: size, then the sorted keys (map-key order), then the values in that order. */
-function cmpMaps(a: Term, b: Term, exact: boolean): Order {
+function cmpMaps(a: TermInput, b: TermInput, exact: boolean): Order {
   const sa = sizeOf(a);
   const sb = sizeOf(b);
   if (sa !== sb) return sa < sb ? -1 : 1;
-  const byKey = (x: [Term, Term], y: [Term, Term]): number => cmp(x[0], y[0], true);
+  const byKey = (x: [TermInput, TermInput], y: [TermInput, TermInput]): number => cmp(x[0], y[0], true);
   const ea = entriesOf(a).sort(byKey);
   const eb = entriesOf(b).sort(byKey);
   for (let i = 0; i < ea.length; i++) {
@@ -309,9 +311,9 @@ function cmpMaps(a: Term, b: Term, exact: boolean): Order {
   return 0;
 }
 
-function equalMaps(a: Term, b: Term): boolean {
+function equalMaps(a: TermInput, b: TermInput): boolean {
   if (sizeOf(a) !== sizeOf(b)) return false;
-  const bm = b as Map<Term, Term> | PlainObject;
+  const bm = b as Map<TermInput, TermInput> | PlainObject;
   for (const [k, v] of entriesOf(a)) {
     const key = mapKeyOf(bm, k);
     if (key === NOT_FOUND) return false;
@@ -322,8 +324,8 @@ function equalMaps(a: Term, b: Term): boolean {
 }
 
 /** A non-empty list as its elements and its final tail (`[]` when proper). */
-function spine(t: Term): [readonly Term[], Term] {
-  if (!(t instanceof ImproperList)) return [t as Term[], []];
+function spine(t: TermInput): [readonly TermInput[], TermInput] {
+  if (!(t instanceof ImproperList)) return [t as TermInput[], []];
   const elements = [...t.elements];
   let tail = t.tail;
   for (;;) {
@@ -340,7 +342,7 @@ function spine(t: Term): [readonly Term[], Term] {
   return [elements, tail];
 }
 
-function cmpLists(a: Term, b: Term, exact: boolean): Order {
+function cmpLists(a: TermInput, b: TermInput, exact: boolean): Order {
   const [xs, xt] = spine(a);
   const [ys, yt] = spine(b);
   const n = Math.min(xs.length, ys.length);
@@ -354,7 +356,7 @@ function cmpLists(a: Term, b: Term, exact: boolean): Order {
   return rankOf(yt) < LIST ? 1 : -1;
 }
 
-function equalLists(a: Term, b: Term): boolean {
+function equalLists(a: TermInput, b: TermInput): boolean {
   const [xs, xt] = spine(a);
   const [ys, yt] = spine(b);
   if (xs.length !== ys.length) return false;

@@ -15,7 +15,7 @@ const MORE = Symbol('more to read');
 class Frame {
   /** For a map: where the current entry's key started (for the duplicate-key error). */
   at = 0;
-  key: Term = undefined;
+  key: Term | undefined = undefined;
   haveKey = false;
   i = 0;
   constructor(
@@ -99,7 +99,7 @@ export class DeepTermReader extends TermReader {
           return MORE;
         }
         const m = f.map!;
-        this.addEntry(m, f.key, value, f.at);
+        this.addEntry(m, f.key!, value, f.at);
         f.haveKey = false;
         f.at = this.pos;
         return ++f.i < m.arity ? MORE : m.map;

@@ -6,7 +6,7 @@
  */
 import { Tag } from './tags.js';
 import { isByteList, TermWriter, Unencodable } from './term-writer.js';
-import { Atom, ImproperList, Tuple, type Term } from './types.js';
+import { Atom, ImproperList, Tuple, type TermInput } from './types.js';
 
 /** Pending work that is not a term: a NIL byte to write, or a container to close. */
 class Close {
@@ -15,8 +15,8 @@ class Close {
 
 /** @internal */
 export class DeepTermWriter extends TermWriter {
-  override term(root: Term): void {
-    const pending: (Term | Close)[] = [root];
+  override term(root: TermInput): void {
+    const pending: (TermInput | Close)[] = [root];
     const open = new Set<object>();
     while (pending.length > 0) {
       const t = pending.pop();
@@ -25,9 +25,9 @@ export class DeepTermWriter extends TermWriter {
         if (t.nil) this.u8(Tag.NIL);
         continue;
       }
-      const children = this.header(t as Term);
+      const children = this.header(t as TermInput);
       if (children === null) {
-        super.term(t as Term);
+        super.term(t as TermInput);
         continue;
       }
       const container = t as object;
@@ -39,7 +39,7 @@ export class DeepTermWriter extends TermWriter {
   }
 
   /** Writes a container's header and returns its children in order; null for anything else. */
-  private header(t: Term): Term[] | null {
+  private header(t: TermInput): TermInput[] | null {
     if (Array.isArray(t)) {
       if (t instanceof Tuple) {
         if (t.length <= 255) {
@@ -61,7 +61,7 @@ export class DeepTermWriter extends TermWriter {
     }
     if (t instanceof Map) {
       this.tagU32(Tag.MAP, t.size);
-      const kv: Term[] = [];
+      const kv: TermInput[] = [];
       t.forEach((v, k) => kv.push(k, v));
       return kv;
     }
@@ -70,7 +70,7 @@ export class DeepTermWriter extends TermWriter {
       if (proto !== Object.prototype && proto !== null) return null;
       const keys = Object.keys(t);
       this.tagU32(Tag.MAP, keys.length);
-      return keys.flatMap((k) => [Atom.of(k), (t as Record<string, Term>)[k]]);
+      return keys.flatMap((k) => [Atom.of(k), (t as Record<string, TermInput>)[k]]);
     }
     return null;
   }

@@ -9,7 +9,7 @@
 import { deflateSync } from 'node:zlib';
 import { EncodeError, isStackOverflow } from './errors.js';
 import { Tag, VERSION } from './tags.js';
-import { ImproperList, type Term } from './types.js';
+import { ImproperList, type TermInput } from './types.js';
 import type { ByteWriter } from './writer.js';
 import { TermWriter, Unencodable } from './term-writer.js';
 import { DeepTermWriter } from './deep-writer.js';
@@ -26,7 +26,7 @@ export interface EncodeOptions {
 
 
 /** Encodes `term` as `term_to_binary` would. Throws `EncodeError` naming where a value has no Erlang form. */
-export function encode(term: Term, options?: EncodeOptions): Buffer {
+export function encode(term: TermInput, options?: EncodeOptions): Buffer {
   const latin1 = options?.minorVersion === 1;
   let w: TermWriter = scratch;
   try {
@@ -49,14 +49,14 @@ export function encode(term: Term, options?: EncodeOptions): Buffer {
 
 const INITIAL_DEEP_SIZE = 1024 * 1024;
 
-function write(w: TermWriter, term: Term, latin1: boolean): void {
+function write(w: TermWriter, term: TermInput, latin1: boolean): void {
   w.reset();
   w.latin1Atoms = latin1;
   w.u8(VERSION);
   w.term(term);
 }
 
-function asEncodeError(e: unknown, term: Term): unknown {
+function asEncodeError(e: unknown, term: TermInput): unknown {
   if (e instanceof Unencodable) return new EncodeError(e.message, pathOfFailure(term));
   if (isStackOverflow(e)) return new EncodeError('term nested too deeply', '$');
   return e;
@@ -79,7 +79,7 @@ function compress(w: ByteWriter, level: boolean | number): Buffer {
 const scratch = new TermWriter();
 
 /** Walks the term again, slowly, to name the first value the fast pass could not encode. */
-function pathOfFailure(term: Term): string {
+function pathOfFailure(term: TermInput): string {
   try {
     return findBad(term, '$') ?? '$';
   } catch {
@@ -91,7 +91,7 @@ function pathOfFailure(term: Term): string {
  * The path of the first leaf in `t` that does not encode, or of a container met again inside
  * itself (a cycle), or null. Containers are walked; leaves are tried.
  */
-function findBad(t: Term, path: string, open = new Set<object>()): string | null {
+function findBad(t: TermInput, path: string, open = new Set<object>()): string | null {
   const children = childrenOf(t, path);
   if (children === null) {
     try {
@@ -114,11 +114,11 @@ function findBad(t: Term, path: string, open = new Set<object>()): string | null
 }
 
 /** A container's children with their paths; null for a leaf. */
-function childrenOf(t: Term, path: string): [string, Term][] | null {
-  if (t instanceof ImproperList) return [...t.elements.map((x, i): [string, Term] => [`${path}[${i}]`, x]), [`${path}.tail`, t.tail]];
-  if (Array.isArray(t)) return Array.from(t, (x, i): [string, Term] => [`${path}[${i}]`, x]);
-  if (t instanceof Map) return [...t].flatMap(([k, v], i): [string, Term][] => [[`${path}.<key ${i}>`, k], [`${path}.<value ${i}>`, v]]);
+function childrenOf(t: TermInput, path: string): [string, TermInput][] | null {
+  if (t instanceof ImproperList) return [...t.elements.map((x, i): [string, TermInput] => [`${path}[${i}]`, x]), [`${path}.tail`, t.tail]];
+  if (Array.isArray(t)) return Array.from(t, (x, i): [string, TermInput] => [`${path}[${i}]`, x]);
+  if (t instanceof Map) return [...t].flatMap(([k, v], i): [string, TermInput][] => [[`${path}.<key ${i}>`, k], [`${path}.<value ${i}>`, v]]);
   const proto = typeof t === 'object' && t !== null ? Object.getPrototypeOf(t) : undefined;
   if (proto !== Object.prototype && proto !== null) return null;
-  return Object.entries(t as Record<string, Term>).map(([k, v]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, v]);
+  return Object.entries(t as Record<string, TermInput>).map(([k, v]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, v]);
 }

@@ -7,7 +7,7 @@
  */
 import { compareMapKeys } from './compare.js';
 import { escapeChar, formatAtom, formatFloat, isPrintableChar, isPrintableLatin1 } from './format-text.js';
-import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type Term } from './types.js';
+import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type TermInput } from './types.js';
 
 /** Options of {@link format}. */
 export interface FormatOptions {
@@ -28,7 +28,7 @@ export interface FormatOptions {
  * up to 32 keys). A JS `string` prints as the UTF-8 binary it stands for. Throws a `TypeError`
  * for a JS value with no Erlang form and a `RangeError` for `NaN` and the infinities.
  */
-export function format(term: Term, options: FormatOptions = {}): string {
+export function format(term: TermInput, options: FormatOptions = {}): string {
   const out: string[] = [];
   write(term, out, options.localNode);
   return out.join('');
@@ -47,7 +47,7 @@ function nodeNumber(node: Atom, local: Atom | undefined): number {
   return n;
 }
 
-function write(t: Term, out: string[], local: Atom | undefined): void {
+function write(t: TermInput, out: string[], local: Atom | undefined): void {
   switch (typeof t) {
     case 'number':
       out.push(Number.isInteger(t) ? integerText(t) : formatFloat(t));
@@ -83,7 +83,7 @@ function write(t: Term, out: string[], local: Atom | undefined): void {
   else throw new TypeError(`${Object.prototype.toString.call(t)} is not an Erlang term`);
 }
 
-function isPlainObject(t: object): t is { [key: string]: Term } {
+function isPlainObject(t: object): t is { [key: string]: TermInput } {
   const proto: unknown = Object.getPrototypeOf(t);
   return proto === Object.prototype || proto === null;
 }
@@ -93,7 +93,7 @@ function integerText(n: number): string {
   return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
 }
 
-function writeSequence(items: ArrayLike<Term>, open: string, close: string, out: string[], local: Atom | undefined): void {
+function writeSequence(items: ArrayLike<TermInput>, open: string, close: string, out: string[], local: Atom | undefined): void {
   out.push(open);
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out.push(',');
@@ -103,7 +103,7 @@ function writeSequence(items: ArrayLike<Term>, open: string, close: string, out:
 }
 
 /** A list: as a string when every element is a printable character (io_lib:printable_unicode_list/1). */
-function writeList(items: readonly Term[], tail: Term, out: string[], local: Atom | undefined): void {
+function writeList(items: readonly TermInput[], tail: TermInput, out: string[], local: Atom | undefined): void {
   if (Array.isArray(tail) && tail.length === 0 && isPrintableList(items)) {
     let s = '"';
     for (const c of items) s += escapeChar(Number(c), 34);
@@ -122,7 +122,7 @@ function writeList(items: readonly Term[], tail: Term, out: string[], local: Ato
   out.push(']');
 }
 
-function isPrintableList(items: readonly Term[]): boolean {
+function isPrintableList(items: readonly TermInput[]): boolean {
   if (items.length === 0) return false;
   for (const c of items) {
     if (typeof c === 'number') {
@@ -154,7 +154,7 @@ function writeImproper(t: ImproperList, out: string[], local: Atom | undefined):
   else writeList(items, tail, out, local);
 }
 
-function writeMap(entries: [Term, Term][], out: string[], local: Atom | undefined): void {
+function writeMap(entries: [TermInput, TermInput][], out: string[], local: Atom | undefined): void {
   entries.sort((x, y) => compareMapKeys(x[0], y[0]));
   out.push('#{');
   for (let i = 0; i < entries.length; i++) {

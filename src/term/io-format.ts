@@ -11,7 +11,7 @@ import { isUtf8 } from 'node:buffer';
 import { compareMapKeys } from './compare.js';
 import { format } from './format.js';
 import { escapeChar, isPrintableLatin1 } from './format-text.js';
-import { Atom, BitBinary, ImproperList, isTuple, type Term } from './types.js';
+import { Atom, BitBinary, ImproperList, isList, isTuple, type TermInput } from './types.js';
 
 /** `io_lib:format` raised `badarg`: a control sequence that does not fit its argument, or a bad format. */
 export class IoFormatError extends Error {
@@ -34,11 +34,11 @@ interface Control {
  * `io_lib:format(Fmt, Args)` as text. `fmt` is a JS string or Erlang character data (a string, a
  * binary, an atom); throws {@link IoFormatError} where `io_lib:format` raises badarg.
  */
-export function ioFormat(fmt: Term, args: readonly Term[]): string {
+export function ioFormat(fmt: TermInput, args: readonly TermInput[]): string {
   const text = typeof fmt === 'string' ? fmt : fmt instanceof Atom ? fmt.name : charsToString(fmt, true);
   const out: string[] = [];
   let next = 0;
-  const take = (): Term => {
+  const take = (): TermInput => {
     if (next >= args.length) throw new IoFormatError(`too few arguments for format ${JSON.stringify(text)}`);
     return args[next++]!;
   };
@@ -59,7 +59,7 @@ export function ioFormat(fmt: Term, args: readonly Term[]): string {
 }
 
 /** Reads `F.P.PadMod` and the control character after a `~`; `*` takes the value from the arguments. */
-function parseControl(text: string, at: number, take: () => Term): [Control, number] {
+function parseControl(text: string, at: number, take: () => TermInput): [Control, number] {
   let i = at;
   const number = (): number | undefined => {
     if (text[i] === '*') {
@@ -90,7 +90,7 @@ function parseControl(text: string, at: number, take: () => Term): [Control, num
   return [control, i + 1];
 }
 
-function render(c: Control, take: () => Term): string {
+function render(c: Control, take: () => TermInput): string {
   switch (c.char) {
     case '~':
       return adjust('~'.repeat(c.precision ?? Math.abs(c.width ?? 1)), c);
@@ -143,7 +143,7 @@ function adjust(text: string, c: Control, term = false): string {
 }
 
 /** `~w`: like `format`, but lists and binaries as numbers (no string detection). */
-function writeTerm(t: Term): string {
+function writeTerm(t: TermInput): string {
   if (isTuple(t)) return `{${t.map(writeTerm).join(',')}}`;
   if (Array.isArray(t)) return `[${t.map(writeTerm).join(',')}]`;
   if (t instanceof ImproperList) return `[${t.elements.map(writeTerm).join(',')}|${writeTerm(t.tail)}]`;
@@ -154,11 +154,14 @@ function writeTerm(t: Term): string {
     const last = t.bytes[t.bytes.length - 1]! >> (8 - t.bits);
     return `<<${[...whole, `${last}:${t.bits}`].join(',')}>>`;
   }
-  if (t instanceof Map) {
-    const keys = [...t.keys()].sort(compareMapKeys);
-    return `#{${keys.map((k) => `${writeTerm(k)} => ${writeTerm(t.get(k)!)}`).join(',')}}`;
-  }
+  if (t instanceof Map) return mapText(t, writeTerm);
   return format(t);
+}
+
+/** A map's `#{K => V, ...}` in map-key order, each key and value shown by `show`. */
+function mapText(m: ReadonlyMap<TermInput, TermInput>, show: (t: TermInput) => string): string {
+  const keys = [...m.keys()].sort(compareMapKeys);
+  return `#{${keys.map((k) => `${show(k)} => ${show(m.get(k)!)}`).join(',')}}`;
 }
 
 /**
@@ -166,17 +169,14 @@ function writeTerm(t: Term): string {
  * printable Latin-1; a binary is text when its bytes are, and under `~tp` when it is UTF-8 whose
  * characters are (then marked `/utf8` if any is beyond ASCII).
  */
-function printTerm(t: Term, unicode: boolean): string {
-  const p = (x: Term): string => printTerm(x, unicode);
+function printTerm(t: TermInput, unicode: boolean): string {
+  const p = (x: TermInput): string => printTerm(x, unicode);
   if (isTuple(t)) return `{${t.map(p).join(',')}}`;
   if (Array.isArray(t)) return isLatin1Text(t) ? `"${quoted(t as number[])}"` : `[${t.map(p).join(',')}]`;
   if (t instanceof ImproperList) return `[${t.elements.map(p).join(',')}|${p(t.tail)}]`;
   if (typeof t === 'string') return p(Buffer.from(t));
   if (Buffer.isBuffer(t) || t instanceof Uint8Array) return printBinary(Buffer.from(t.buffer, t.byteOffset, t.byteLength), unicode);
-  if (t instanceof Map) {
-    const keys = [...t.keys()].sort(compareMapKeys);
-    return `#{${keys.map((k) => `${p(k)} => ${p(t.get(k)!)}`).join(',')}}`;
-  }
+  if (t instanceof Map) return mapText(t, p);
   return writeTerm(t);
 }
 
@@ -190,7 +190,7 @@ function printBinary(b: Buffer, unicode: boolean): string {
 }
 
 const quoted = (codes: Iterable<number>): string => [...codes].map((ch) => escapeChar(ch, 34)).join('');
-const isLatin1Text = (items: readonly Term[]): boolean =>
+const isLatin1Text = (items: readonly TermInput[]): boolean =>
   items.length > 0 && items.every((x) => typeof x === 'number' && Number.isInteger(x) && isPrintableLatin1(x));
 
 /**
@@ -198,9 +198,9 @@ const isLatin1Text = (items: readonly Term[]): boolean =>
  * are UTF-8 and list elements any code point, else binaries and lists are Latin-1 (as `~s`
  * without `t`). Throws {@link IoFormatError} for anything else.
  */
-export function charsToString(data: Term, unicode: boolean): string {
+export function charsToString(data: TermInput, unicode: boolean): string {
   const out: string[] = [];
-  const walk = (d: Term): void => {
+  const walk = (d: TermInput): void => {
     if (typeof d === 'number') {
       if (!Number.isInteger(d) || d < 0 || d > (unicode ? 0x10ffff : 0xff)) throw new IoFormatError(`${d} is not a character`);
       out.push(String.fromCodePoint(d));
@@ -208,7 +208,7 @@ export function charsToString(data: Term, unicode: boolean): string {
       out.push(d.toString(unicode ? 'utf8' : 'latin1'));
     } else if (typeof d === 'string') {
       out.push(d);
-    } else if (Array.isArray(d) && !isTuple(d)) {
+    } else if (isList(d)) {
       for (const e of d) walk(e);
     } else if (d instanceof ImproperList && Buffer.isBuffer(d.tail)) {
       for (const e of d.elements) walk(e);

@@ -3,7 +3,7 @@
  * `encode.ts` is the API over it; `deep-writer.ts` writes terms too deep for recursion.
  */
 import { Tag } from './tags.js';
-import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type Term } from './types.js';
+import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type TermInput } from './types.js';
 import { ByteWriter } from './writer.js';
 
 /** Thrown for a value with no Erlang form; `encode` turns it into an `EncodeError` with the path. @internal */
@@ -18,7 +18,7 @@ export class TermWriter extends ByteWriter {
   /** Write Latin-1 atoms as ATOM_EXT (minor version 1) instead of UTF-8. */
   latin1Atoms = false;
 
-  term(t: Term): void {
+  term(t: TermInput): void {
     switch (typeof t) {
       case 'number':
         return Number.isInteger(t) ? this.integer(t) : this.float(t);
@@ -53,7 +53,7 @@ export class TermWriter extends ByteWriter {
     if (t instanceof ExportFun) return this.exportFun(t);
     if (t instanceof ErlFun) return this.bytes(t.bytes);
     const proto = Object.getPrototypeOf(t);
-    if (proto === Object.prototype || proto === null) return this.record(t as Record<string, Term>);
+    if (proto === Object.prototype || proto === null) return this.record(t as Record<string, TermInput>);
     throw new Unencodable(`a ${proto?.constructor?.name ?? 'object'} has no Erlang form`);
   }
 
@@ -133,7 +133,7 @@ export class TermWriter extends ByteWriter {
     w.u8(b.bytes[n - 1] & (0xff << (8 - b.bits)));
   }
 
-  private list(a: Term[]): void {
+  private list(a: TermInput[]): void {
     const n = a.length;
     if (n === 0) return this.u8(Tag.NIL);
     if (n < 65536 && isByteList(a)) {
@@ -183,19 +183,19 @@ export class TermWriter extends ByteWriter {
     for (let i = 0; i < n; i++) this.term(t[i]);
   }
 
-  private map(m: Map<Term, Term>): void {
+  private map(m: Map<TermInput, TermInput>): void {
     this.tagU32(Tag.MAP, m.size);
     // forEach, not for-of: the iterator allocates an [key, value] array per entry.
     m.forEach(this.mapEntry);
   }
 
-  private readonly mapEntry = (v: Term, k: Term): void => {
+  private readonly mapEntry = (v: TermInput, k: TermInput): void => {
     this.term(k);
     this.term(v);
   };
 
   /** A plain object is a map with atom keys. */
-  private record(o: Record<string, Term>): void {
+  private record(o: Record<string, TermInput>): void {
     const keys = Object.keys(o);
     this.tagU32(Tag.MAP, keys.length);
     for (const k of keys) {
@@ -255,7 +255,7 @@ function isU32(n: number): boolean {
 }
 
 /** An array that OTP would write as STRING_EXT: integers 0..255. @internal */
-export function isByteList(a: Term[]): boolean {
+export function isByteList(a: TermInput[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     if (typeof x !== 'number' || (x & 255) !== x) return false;

@@ -6,29 +6,44 @@
  * here carry what JS has no lossless value for.
  */
 
-/** Any value `encode` accepts or `decode` produces. */
+/**
+ * A term as `decode` (and a receive) yields it: a closed union, so a `switch` over a decoded term
+ * can be exhaustive. Test {@link isTuple} before `Array.isArray` (a `Tuple` is an `Array`), or use
+ * {@link isList}.
+ */
 export type Term =
   | number
   | bigint
   | boolean
-  | string
-  | null
-  | undefined
   | Atom
   | ErlFloat
   | Buffer
-  | Uint8Array
   | BitBinary
   | Term[]
   | ImproperList
-  | Tuple
+  | DecodedTuple
   | Map<Term, Term>
   | Pid
   | Ref
   | Port
   | ExportFun
-  | ErlFun
-  | { [key: string]: Term };
+  | ErlFun;
+
+/**
+ * A value `encode` accepts (and so a send, a call or an rpc's arguments): every {@link Term}, and
+ * the JS conveniences DESIGN.md's term mapping allows: a `string` (a UTF-8 binary), `null` and
+ * `undefined` (the atom `undefined`), a `Uint8Array` (a binary), lists, tuples and maps of inputs,
+ * and a plain object (a map with atom keys).
+ */
+export type TermInput =
+  | Term
+  | string
+  | null
+  | undefined
+  | Uint8Array
+  | TermInput[]
+  | Map<TermInput, TermInput>
+  | { readonly [key: string]: TermInput };
 
 import { Tag } from './tags.js';
 
@@ -131,15 +146,12 @@ export class ImproperList {
 }
 
 /**
- * An Erlang tuple: indexable (`t[0]`), with `.length`, iterable. Make one with `tuple(a, b)`.
- *
- * A `Tuple` is an `Array` subclass, because that is what V8 allocates fastest (measured: a
- * plain class with indexed properties costs about 8x more per tuple, and decoding is mostly
- * allocation). So `Array.isArray(t)` is true for a tuple: test `isTuple(x)` (or
- * `x instanceof Tuple`) before `Array.isArray(x)` when telling tuples from lists.
+ * The runtime class of every tuple: an `Array` subclass, because that is what V8 allocates
+ * fastest (measured: a plain class with indexed properties costs about 8x more per tuple, and
+ * decoding is mostly allocation). Its TypeScript face is the {@link Tuple} type and value below,
+ * which add the element types; the class itself stays exactly this small.
  */
-export class Tuple extends Array<Term> {
-  /** `new Tuple(n)` makes a tuple of n empty slots; use `tuple(...)` to make one from values. */
+const TupleArray = class Tuple extends Array<TermInput> {
   constructor(length: number) {
     // An explicit constructor: the implicit `constructor(...args)` of a subclass is ~20x slower.
     super(length);
@@ -148,22 +160,53 @@ export class Tuple extends Array<Term> {
   // No `Symbol.species` override (so `t.map(f)` gives a Tuple): defining one trips V8's
   // array-species protector and slows every array in the process (measured 25x on decode).
 
-  /** The elements as a plain array. */
-  toArray(): Term[] {
+  toArray(): TermInput[] {
     return Array.from(this);
   }
+};
+
+/** What a tuple has beyond its elements (and what tells it from a list in the type system). */
+export interface TupleMethods<T extends readonly TermInput[]> {
+  /** The elements as a plain array (a list). */
+  toArray(): Array<T[number]>;
 }
 
-/** The tuple `{...elements}`. */
-export function tuple(...elements: Term[]): Tuple {
-  const t = new Tuple(elements.length);
+/**
+ * An Erlang tuple: indexable (`t[0]`), with `.length`, iterable. Make one with `tuple(a, b)`, which
+ * keeps the arity and element types: `tuple(atom('ok'), 1)` is a `Tuple<[Atom, number]>`. A
+ * decoded tuple is a `Tuple` (`Tuple<Term[]>`): its arity is only known at run time.
+ *
+ * A `Tuple` is an `Array` subclass, so `Array.isArray(t)` is true for a tuple: test `isTuple(x)`
+ * (or `x instanceof Tuple`) before `Array.isArray(x)` when telling tuples from lists, or use
+ * {@link isList}.
+ */
+export type Tuple<T extends readonly TermInput[] = Term[]> = T & TupleMethods<T>;
+
+/**
+ * A tuple of {@link Term}s, as decoded: the same type as `Tuple` (`Tuple<Term[]>`), written as an
+ * interface so that `Term` can name it inside its own definition.
+ */
+export interface DecodedTuple extends Array<Term>, TupleMethods<Term[]> {}
+
+/** The `Tuple` value: `x instanceof Tuple`, and `new Tuple(n)` for a tuple of n empty slots (the decoder's). */
+export interface TupleConstructor {
+  new (length: number): Tuple;
+  readonly prototype: Tuple;
+}
+
+/** The class of tuples, for `instanceof`; make tuples with {@link tuple}. */
+export const Tuple: TupleConstructor = TupleArray as unknown as TupleConstructor;
+
+/** The tuple `{...elements}`, typed element by element. */
+export function tuple<T extends TermInput[]>(...elements: T): Tuple<T> {
+  const t = new TupleArray(elements.length);
   for (let i = 0; i < elements.length; i++) t[i] = elements[i];
-  return t;
+  return t as unknown as Tuple<T>;
 }
 
-/** True for a `Tuple`. */
+/** True for a `Tuple` (a decoded one has {@link Term} elements). */
 export function isTuple(x: unknown): x is Tuple {
-  return x instanceof Tuple;
+  return x instanceof TupleArray;
 }
 
 /** A name as the API accepts it (`'shell'` or `atom('shell')`) as an atom. */
@@ -173,10 +216,13 @@ export function toAtom(name: string | Atom): Atom {
 
 /** True for a proper list: an `Array` that is not a `Tuple` (a tuple is an Array subclass). */
 export function isList(x: unknown): x is Term[] {
-  return Array.isArray(x) && !(x instanceof Tuple);
+  return Array.isArray(x) && !(x instanceof TupleArray);
 }
 
-/** A process identifier: `<0.52.0>` on its own node, `<N.52.0>` seen from another. */
+/**
+ * A process identifier: `<0.52.0>` on its own node, `<N.52.0>` seen from another. Decoded pids are
+ * new objects each time, so compare them with {@link Pid.equals}, not `===`.
+ */
 export class Pid {
   constructor(
     readonly node: Atom,
@@ -184,15 +230,45 @@ export class Pid {
     readonly serial: number,
     readonly creation: number,
   ) {}
+
+  /** True when `other` is the same process: the same node, id, serial and creation (`=:=`). */
+  equals(other: unknown): boolean {
+    return other instanceof Pid && other.node === this.node && other.id === this.id && other.serial === this.serial && other.creation === this.creation;
+  }
+
+  /**
+   * The pid as Erlang prints it, but with the node's name where Erlang puts a number that only
+   * means something on the node printing it: `<fries@host.52.0>`. A pid of a node running in
+   * this JS process prints as its own shell shows it, `<0.52.0>`. (`format(pid, { localNode })`
+   * prints the numbered form.)
+   */
+  toString(): string {
+    return `<${this.node.name}.${this.id}.${this.serial}>`;
+  }
 }
 
-/** A reference: 1 to 5 32-bit words, as OTP makes them. */
+/** A reference: 1 to 5 32-bit words, as OTP makes them. Compare with {@link Ref.equals}. */
 export class Ref {
   constructor(
     readonly node: Atom,
     readonly ids: readonly number[],
     readonly creation: number,
   ) {}
+
+  /** True when `other` is the same reference: the same node, words and creation (`=:=`). */
+  equals(other: unknown): boolean {
+    if (!(other instanceof Ref) || other.node !== this.node || other.creation !== this.creation || other.ids.length !== this.ids.length) return false;
+    for (let i = 0; i < this.ids.length; i++) if (other.ids[i] !== this.ids[i]) return false;
+    return true;
+  }
+
+  /**
+   * `#Ref<fries@host.3.2.1>`: Erlang's form (words from the last), with the node's name for its
+   * number, as {@link Pid.toString}; a ref made by a node in this JS process prints `#Ref<0.3.2.1>`.
+   */
+  toString(): string {
+    return `#Ref<${this.node.name}.${[...this.ids].reverse().join('.')}>`;
+  }
 }
 
 /** A port identifier. `id` is a `bigint` when it does not fit a safe integer (V4_PORT_EXT). */
