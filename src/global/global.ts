@@ -13,10 +13,10 @@
 import { Atom, atom, ExportFun, Pid, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
 import { type Process } from '../process/process.js';
-import { multiCallGns } from './multi-call.js';
+import { multiCallNameServer } from './multi-call.js';
 import { deleteGlobalLock, delLockOnNodes, randomSleepMs, setLockOnNodes, theBoss } from './locks.js';
 import { builtinMethod } from './resolvers.js';
-import { A } from './protocol.js';
+import { GlobalAtom } from './protocol.js';
 import type { NameServer } from './name-server.js';
 import { ProcessExit } from '../process/exceptions.js';
 import { type Resolve } from './types.js';
@@ -116,7 +116,7 @@ export class Global {
     return this.inRegistrar((self) =>
       this.transAllKnown(self, async (nodes) => {
         if (this.server.where(name) !== undefined || this.server.tables.nameOf(pid) !== undefined) return 'no';
-        await this.multiRegister(self, nodes, A.register, name, pid, resolve);
+        await this.multiRegister(self, nodes, GlobalAtom.register, name, pid, resolve);
         return 'yes';
       }),
     );
@@ -126,7 +126,7 @@ export class Global {
   reRegisterName(name: Term, pid: Pid, resolve: Resolve = 'random_exit_name'): Promise<'yes'> {
     return this.inRegistrar((self) =>
       this.transAllKnown(self, async (nodes) => {
-        await this.multiRegister(self, nodes, A.register, name, pid, resolve);
+        await this.multiRegister(self, nodes, GlobalAtom.register, name, pid, resolve);
         return 'yes' as const;
       }),
     );
@@ -142,7 +142,7 @@ export class Global {
     return this.inRegistrar((self) =>
       this.transAllKnown(self, async (nodes) => {
         if (this.server.where(name) !== undefined) return 'no';
-        await this.multiRegister(self, nodes, A.registerExt, name, pid, resolve);
+        await this.multiRegister(self, nodes, GlobalAtom.registerExt, name, pid, resolve);
         return 'yes';
       }),
     );
@@ -151,8 +151,8 @@ export class Global {
   /** The `register`/`register_ext` multi_call; a JS resolver is kept with our own entry, any other method clears it. */
   private async multiRegister(self: Process, nodes: string[], kind: Atom, name: Term, pid: Pid, resolve: Resolve): Promise<void> {
     const method = typeof resolve === 'function' ? builtinMethod('random_exit_name') : resolve instanceof ExportFun ? resolve : builtinMethod(resolve);
-    const ext = kind === A.registerExt ? [atom(this.server.me)] : [];
-    await multiCallGns(self, nodes, tuple(kind, name, pid, method, ...ext));
+    const ext = kind === GlobalAtom.registerExt ? [atom(this.server.me)] : [];
+    await multiCallNameServer(self, nodes, tuple(kind, name, pid, method, ...ext));
     const entry = this.server.tables.lookup(name);
     if (entry && equals(entry.pid, pid)) entry.resolver = typeof resolve === 'function' ? resolve : undefined;
   }
@@ -160,7 +160,7 @@ export class Global {
   /** `global:unregister_name(Name)`. */
   async unregisterName(name: Term): Promise<void> {
     if (this.server.where(name) === undefined) return;
-    await this.inRegistrar((self) => this.transAllKnown(self, (nodes) => multiCallGns(self, nodes, tuple(atom('unregister'), name))));
+    await this.inRegistrar((self) => this.transAllKnown(self, (nodes) => multiCallNameServer(self, nodes, tuple(atom('unregister'), name))));
   }
 
   /** `global:whereis_name(Name)`: the pid, or undefined. */

@@ -14,7 +14,7 @@ import { atom, isTuple, Pid, tuple, type Term, type Tuple } from '../term/types.
 import { compare, equals } from '../term/compare.js';
 import { TIMEOUT } from '../process/mailbox.js';
 import type { Process } from '../process/process.js';
-import { castGns } from './multi-call.js';
+import { castNameServer } from './multi-call.js';
 import { deleteGlobalLock, setLockOnNodes, theBoss, type LockContext } from './locks.js';
 
 const GLOBAL = atom('global');
@@ -98,7 +98,7 @@ export class Locker {
         this.sendLockSet(self, set, from, him.hisTag);
         if (!set) continue;
         const known = [this.ctx.me, ...this.ctx.known()];
-        castGns(self, this.ctx.me, tuple(LOCK_IS_SET, atom(him.node), him.myTag, tuple(id[0], id[1])));
+        castNameServer(self, this.ctx.me, tuple(LOCK_IS_SET, atom(him.node), him.myTag, tuple(id[0], id[1])));
         await this.waitCancel(self, him.node, id, him.myTag, known);
         pending = pending.filter((h) => h !== him);
         justSynced = true;
@@ -129,7 +129,7 @@ export class Locker {
         await deleteGlobalLock(self, id, known1);
         return false;
       }
-      castGns(self, this.ctx.me, tuple(LOCK_IS_SET, atom(him.node), him.myTag, tuple(id[0], id[1])));
+      castNameServer(self, this.ctx.me, tuple(LOCK_IS_SET, atom(him.node), him.myTag, tuple(id[0], id[1])));
       await this.waitCancel(self, him.node, id, him.myTag, known1);
       return true;
     }
@@ -176,7 +176,7 @@ export class Locker {
 
   /** `send_lock_set/5` (vsn 8): a cast through the peer's server. */
   private sendLockSet(self: Process, set: boolean, his: Pid, hisTag: Term): void {
-    castGns(self, his.node.name, tuple(LOCK_SET, self.pid, set, this.ctx.known().map((n) => atom(n)), hisTag));
+    castNameServer(self, his.node.name, tuple(LOCK_SET, self.pid, set, this.ctx.known().map((n) => atom(n)), hisTag));
   }
 }
 

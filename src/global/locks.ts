@@ -6,7 +6,7 @@
  */
 import { atom, tuple, type Term } from '../term/types.js';
 import type { Process } from '../process/process.js';
-import { multiCallGns } from './multi-call.js';
+import { multiCallNameServer } from './multi-call.js';
 import type { GlobalTables } from './tables.js';
 
 const SET_LOCK = atom('set_lock');
@@ -28,18 +28,18 @@ export async function setLockOnNodes(self: Process, ctx: LockContext, id: [Term,
   if (nodes.length === 0) return true;
   // local_lock_check: probe our own table before bothering the others.
   if (nodes.length > 1 && nodes.includes(ctx.me) && ctx.tables.canSetLock(id[0], id[1]) === false) return false;
-  const replies = await multiCallGns(self, nodes, tuple(SET_LOCK, tuple(id[0], id[1])));
+  const replies = await multiCallNameServer(self, nodes, tuple(SET_LOCK, tuple(id[0], id[1])));
   if (replies.every(([, r]) => r === true)) return true;
   if (replies.length > 1) {
     const yes = replies.filter(([, r]) => r === true).map(([n]) => n);
-    await multiCallGns(self, yes, tuple(DEL_LOCK, tuple(id[0], id[1])));
+    await multiCallNameServer(self, yes, tuple(DEL_LOCK, tuple(id[0], id[1])));
   }
   return false;
 }
 
 /** `global:del_lock(Id, Nodes)`. */
 export async function delLockOnNodes(self: Process, id: [Term, Term], nodes: readonly string[]): Promise<void> {
-  if (nodes.length > 0) await multiCallGns(self, nodes, tuple(DEL_LOCK, tuple(id[0], id[1])));
+  if (nodes.length > 0) await multiCallNameServer(self, nodes, tuple(DEL_LOCK, tuple(id[0], id[1])));
 }
 
 /** `delete_global_lock/2`: every node but the boss, then the boss. */

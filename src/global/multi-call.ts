@@ -11,11 +11,12 @@ import { refKey } from '../process/local-identity.js';
 import { isDown, sendRequest, type DownMessage } from '../process/gen.js';
 import { GEN_CALL, GEN_CAST } from '../term/atoms.js';
 
-export const GNS = atom('global_name_server');
+/** `global_name_server`, the registered name of global's server on every node. */
+export const NAME_SERVER = atom('global_name_server');
 
 /** `gen_server:cast({global_name_server, Node}, Msg)`. */
-export function castGns(self: Process, node: string, message: TermInput): void {
-  self.send(tuple(GNS, atom(node)), tuple(GEN_CAST, message));
+export function castNameServer(self: Process, node: string, message: TermInput): void {
+  self.send(tuple(NAME_SERVER, atom(node)), tuple(GEN_CAST, message));
 }
 
 /** `{{Tag, Node}, Reply}`: multi_call's reply from one node. */
@@ -25,11 +26,11 @@ type NodeReply = Tuple<[Tuple<[Ref, Atom]>, Term]>;
  * Calls `{global_name_server, N}` on every node of `nodes` at once; resolves to the replies of the
  * nodes that answered (a node that is down or has no server is left out, as multi_call's BadNodes).
  */
-export async function multiCallGns(self: Process, nodes: readonly string[], request: TermInput): Promise<Array<[string, Term]>> {
+export async function multiCallNameServer(self: Process, nodes: readonly string[], request: TermInput): Promise<Array<[string, Term]>> {
   const tag = self.makeRef();
   const waiting = new Map<string, { node: string; mref: Ref }>();
   for (const node of new Set(nodes)) { // a node named twice is called once, as multi_call does
-    const server = tuple(GNS, atom(node));
+    const server = tuple(NAME_SERVER, atom(node));
     const mref = sendRequest(self, server, () => tuple(GEN_CALL, tuple(self.pid, tuple(tag, atom(node))), request));
     waiting.set(refKey(mref), { node, mref });
   }

@@ -21,11 +21,11 @@ import { Atom, atom, isTuple, Pid, Ref, tuple, type Term } from '../term/types.j
 import { equals } from '../term/compare.js';
 import type { Process } from '../process/process.js';
 import type { From } from '../otp/gen-server.js';
-import { GNS } from './multi-call.js';
+import { NAME_SERVER } from './multi-call.js';
 import { GlobalTables } from './tables.js';
 import { Locker } from './locker.js';
 import { resolveIt } from './resolvers.js';
-import { A, asList, VSN } from './protocol.js';
+import { GlobalAtom, asList, VSN } from './protocol.js';
 import { LostConnections } from './partitions.js';
 import { SyncSessions } from './sync-session.js';
 
@@ -127,23 +127,23 @@ export class NameServer {
   handleCall(req: Term, from: From): Term | undefined {
     if (!isTuple(req)) return undefined;
     const [tag] = req;
-    if (tag === A.register && req.length === 4 && req[2] instanceof Pid) return this.register(req[1]!, req[2], req[3]!, undefined, from.pid);
-    if (tag === A.registerExt && req.length === 5 && req[2] instanceof Pid && req[4] instanceof Atom) return this.register(req[1]!, req[2], req[3]!, req[4].name, from.pid);
-    if (tag === A.unregister && req.length === 2) {
+    if (tag === GlobalAtom.register && req.length === 4 && req[2] instanceof Pid) return this.register(req[1]!, req[2], req[3]!, undefined, from.pid);
+    if (tag === GlobalAtom.registerExt && req.length === 5 && req[2] instanceof Pid && req[4] instanceof Atom) return this.register(req[1]!, req[2], req[3]!, req[4].name, from.pid);
+    if (tag === GlobalAtom.unregister && req.length === 2) {
       this.tables.delete(req[1]!);
-      return A.ok;
+      return GlobalAtom.ok;
     }
-    if ((tag === A.setLock || tag === A.delLock) && req.length === 2 && isTuple(req[1]) && req[1].length === 2) {
+    if ((tag === GlobalAtom.setLock || tag === GlobalAtom.delLock) && req.length === 2 && isTuple(req[1]) && req[1].length === 2) {
       const [resource, requester] = req[1] as unknown as [Term, Term];
-      if (tag === A.setLock) return this.tables.setLock(resource, requester, from.pid);
+      if (tag === GlobalAtom.setLock) return this.tables.setLock(resource, requester, from.pid);
       this.tables.delLock(resource, requester, from.pid);
       return true;
     }
     if (tag === atom('sync') && req.length === 2 && Array.isArray(req[1])) {
-      void this.sync((req[1] as Term[]).filter((n): n is Atom => n instanceof Atom).map((n) => n.name)).then(() => from.reply(A.ok));
+      void this.sync((req[1] as Term[]).filter((n): n is Atom => n instanceof Atom).map((n) => n.name)).then(() => from.reply(GlobalAtom.ok));
       return undefined;
     }
-    if (tag === A.resolveIt && req.length === 5 && req[3] instanceof Pid && req[4] instanceof Pid) {
+    if (tag === GlobalAtom.resolveIt && req.length === 5 && req[3] instanceof Pid && req[4] instanceof Pid) {
       const [, method, name, a, b] = req as unknown as [Term, Term, Term, Pid, Pid];
       this.host.spawn(async (self) => from.reply(await this.resolveOn(self, this.host.me, method, name, a, b)));
       return undefined;
@@ -163,7 +163,7 @@ export class NameServer {
   /** `{register, …}` and `{register_ext, …, RegNode}`: always `yes`, as OTP answers. */
   private register(name: Term, pid: Pid, method: Term, regNode: string | undefined, fromPid: Pid): Term {
     this.insName(name, pid, method, regNode, fromPid, []);
-    return A.yes;
+    return GlobalAtom.yes;
   }
 
   // ---------------------------------------------------------------- casts
@@ -173,17 +173,17 @@ export class NameServer {
     const tag = msg[0];
     const node = msg[1] instanceof Atom ? msg[1].name : undefined;
     const s = this.syncs;
-    if (tag === A.initConnect && msg.length === 4 && msg[2] instanceof Atom) return s.initConnect(msg[2].name, msg[1]!, msg[3]!);
+    if (tag === GlobalAtom.initConnect && msg.length === 4 && msg[2] instanceof Atom) return s.initConnect(msg[2].name, msg[1]!, msg[3]!);
     if (!node) {
-      if (tag === A.lockSet && (msg.length === 5 || msg.length === 4) && msg[1] instanceof Pid) this.lockSet(msg[1], msg);
+      if (tag === GlobalAtom.lockSet && (msg.length === 5 || msg.length === 4) && msg[1] instanceof Pid) this.lockSet(msg[1], msg);
       return; // async_del_name, async_del_lock (pre-R14 nodes) and garbage
     }
-    if (tag === A.lockIsSet && msg.length === 4) return s.lockIsSet(node, msg[2]!, msg[3]!);
-    if (tag === A.exchange && msg.length === 5) return s.exchangeFrom(node, msg[2]!, msg[4]!);
-    if (tag === A.exchangeOps && msg.length === 5) return s.exchangeOps(node, msg[2]!, asList(msg[3]), asList(msg[4]));
-    if (tag === A.resolved && msg.length === 7) return s.resolved(node, msg[2]!, msg[3]!, msg[5]!, msg[6]!);
-    if (tag === A.newNodes && msg.length === 6) return s.newNodes(msg[2]!, msg[3]!, msg[4]!, msg[5]!);
-    if (tag === A.inSync && msg.length === 3) return s.inSync(node);
+    if (tag === GlobalAtom.lockIsSet && msg.length === 4) return s.lockIsSet(node, msg[2]!, msg[3]!);
+    if (tag === GlobalAtom.exchange && msg.length === 5) return s.exchangeFrom(node, msg[2]!, msg[4]!);
+    if (tag === GlobalAtom.exchangeOps && msg.length === 5) return s.exchangeOps(node, msg[2]!, asList(msg[3]), asList(msg[4]));
+    if (tag === GlobalAtom.resolved && msg.length === 7) return s.resolved(node, msg[2]!, msg[3]!, msg[5]!, msg[6]!);
+    if (tag === GlobalAtom.newNodes && msg.length === 6) return s.newNodes(msg[2]!, msg[3]!, msg[4]!, msg[5]!);
+    if (tag === GlobalAtom.inSync && msg.length === 3) return s.inSync(node);
   }
 
   /** A peer's locker answering ours (vsn ≥ 8 carries our tag; a stale one is dropped). */
@@ -198,14 +198,14 @@ export class NameServer {
     if (!isTuple(msg)) return;
     const tag = msg[0];
     const node = msg[1] instanceof Atom ? msg[1].name : undefined;
-    if (tag === A.down && msg.length === 5 && msg[1] instanceof Ref) return this.tables.down(msg[1]);
+    if (tag === GlobalAtom.down && msg.length === 5 && msg[1] instanceof Ref) return this.tables.down(msg[1]);
     if (!node) return; // an 'EXIT' from a pid linked by register_ext, and garbage
-    if (tag === A.nodeup) return this.syncs.nodeup(node);
-    if (tag === A.nodedown || tag === A.extraNodedown) return this.nodedown(node);
-    if (tag === A.initConnectAck && msg.length === 4) return this.syncs.initConnectAck(node, msg[2]!, msg[3]!);
-    if (tag === A.cancelConnect && msg.length === 3) return this.syncs.cancelConnect(node, msg[2]!);
-    if (tag === A.lostConnection && msg.length === 5 && msg[4] instanceof Atom) return this.onLostConnection(msg as unknown as Term[]);
-    if (tag === A.removeConnection && msg.length === 2) return this.onRemoveConnection(node);
+    if (tag === GlobalAtom.nodeup) return this.syncs.nodeup(node);
+    if (tag === GlobalAtom.nodedown || tag === GlobalAtom.extraNodedown) return this.nodedown(node);
+    if (tag === GlobalAtom.initConnectAck && msg.length === 4) return this.syncs.initConnectAck(node, msg[2]!, msg[3]!);
+    if (tag === GlobalAtom.cancelConnect && msg.length === 3) return this.syncs.cancelConnect(node, msg[2]!);
+    if (tag === GlobalAtom.lostConnection && msg.length === 5 && msg[4] instanceof Atom) return this.onLostConnection(msg as unknown as Term[]);
+    if (tag === GlobalAtom.removeConnection && msg.length === 2) return this.onRemoveConnection(node);
   }
 
   // ---------------------------------------------------------------- names
@@ -226,23 +226,23 @@ export class NameServer {
     const ext = asList(namesExt).filter((e): e is Term[] => isTuple(e) && e.length === 3 && e[2] instanceof Atom);
     for (const op of ops) {
       if (!isTuple(op) || op.length !== 2) continue;
-      if (op[0] === A.insert && isTuple(op[1]) && op[1].length === 3 && op[1][1] instanceof Pid) {
+      if (op[0] === GlobalAtom.insert && isTuple(op[1]) && op[1].length === 3 && op[1][1] instanceof Pid) {
         const [name, pid, method] = op[1] as unknown as [Term, Pid, Term];
         const x = ext.find((e) => equals(e[0]!, name) && equals(e[1]!, pid));
         this.insName(name, pid, method, x ? (x[2] as Atom).name : undefined, undefined, extraInfo);
-      } else if (op[0] === A.delete) this.tables.delete(op[1]!);
+      } else if (op[0] === GlobalAtom.delete) this.tables.delete(op[1]!);
     }
   }
 
   /** `ins_name` + `lock_still_set`: a registration whose lock has gone (its node restarted) is undone. */
   private insName(name: Term, pid: Pid, method: Term, regNode: string | undefined, fromPid: Pid | undefined, extraInfo: Term): void {
     this.tables.insert(name, pid, method, regNode);
-    const lock = this.tables.lockEntry(A.global);
+    const lock = this.tables.lockEntry(GlobalAtom.global);
     let still: boolean;
     if (!lock) still = !this.tables.globalLockDown;
     else if (fromPid) still = lock.holders.some((h) => equals(h.pid, fromPid));
     else {
-      const id = asList(extraInfo).find((e) => isTuple(e) && e[0] === A.lock);
+      const id = asList(extraInfo).find((e) => isTuple(e) && e[0] === GlobalAtom.lock);
       still = isTuple(id) && isTuple(id[1]) && equals(id[1][1]!, lock.requester);
     }
     if (!still) this.tables.delete(name);
@@ -282,7 +282,7 @@ export class NameServer {
   }
 
   private multicast(msg: Term, except: string): void {
-    for (const n of [...this.known.keys(), ...this.syncs.pending.keys()]) if (n !== except) this.self!.send(tuple(GNS, atom(n)), msg);
+    for (const n of [...this.known.keys(), ...this.syncs.pending.keys()]) if (n !== except) this.self!.send(tuple(NAME_SERVER, atom(n)), msg);
   }
 
   private isPotentiallyKnown(node: string): boolean {
@@ -296,7 +296,7 @@ export class NameServer {
     this.multicast(msg as unknown as Term, report.reporter);
     const rm = report.lost === this.host.me ? report.reporter : report.lost;
     if (!this.isPotentiallyKnown(rm)) return;
-    this.self!.send(tuple(GNS, atom(rm)), tuple(A.removeConnection, atom(this.host.me)));
+    this.self!.send(tuple(NAME_SERVER, atom(rm)), tuple(GlobalAtom.removeConnection, atom(this.host.me)));
     this.host.log(`'global' at node ${this.host.me} requested disconnect from node ${rm} in order to prevent overlapping partitions`);
     this.handleNodedown(rm, 'remove_connection');
   }

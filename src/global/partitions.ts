@@ -12,7 +12,7 @@
 import { randomInt } from 'node:crypto';
 import { Atom, atom, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
-import { A } from './protocol.js';
+import { GlobalAtom } from './protocol.js';
 
 /** OTP's `lost_conn_info_cleanup_time`: 60 * 60 * 1000 ms (an OTP 25.2.3 entry's timer reads 3,598,496 ms a second after it was set). */
 export const LOST_CONNECTION_TTL_MS = 60 * 60 * 1000;
@@ -56,7 +56,7 @@ export class LostConnections {
    */
   report(me: string, creation: number, lost: string): Term {
     const xcreation = this.creationExtension + BigInt(creation) + (1n << 59n);
-    return tuple(A.lostConnection, atom(me), xcreation, ++lastOpId, atom(lost));
+    return tuple(GlobalAtom.lostConnection, atom(me), xcreation, ++lastOpId, atom(lost));
   }
 
   /** A report received: `{reporter, lost}` the first time it is seen, else undefined. */

@@ -6,7 +6,8 @@ import { Atom, atom, isList, isTuple, type Term } from '../term/types.js';
 import { DOWN, OK, YES } from '../term/atoms.js';
 
 export const VSN = 8;
-export const A = {
+/** The atoms of global's protocol, by their role: `GlobalAtom.initConnect` is `init_connect`. */
+export const GlobalAtom = {
   initConnect: atom('init_connect'),
   initConnectAck: atom('init_connect_ack'),
   cancelConnect: atom('cancel_connect'),

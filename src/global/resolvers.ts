@@ -10,8 +10,8 @@ import { equals } from '../term/compare.js';
 import { type Process } from '../process/process.js';
 import { CallError } from '../process/gen-call.js';
 import type { GlobalTables } from './tables.js';
-import { GNS } from './multi-call.js';
-import { A } from './protocol.js';
+import { NAME_SERVER } from './multi-call.js';
+import { GlobalAtom } from './protocol.js';
 import { exitReasonOf } from '../process/exceptions.js';
 import type { JsResolver } from './types.js';
 import type { BuiltinModule } from '../modules/registry.js';
@@ -21,7 +21,7 @@ const DELETE = atom('delete');
 const NONE = atom('none');
 const GLOBAL = atom('global');
 const CONFLICT = atom('global_name_conflict');
-const RESOLVE_IT = A.resolveIt;
+const RESOLVE_IT = GlobalAtom.resolveIt;
 
 /** `apply(M, F, Args)` in a process: how `fun M:F/3` methods run. */
 type ApplyMfa = (self: Process, m: Atom, f: Atom, args: Term[]) => Promise<Term>;
@@ -88,7 +88,7 @@ export async function resolveItOnNode(self: Process, nodeAtom: Atom, args: Term[
   const [method, name, a, b] = args;
   if (!(a instanceof Pid) || !(b instanceof Pid)) return tuple(atom('EXIT'), atom('function_clause'));
   try {
-    return await self.call(tuple(GNS, nodeAtom), tuple(RESOLVE_IT, method!, name!, a, b), Infinity);
+    return await self.call(tuple(NAME_SERVER, nodeAtom), tuple(RESOLVE_IT, method!, name!, a, b), Infinity);
   } catch (err) {
     if (err instanceof CallError && err.code === 'noproc') return resolveIt(self, method!, name!, a, b, apply);
     throw err;

@@ -8,7 +8,7 @@
 import { Atom, atom, tuple, type Pid, type Term } from '../term/types.js';
 import type { Process } from '../process/process.js';
 import { startGenServer, type ServerHost } from '../otp/gen-server.js';
-import { GNS } from './multi-call.js';
+import { NAME_SERVER } from './multi-call.js';
 import { NameServer, type NameServerHost } from './name-server.js';
 import { Global } from './global.js';
 import { format } from '../term/format.js';
@@ -47,10 +47,10 @@ export function startGlobal(node: GlobalNode, host: Omit<NameServerHost, 'spawn'
       handleCast: (msg, s) => (trace(host.me, 'cast', msg), guarded(host, msg, () => s.handleCast(msg)), { noreply: true, state: s }),
       handleInfo: (msg, s) => (trace(host.me, 'info', msg), guarded(host, msg, () => s.handleInfo(msg)), { noreply: true, state: s }),
     },
-    { name: GNS },
+    { name: NAME_SERVER },
   );
   global.startRegistrar();
-  const gns = (): Pid | undefined => node.whereis(GNS);
+  const gns = (): Pid | undefined => node.whereis(NAME_SERVER);
   // Hidden connections take no part in global, as in OTP (monitor_nodes without node_type).
   node.on('nodeup', (peer, visible) => {
     const pid = gns();

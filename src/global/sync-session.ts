@@ -16,11 +16,11 @@
 import { atom, isTuple, Pid, tuple, type Term } from '../term/types.js';
 import { equals } from '../term/compare.js';
 import { type Process } from '../process/process.js';
-import { castGns, GNS } from './multi-call.js';
+import { castNameServer, NAME_SERVER } from './multi-call.js';
 import type { Locker } from './locker.js';
 import type { GlobalTables } from './tables.js';
 import { exchangeNames } from './resolvers.js';
-import { A, asList, nodeOf, nodeVsn, VSN } from './protocol.js';
+import { GlobalAtom, asList, nodeOf, nodeVsn, VSN } from './protocol.js';
 import { KILL } from '../term/atoms.js';
 
 /** What a sync needs from the name server. */
@@ -82,8 +82,8 @@ export class SyncSessions {
     const myTag = this.nextTag++;
     s.myTag = myTag;
     const knownMap = new Map<Term, Term>([...this.gns.known].map(([n, v]) => [atom(n), v]));
-    const initMsg = tuple(A.locker, atom('no_longer_a_pid'), knownMap, this.gns.locker.pid!);
-    castGns(this.gns.self, node, tuple(A.initConnect, tuple(VSN, myTag), atom(this.gns.me), initMsg));
+    const initMsg = tuple(GlobalAtom.locker, atom('no_longer_a_pid'), knownMap, this.gns.locker.pid!);
+    castNameServer(this.gns.self, node, tuple(GlobalAtom.initConnect, tuple(VSN, myTag), atom(this.gns.me), initMsg));
     this.resolving.set(node, myTag);
     if (early) this.initConnect(node, early.vsn, early.initMsg); // resend_pre_connect
   }
@@ -106,7 +106,7 @@ export class SyncSessions {
     }
     if (!isTuple(initMsg) || initMsg.length !== 4 || !(initMsg[3] instanceof Pid)) return;
     this.gns.locker.hisTheLocker(this.gns.self, initMsg[3], hisTag, s.myTag!);
-    this.gns.self.send(tuple(GNS, atom(node)), tuple(A.initConnectAck, atom(this.gns.me), hisTag, s.myTag!));
+    this.gns.self.send(tuple(NAME_SERVER, atom(node)), tuple(GlobalAtom.initConnectAck, atom(this.gns.me), hisTag, s.myTag!));
     this.pending.set(node, hisVsn);
   }
 
@@ -131,7 +131,7 @@ export class SyncSessions {
   }
 
   private sendCancelConnect(node: string, hisTag: Term | undefined): void {
-    this.gns.self.send(tuple(GNS, atom(node)), tuple(A.cancelConnect, atom(this.gns.me), hisTag ?? atom('undefined')));
+    this.gns.self.send(tuple(NAME_SERVER, atom(node)), tuple(GlobalAtom.cancelConnect, atom(this.gns.me), hisTag ?? atom('undefined')));
   }
 
   /** `cancel_locker/4`: ends the locker's session with `node` (running `fn` first) and the resolver. */
@@ -176,13 +176,13 @@ export class SyncSessions {
   /** The locker's `lock_set` through us: dropped unless it carries our current tag. */
   lockSetMatches(node: string, tag: Term): boolean {
     const s = this.sessions.get(node);
-    return s !== undefined && equals(s.myTag ?? A.unused, tag);
+    return s !== undefined && equals(s.myTag ?? GlobalAtom.unused, tag);
   }
 
   lockIsSet(node: string, myTag: Term, lockId: Term): void {
     const s = this.tagOk(node, myTag);
     if (!s) return;
-    castGns(this.gns.self, node, tuple(A.exchange, atom(this.gns.me), this.gns.namesList(), [], s.hisTag!));
+    castNameServer(this.gns.self, node, tuple(GlobalAtom.exchange, atom(this.gns.me), this.gns.namesList(), [], s.hisTag!));
     s.lockId = lockId;
     const waiting = s.waitLock;
     s.waitLock = 'lock_is_set';
@@ -206,7 +206,7 @@ export class SyncSessions {
     const ctx = { me: this.gns.me, tables: this.gns.tables, resolveOn: this.gns.resolveOn };
     s.resolver = this.gns.spawn(async (self) => {
       const [ops, resolved] = await exchangeNames(self, ctx, names, node);
-      self.send(server, tuple(atom('$gen_cast'), tuple(A.exchangeOps, atom(node), tag, ops, resolved)));
+      self.send(server, tuple(atom('$gen_cast'), tuple(GlobalAtom.exchangeOps, atom(node), tag, ops, resolved)));
     });
   }
 
@@ -214,7 +214,7 @@ export class SyncSessions {
     const s = this.tagOk(node, myTag);
     if (!s) return;
     s.resolver = undefined; // it has ended
-    castGns(this.gns.self, node, tuple(A.resolved, atom(this.gns.me), resolved, this.knownList(), A.unused, this.gns.namesExt(), s.hisTag!));
+    castNameServer(this.gns.self, node, tuple(GlobalAtom.resolved, atom(this.gns.me), resolved, this.knownList(), GlobalAtom.unused, this.gns.namesExt(), s.hisTag!));
     const saved = s.saveOps;
     s.saveOps = ops;
     if (saved && !Array.isArray(saved)) this.bothResolved(node, s, saved);
@@ -234,14 +234,14 @@ export class SyncSessions {
     const newNodes = [tuple(atom(node), this.pending.get(node) ?? s.protVsn ?? VSN), ...asList(his.hisKnown)].map((e) => nodeVsn(e, this.gns.known));
     const hisKnownNodes = asList(his.hisKnown).map(nodeOf).filter((n): n is string => n !== undefined && n !== this.gns.me);
     this.syncOthers(hisKnownNodes);
-    const extraInfo = [tuple(A.vsn, s.protVsn ?? VSN), tuple(A.lock, s.lockId ?? atom('undefined'))];
+    const extraInfo = [tuple(GlobalAtom.vsn, s.protVsn ?? VSN), tuple(GlobalAtom.lock, s.lockId ?? atom('undefined'))];
     this.gns.doOps(ops, extraInfo, his.namesExt);
     this.gns.notifySyncers(node);
     for (const n of hisKnownNodes) this.end(n);
-    const newNodesMsg = tuple(A.newNodes, atom(this.gns.me), ops, his.namesExt, newNodes.map(([n, v]) => tuple(atom(n), v)), extraInfo);
+    const newNodesMsg = tuple(GlobalAtom.newNodes, atom(this.gns.me), ops, his.namesExt, newNodes.map(([n, v]) => tuple(atom(n), v)), extraInfo);
     const self = this.gns.self;
     this.end(node, () => {
-      for (const n of knownBefore) castGns(self, n, newNodesMsg);
+      for (const n of knownBefore) castNameServer(self, n, newNodesMsg);
     });
     this.addToKnown(newNodes);
     this.gns.synced.add(node);
@@ -264,8 +264,8 @@ export class SyncSessions {
     const server = this.gns.self.pid;
     for (const n of nodes) {
       this.gns.spawn(async (self) => {
-        if (await this.gns.connect(n)) castGns(self, n, tuple(A.inSync, atom(this.gns.me), true));
-        else self.send(server, tuple(A.extraNodedown, atom(n)));
+        if (await this.gns.connect(n)) castNameServer(self, n, tuple(GlobalAtom.inSync, atom(this.gns.me), true));
+        else self.send(server, tuple(GlobalAtom.extraNodedown, atom(n)));
       });
     }
   }

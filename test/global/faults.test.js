@@ -18,7 +18,7 @@ let multiCallGns;
 const { skip } = setup(async (cl) => {
   c = cl;
   ({ atom, tuple, ExportFun } = await import('../../dist/term/types.js'));
-  ({ multiCallGns } = await import('../../dist/global/multi-call.js'));
+  ({ multiCallNameServer: multiCallGns } = await import('../../dist/global/multi-call.js'));
 });
 
 /** True when nobody holds a lock on the resource `global` (the registrar's and the lockers'). */
