@@ -3,12 +3,12 @@
  * `node()`, `nodes()`, `is_alive()`, and what rpc and erpc callers reach for (`apply/2,3`,
  * `send/2`, `self/0`, `exit/1`, `error/1`, `throw/1`, `get_cookie/0`).
  */
-import { Atom, atom, ErlFun, ExportFun, isList, tuple, type Term } from '../term/types.js';
-import { BADARG, UNDEF } from '../term/atoms.js';
-import { callError, ErlangError, ProcessExit } from '../process/exceptions.js';
+import { Atom, atom, isList, type Term } from '../term/types.js';
+import { BADARG } from '../term/atoms.js';
+import { callError, ProcessExit } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { isDestination } from '../process/router.js';
-import { arities, type Apply, type BuiltinModule } from './registry.js';
+import { arities, type Apply, type ApplyFun, type BuiltinModule } from './registry.js';
 
 /** What `erlang` needs of its node. */
 export interface ErlangHost {
@@ -18,6 +18,7 @@ export interface ErlangHost {
   /** `erlang:get_cookie/0`: `nocookie` while the node is not distributed, as OTP. */
   cookie(): string;
   apply: Apply;
+  applyFun: ApplyFun;
 }
 
 export function erlangModule(host: ErlangHost): BuiltinModule {
@@ -65,11 +66,5 @@ function applyMfa(host: ErlangHost, self: Process, m: Term, f: Term, args: Term)
 
 function applyFun(host: ErlangHost, self: Process, fun: Term, args: Term): Promise<Term> {
   if (!isList(args)) throw callError(BADARG, 'erlang', 'apply', [fun, args]);
-  if (fun instanceof ExportFun) {
-    if (fun.arity !== args.length) throw new ErlangError(tuple(atom('badarity'), tuple(fun, args)), []);
-    return host.apply(self, fun.module, fun.name, args);
-  }
-  // A closure's code lives in a BEAM module noderl cannot load: the call is undef, as on a node without that module.
-  if (fun instanceof ErlFun) throw new ErlangError(UNDEF, [tuple(fun, args, [])]);
-  throw new ErlangError(tuple(atom('badfun'), fun), []);
+  return host.applyFun(self, fun, args);
 }

@@ -7,11 +7,12 @@
  * Every module function has the shape a code-path module exports: `fn(self, ...args)`, where
  * `self` is the process running it; it may be async, and its result is the call's value.
  */
-import { tuple, type Term } from '../term/types.js';
+import { atom, ErlFun, ExportFun, tuple, type Term } from '../term/types.js';
 import { UNDEF } from '../term/atoms.js';
 import { ErlangError } from '../process/exceptions.js';
 import type { CodePath, ModuleFunction } from './code-path.js';
 import type { Apply } from '../process/spawn.js';
+import type { Process } from '../process/process.js';
 
 export type { ModuleFunction };
 
@@ -35,8 +36,19 @@ function serves(fn: ModuleFunction, arity: number): boolean {
   return list ? list.includes(arity) : Math.max(fn.length, 1) - 1 === arity; // `() => x` serves arity 0 too
 }
 
+/** Applies a fun to `args` in `self`: `Fun(Args...)`, `erlang:apply/2`, what `lists:map/2` calls. */
+export type ApplyFun = (self: Process, fun: Term, args: Term[]) => Promise<Term>;
+
+/**
+ * Runs a closure the node can run (the Erlang evaluator's, src/erlang/: an `erl_eval` fun from a
+ * BEAM shell, or one it made), or returns undefined for a closure compiled into a module this node
+ * does not have.
+ */
+export type ClosureRunner = (self: Process, fun: ErlFun, args: Term[]) => Promise<Term> | undefined;
+
 export class ModuleRegistry {
   private readonly builtins = new Map<string, BuiltinModule>();
+  private closures?: ClosureRunner;
 
   constructor(private readonly codePath?: CodePath) {}
 
@@ -44,6 +56,11 @@ export class ModuleRegistry {
   register(module: string, functions: BuiltinModule): void {
     if (this.builtins.has(module)) throw new Error(`module ${module} is already registered`);
     this.builtins.set(module, functions);
+  }
+
+  /** Closures from now on run through `runner` (the evaluator installs itself). */
+  runClosures(runner: ClosureRunner): void {
+    this.closures = runner;
   }
 
   /**
@@ -62,5 +79,24 @@ export class ModuleRegistry {
     const fn = await this.resolve(m.name, f.name, args.length);
     if (!fn) throw new ErlangError(UNDEF, [tuple(m, f, args, [])]);
     return (await fn(self, ...args)) as Term;
+  };
+
+  /**
+   * {@link ApplyFun}: `fun M:F/A` through the modules; a closure through the closure runner; a
+   * closure nobody can run is `undef`, as on a node without its module; anything else `{badfun, F}`,
+   * a wrong number of arguments `{badarity, {F, Args}}`, as BEAM raises them.
+   */
+  readonly applyFun: ApplyFun = async (self, fun, args) => {
+    if (fun instanceof ExportFun) {
+      if (fun.arity !== args.length) throw new ErlangError(tuple(atom('badarity'), tuple(fun, args)), []);
+      return this.apply(self, fun.module, fun.name, args);
+    }
+    if (fun instanceof ErlFun) {
+      const running = this.closures?.(self, fun, args);
+      if (running) return running;
+      if (fun.arity !== args.length) throw new ErlangError(tuple(atom('badarity'), tuple(fun, args)), []);
+      throw new ErlangError(UNDEF, [tuple(fun, args, [])]);
+    }
+    throw new ErlangError(tuple(atom('badfun'), fun), []);
   };
 }
