@@ -14,7 +14,6 @@ import { NAME_SERVER } from './multi-call.js';
 import { GlobalAtom } from './protocol.js';
 import { exitReasonOf } from '../process/exceptions.js';
 import type { JsResolver } from './types.js';
-import type { BuiltinModule } from '../modules/registry.js';
 
 const INSERT = atom('insert');
 const DELETE = atom('delete');
@@ -24,7 +23,7 @@ const CONFLICT = atom('global_name_conflict');
 const RESOLVE_IT = GlobalAtom.resolveIt;
 
 /** `apply(M, F, Args)` in a process: how `fun M:F/3` methods run. */
-type ApplyMfa = (self: Process, m: Atom, f: Atom, args: Term[]) => Promise<Term>;
+export type ApplyMfa = (self: Process, m: Atom, f: Atom, args: Term[]) => Promise<Term>;
 
 /** The built-in resolver `fun global:Name/3`. */
 export function builtinMethod(name: 'random_exit_name' | 'random_notify_name' | 'notify_all_name'): ExportFun {
@@ -93,20 +92,6 @@ export async function resolveItOnNode(self: Process, nodeAtom: Atom, args: Term[
     if (err instanceof CallError && err.code === 'noproc') return resolveIt(self, method!, name!, a, b, apply);
     throw err;
   }
-}
-
-/**
- * The `global` functions a peer calls on a noderl node: `resolve_it/4` (OTP resolves a name
- * conflict with `rpc:call(Owner, global, resolve_it, ...)`) and the three built-in methods,
- * which a BEAM node's resolve_it may run here as `fun global:random_exit_name/3` and the others.
- */
-export function globalModule(nodeAtom: () => Atom, apply: ApplyMfa): BuiltinModule {
-  return {
-    resolve_it: (self, method, name, a, b) => resolveItOnNode(self, nodeAtom(), [method!, name!, a!, b!], apply),
-    random_exit_name: (self, name, a, b) => randomExitName(self, name!, a as Pid, b as Pid),
-    random_notify_name: (self, name, a, b) => randomNotifyName(self, name!, a as Pid, b as Pid),
-    notify_all_name: (self, name, a, b) => notifyAllName(self, name!, a as Pid, b as Pid),
-  };
 }
 
 function toTerm(v: Pid | 'none'): Term {

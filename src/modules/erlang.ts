@@ -3,8 +3,8 @@
  * `node()`, `nodes()`, `is_alive()`, and what rpc and erpc callers reach for (`apply/2,3`,
  * `send/2`, `self/0`, `exit/1`, `error/1`, `throw/1`, `get_cookie/0`).
  */
-import { Atom, atom, isList, type Term } from '../term/types.js';
-import { BADARG } from '../term/atoms.js';
+import { Atom, atom, isList, Pid, Port, Ref, type Term } from '../term/types.js';
+import { BADARG, OK } from '../term/atoms.js';
 import { callError, ProcessExit } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { isDestination } from '../process/router.js';
@@ -15,27 +15,49 @@ export interface ErlangHost {
   /** The node's name now (it changes with net_kernel:start/stop). */
   nodeAtom(): Atom;
   nodes(kind: 'visible' | 'hidden' | 'connected' | 'known'): string[];
-  /** `erlang:get_cookie/0`: `nocookie` while the node is not distributed, as OTP. */
-  cookie(): string;
+  /** `erlang:get_cookie/0,1`: `nocookie` while the node is not distributed, as OTP. */
+  cookie(peer?: string): string;
+  /** `erlang:set_cookie/1,2`. */
+  setCookie(cookie: string, peer?: string): void;
+  /** `erlang:disconnect_node/1`: true when a connection was closed. */
+  disconnect(peer: string): boolean;
   apply: Apply;
   applyFun: ApplyFun;
 }
 
 export function erlangModule(host: ErlangHost): BuiltinModule {
   return {
-    node: () => host.nodeAtom(),
+    node: arities([0, 1], (_self: Process, x?: Term) => (x === undefined ? host.nodeAtom() : nodeOf(x))),
     nodes: arities([0, 1], (_self: Process, kind?: Term) => (kind === undefined ? host.nodes('visible').map(atom) : nodesOf(host, kind))),
     is_alive: () => host.nodeAtom().name !== 'nonode@nohost', // false until net_kernel:start
-    get_cookie: () => atom(host.cookie()),
-    send: (self, dest, msg) => {
-      if (!isDestination(dest!)) throw callError(BADARG, 'erlang', 'send', [dest!, msg!]);
+    get_cookie: arities([0, 1], (_self: Process, peer?: Term) => {
+      if (peer !== undefined && !(peer instanceof Atom)) throw callError(BADARG, 'erlang', 'get_cookie', [peer]);
+      return atom(host.cookie(peer?.name));
+    }),
+    set_cookie: arities([1, 2], (_self: Process, a?: Term, b?: Term) => {
+      const [peer, cookie] = b === undefined ? [undefined, a] : [a, b];
+      if (!(cookie instanceof Atom) || (peer !== undefined && !(peer instanceof Atom))) throw callError(BADARG, 'erlang', 'set_cookie', b === undefined ? [a!] : [a!, b]);
+      host.setCookie(cookie.name, peer?.name);
+      return true;
+    }),
+    disconnect_node: (_self, peer) => {
+      if (!(peer instanceof Atom)) throw callError(BADARG, 'erlang', 'disconnect_node', [peer!]);
+      return host.disconnect(peer.name);
+    },
+    // send/3's options (noconnect, nosuspend) change nothing here: a send never blocks, and it
+    // connects as `dist_auto_connect` does; the result is ok, as OTP gives when the send happened.
+    send: arities([2, 3], (self: Process, dest?: Term, msg?: Term, options?: Term) => {
+      if (!isDestination(dest!) || (options !== undefined && !isList(options))) throw callError(BADARG, 'erlang', 'send', options === undefined ? [dest!, msg!] : [dest!, msg!, options]);
       self.send(dest, msg!);
-      return msg;
-    },
+      return options === undefined ? msg : OK;
+    }),
     self: (self) => self.pid,
-    exit: (_self, reason) => {
-      throw new ProcessExit(reason!);
-    },
+    exit: arities([1, 2], (self: Process, a?: Term, b?: Term) => {
+      if (b === undefined) throw new ProcessExit(a!);
+      if (!(a instanceof Pid)) throw callError(BADARG, 'erlang', 'exit', [a!, b]);
+      self.exit(a, b);
+      return true;
+    }),
     error: (_self, reason) => {
       throw callError(reason!, 'erlang', 'error', [reason!]); // BEAM's stack: [{erlang, error, [R], []}]
     },
@@ -44,6 +66,12 @@ export function erlangModule(host: ErlangHost): BuiltinModule {
     },
     apply: arities([2, 3], (self: Process, a?: Term, b?: Term, c?: Term) => (c === undefined ? applyFun(host, self, a!, b!) : applyMfa(host, self, a!, b!, c))),
   };
+}
+
+/** `node(Arg)`: the node a pid, ref or port names; badarg for anything else. */
+function nodeOf(x: Term): Atom {
+  if (x instanceof Pid || x instanceof Ref || x instanceof Port) return x.node;
+  throw callError(BADARG, 'erlang', 'node', [x]);
 }
 
 /** `erlang:nodes/1`: one kind or a list of kinds (`this`, `visible`, `hidden`, `connected`, `known`). */

@@ -17,6 +17,9 @@ import { NotAliveError } from '../process/exceptions.js';
 import { CodePath } from '../modules/code-path.js';
 import { ModuleRegistry } from '../modules/registry.js';
 import { erlangModule } from '../modules/erlang.js';
+import { erlangProcessBifs } from '../modules/erlang-processes.js';
+import { erlangSystemBifs } from '../modules/erlang-system.js';
+import { osModule } from '../modules/os.js';
 import { listsModule } from '../modules/lists.js';
 import { timerModule } from '../modules/timer.js';
 import { ioModule } from '../modules/io.js';
@@ -30,7 +33,7 @@ import { CallerPool } from '../rpc/caller-pool.js';
 import { REX, serveRex } from '../rpc/rex.js';
 import type { Global } from '../global/global.js';
 import { GlobalService } from '../global/service.js';
-import { globalModule } from '../global/resolvers.js';
+import { globalModule } from '../global/module.js';
 import { shellModule } from '../shell/served.js';
 import { isAuthYes, NET_KERNEL } from './is-auth.js';
 import { NetKernel } from './net-kernel.js';
@@ -135,14 +138,25 @@ export class Node extends EventEmitter<NodeEvents> {
     const nodeAtom = (): Atom => this.nodeAtom;
     const apply = modules.apply;
     const stop = (): void => void setImmediate(() => void this.stop()); // after the init:stop() caller gets its ok
-    modules.register('erlang', erlangModule({ nodeAtom, nodes: (kind) => this.nodes(kind), cookie: () => kernel.getCookie(), apply, applyFun: modules.applyFun }));
+    const erlang = erlangModule({
+      nodeAtom,
+      nodes: (kind) => this.nodes(kind),
+      cookie: (peer) => kernel.getCookie(peer),
+      setCookie: (cookie, peer) => (peer === undefined ? kernel.setCookie(cookie) : kernel.setCookie(peer, cookie)),
+      disconnect: (peer) => kernel.disconnect(peer),
+      apply,
+      applyFun: modules.applyFun,
+    });
+    const system = erlangSystemBifs({ processCount: () => this.processes.pids().length, creation: () => this.creation });
+    modules.register('erlang', { ...system, ...erlangProcessBifs({ table: this.processes, apply, applyFun: modules.applyFun }), ...erlang });
+    modules.register('os', osModule);
     modules.register('lists', listsModule);
     modules.register('timer', timerModule);
     modules.register('io', ioModule);
     modules.register('init', initModule(stop));
     modules.register('net_kernel', netKernelModule(kernel));
     modules.register('erpc', erpcModule(apply));
-    modules.register('global', globalModule(nodeAtom, apply));
+    modules.register('global', globalModule(() => this.global, nodeAtom, apply));
     // A remote shell here (erl -remsh, noderl remsh): a noderl shell whose group leader is the caller's.
     modules.register('shell', shellModule({ node: this, quit: stop }));
     return modules;

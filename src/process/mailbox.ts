@@ -65,6 +65,16 @@ export class Mailbox {
     return this.queue.length;
   }
 
+  /** True while a receive waits for a message (`process_info(P, status)` says `waiting`). */
+  get waiting(): boolean {
+    return this.waiter !== undefined;
+  }
+
+  /** The queued messages, oldest first, left in place (`process_info(P, messages)`). */
+  messages(): Term[] {
+    return [...this.queue];
+  }
+
   /** Delivers a message; a waiting receive that matches it takes it at once. */
   push(message: Term): void {
     if (this.closedWith !== undefined) return;

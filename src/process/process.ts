@@ -54,6 +54,7 @@ export class Process {
   // Plain `private` rather than `#`: test/rpc/call.test.js counts the monitors a node holds through them.
   private readonly monitorsOut = new Map<string, OutgoingMonitor>();
   #trapping = false;
+  #signals = 0;
   #nextUnlinkId = 1;
   #exitReason?: Term;
   #leader: Pid;
@@ -78,6 +79,14 @@ export class Process {
       nodeDown: (proc, node) => proc.#nodeDown(node),
       end: (proc, reason) => proc.#end(reason),
       mailbox: (proc) => proc.#mailbox,
+      info: (proc) => ({
+        links: [...proc.#links.values()],
+        monitors: [...proc.monitorsOut.values()].map((m) => m.object),
+        monitoredBy: [...proc.#monitorsIn.values()].map((m) => m.watcher),
+        trapExit: proc.#trapping,
+        groupLeader: proc.#leader,
+        signals: proc.#signals,
+      }),
     };
   }
 
@@ -274,6 +283,7 @@ export class Process {
   /** A signal arrives (from this node or a connection). */
   #deliver(signal: Signal): void {
     if (!this.alive) return;
+    this.#signals += 1;
     switch (signal.kind) {
       case 'group_leader':
         this.#leader = signal.from;

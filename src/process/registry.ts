@@ -28,6 +28,17 @@ export class Registry {
     return this.byName.get(name);
   }
 
+  /** Every registered name (`registered/0`). */
+  names(): Atom[] {
+    return [...this.byName.keys()];
+  }
+
+  /** The name `pid` is registered under, if any (`process_info(P, registered_name)`). */
+  nameOf(pid: Pid): Atom | undefined {
+    const names = this.byPid.get(pidKey(pid));
+    return names === undefined ? undefined : names.values().next().value;
+  }
+
   /** A process ended: its names are free again. */
   forget(pid: Pid): void {
     for (const name of this.byPid.get(pidKey(pid)) ?? []) this.byName.delete(name);

@@ -61,4 +61,19 @@ export interface ProcessInternals<P> {
   /** Ends the process with `reason` (its function returned or threw, a kill, node stop). */
   end(proc: P, reason: Term): void;
   mailbox(proc: P): Mailbox;
+  /** What `process_info/2` reports of the process's own state. */
+  info(proc: P): ProcessState;
+}
+
+/** A process's own state as `process_info/2` reports it (src/process/process-info.ts). */
+export interface ProcessState {
+  links: Pid[];
+  /** The monitors it holds: the pid, or `{Name, Node}` for a monitor by name. */
+  monitors: Term[];
+  /** The processes monitoring it. */
+  monitoredBy: Pid[];
+  trapExit: boolean;
+  groupLeader: Pid;
+  /** Signals handled so far: noderl's stand-in for reductions, which a JS process does not count. */
+  signals: number;
 }

@@ -4,7 +4,7 @@
  * requests carry. Every request is answered with a SPAWN_REPLY, even one we cannot honour: OTP's
  * `spawn/4` blocks its caller until the reply comes (§11 item 5).
  */
-import { atom, type Atom, type Pid, type Term } from '../term/types.js';
+import { atom, tuple, type Atom, type Pid, type Term } from '../term/types.js';
 import { parseSpawnOptions } from './spawn-options.js';
 import { SpawnReplyFlag, type SpawnRequest, type Signal, type SignalTarget } from '../channel/control.js';
 import type { Process } from './process.js';
@@ -16,7 +16,7 @@ export type Apply = (self: Process, module: Atom, fn: Atom, args: Term[]) => Pro
 
 /** What serving a SPAWN_REQUEST needs from the node. */
 export interface SpawnHost {
-  spawnWith(fn: (self: Process) => unknown, groupLeader: Pid): Pid;
+  spawnWith(fn: (self: Process) => unknown, groupLeader: Pid, initialCall?: Term): Pid;
   /** Delivers a signal to a process of this node at once (ProcessTable.deliverLocal). */
   deliverLocal(to: Pid, signal: Signal): void;
   route(to: SignalTarget, signal: Signal): void;
@@ -34,7 +34,7 @@ export function serveSpawnRequest(host: SpawnHost, req: SpawnRequest, apply: App
     host.route(req.from, { kind: 'spawn_reply', ref: req.reqId, flags: 0, result: BADOPT });
     return;
   }
-  const pid = host.spawnWith((self) => apply(self, req.module, req.function, req.args), req.groupLeader);
+  const pid = host.spawnWith((self) => apply(self, req.module, req.function, req.args), req.groupLeader, tuple(req.module, req.function, req.args.length));
   if (opts.link) host.deliverLocal(pid, { kind: 'link', from: req.from });
   if (opts.monitor) host.deliverLocal(pid, { kind: 'monitor', from: req.from, ref: req.reqId, target: pid });
   host.route(req.from, { kind: 'spawn_reply', ref: req.reqId, flags: (opts.link ? SpawnReplyFlag.LINK : 0) | (opts.monitor ? SpawnReplyFlag.MONITOR : 0), result: pid });

@@ -37,6 +37,7 @@ export class ProcessTable implements SignalRouter {
   private refCounter = 0;
   private readonly random = Buffer.alloc(RANDOM_POOL);
   private randomAt = RANDOM_POOL;
+  private readonly initialCalls = new Map<string, Term>();
   /** The group leader of processes started from outside any process (the node's `user`). */
   defaultGroupLeader?: Pid;
   /** Serves a SPAWN_REQUEST addressed to this node (set by the node). */
@@ -55,10 +56,11 @@ export class ProcessTable implements SignalRouter {
   /**
    * Starts a process; it ends with `normal` when `fn` returns, else with the reason it threw.
    */
-  spawn(fn: (self: Process) => unknown, groupLeader?: Pid): Pid {
+  spawn(fn: (self: Process) => unknown, groupLeader?: Pid, initialCall?: Term): Pid {
     const pid = this.newPid();
     const proc = processInternals.create(pid, this, groupLeader ?? this.defaultGroupLeader);
     this.processes.set(pidKey(pid), proc);
+    if (initialCall !== undefined) this.initialCalls.set(pidKey(pid), initialCall);
     queueMicrotask(() => {
       Promise.resolve()
         .then(() => fn(proc))
@@ -70,9 +72,22 @@ export class ProcessTable implements SignalRouter {
     return pid;
   }
 
-  /** Starts a process with the given group leader (remote spawns, and processes' own `self.spawn`). */
-  spawnWith(fn: (self: Process) => unknown, groupLeader: Pid): Pid {
-    return this.spawn(fn, groupLeader);
+  /**
+   * Starts a process with the given group leader (remote spawns, and processes' own `self.spawn`);
+   * `initialCall` is the `{M, F, Arity}` that `process_info(P, initial_call)` reports.
+   */
+  spawnWith(fn: (self: Process) => unknown, groupLeader: Pid, initialCall?: Term): Pid {
+    return this.spawn(fn, groupLeader, initialCall);
+  }
+
+  /** Every live process of this node (`erlang:processes/0`), oldest first. */
+  pids(): Pid[] {
+    return [...this.processes.values()].map((p) => p.pid);
+  }
+
+  /** The `{M, F, Arity}` a process was spawned with, when it was spawned as a call (remote spawn, `spawn/3`). */
+  initialCall(pid: Pid): Term | undefined {
+    return this.initialCalls.get(pidKey(pid));
   }
 
   /** The live process `pid` of this node. */
@@ -130,6 +145,7 @@ export class ProcessTable implements SignalRouter {
   /** A process ended: it leaves the table and its names are free. */
   ended(proc: Process): void {
     this.processes.delete(pidKey(proc.pid));
+    this.initialCalls.delete(pidKey(proc.pid));
     this.registry.forget(proc.pid);
     this.aliases.forget(proc.pid);
     this.nodeMonitors.forget(proc.pid);

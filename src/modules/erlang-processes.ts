@@ -1,0 +1,135 @@
+/**
+ * The `erlang` BIFs about processes, as evaluated code and peers call them on a noderl node
+ * (erlang.erl and erl_bif_*.c's behaviour in OTP 25): `spawn`, `spawn_link`, `spawn_monitor`
+ * (a fun or `M, F, A`, here or on a node), `link`, `unlink`, `monitor`, `demonitor`, `exit/2`,
+ * `process_flag(trap_exit, _)`, `register`, `unregister`, `whereis`, `registered`, `processes`,
+ * `is_process_alive`, `process_info`, `group_leader`, `make_ref`, `monitor_node`. Each runs in
+ * the calling process (`self`), as a BIF runs in its caller on BEAM.
+ */
+import { Atom, atom, ErlFun, ExportFun, isList, Pid, Ref, tuple, type Term } from '../term/types.js';
+import { BADARG, NOCONNECTION, PROCESS, UNDEFINED } from '../term/atoms.js';
+import { callError } from '../process/exceptions.js';
+import type { Process } from '../process/process.js';
+import { isDestination } from '../process/router.js';
+import { SpawnError } from '../process/spawn-options.js';
+import { processInfo, processInfoAll } from '../process/process-info.js';
+import type { ProcessTable } from '../process/table.js';
+import { arities, type Apply, type ApplyFun, type BuiltinModule } from './registry.js';
+
+/** What the process BIFs need of their node. */
+export interface ProcessBifHost {
+  readonly table: ProcessTable;
+  apply: Apply;
+  applyFun: ApplyFun;
+}
+
+type SpawnKind = 'spawn' | 'spawn_link' | 'spawn_monitor';
+
+const TRAP_EXIT = atom('trap_exit');
+const INFO = atom('info');
+const ERLANG = atom('erlang');
+const APPLY = atom('apply');
+
+export function erlangProcessBifs(host: ProcessBifHost): BuiltinModule {
+  const { table } = host;
+  const spawner = (kind: SpawnKind) => arities([1, 2, 3, 4], (self: Process, ...args: Term[]) => spawnAny(host, self, kind, args));
+  const pidArg = (fn: string, pid: Term | undefined, args: Term[]): Pid => {
+    if (!(pid instanceof Pid)) throw callError(BADARG, 'erlang', fn, args);
+    return pid;
+  };
+  return {
+    spawn: spawner('spawn'),
+    spawn_link: spawner('spawn_link'),
+    spawn_monitor: spawner('spawn_monitor'),
+    link: (self, pid) => (self.link(pidArg('link', pid, [pid!])), true),
+    unlink: (self, pid) => (self.unlink(pidArg('unlink', pid, [pid!])), true),
+    monitor: (self, type, target) => {
+      if (type !== PROCESS || !isDestination(target!) || target instanceof Ref) throw callError(BADARG, 'erlang', 'monitor', [type!, target!]);
+      return self.monitor(target);
+    },
+    demonitor: arities([1, 2], (self: Process, ref?: Term, options: Term = []) => {
+      if (!(ref instanceof Ref) || !isList(options)) throw callError(BADARG, 'erlang', 'demonitor', [ref!, options]);
+      const removed = self.demonitor(ref); // always flushes: a DOWN for a removed monitor is never wanted
+      return options.includes(INFO) ? removed : true;
+    }),
+    process_flag: (self, flag, value) => {
+      if (flag !== TRAP_EXIT || typeof value !== 'boolean') throw callError(BADARG, 'erlang', 'process_flag', [flag!, value!]);
+      return self.trapExit(value);
+    },
+    register: (_self, name, pid) => {
+      if (!(name instanceof Atom) || name === UNDEFINED || !(pid instanceof Pid) || !table.register(name, pid)) throw callError(BADARG, 'erlang', 'register', [name!, pid!]);
+      return true;
+    },
+    unregister: (_self, name) => {
+      if (!(name instanceof Atom) || !table.registry.unregister(name)) throw callError(BADARG, 'erlang', 'unregister', [name!]);
+      return true;
+    },
+    whereis: (_self, name) => {
+      if (!(name instanceof Atom)) throw callError(BADARG, 'erlang', 'whereis', [name!]);
+      return table.whereis(name) ?? UNDEFINED;
+    },
+    registered: () => table.registry.names(),
+    processes: () => table.pids(),
+    is_process_alive: (_self, pid) => {
+      if (!(pid instanceof Pid) || pid.node !== table.nodeAtom) throw callError(BADARG, 'erlang', 'is_process_alive', [pid!]);
+      return table.isAlive(pid);
+    },
+    process_info: arities([1, 2], (self: Process, pid?: Term, item?: Term) => (item === undefined ? processInfoAll(table, self, pid!) : processInfo(table, self, pid!, item))),
+    group_leader: arities([0, 2], (self: Process, leader?: Term, pid?: Term) => {
+      if (leader === undefined) return self.groupLeader;
+      if (!(leader instanceof Pid) || !(pid instanceof Pid)) throw callError(BADARG, 'erlang', 'group_leader', [leader, pid!]);
+      table.route(pid, { kind: 'group_leader', from: leader });
+      return true;
+    }),
+    make_ref: (self) => self.makeRef(),
+    monitor_node: (self, node, flag) => {
+      if (!(node instanceof Atom) || typeof flag !== 'boolean') throw callError(BADARG, 'erlang', 'monitor_node', [node!, flag!]);
+      return self.monitorNode(node, flag);
+    },
+  };
+}
+
+/** The arguments of a spawn BIF (arity 1 to 4): a fun, `Node, Fun`, `M, F, A` or `Node, M, F, A`. */
+interface SpawnCall {
+  node?: Atom;
+  module: Atom;
+  fn: Atom;
+  args: Term[];
+}
+
+function spawnCall(kind: SpawnKind, args: Term[]): SpawnCall {
+  const isFun = (f: Term | undefined): boolean => (f instanceof ErlFun || f instanceof ExportFun) && f.arity === 0;
+  const [a, b, c, d] = args;
+  if (args.length === 1 && isFun(a)) return { module: ERLANG, fn: APPLY, args: [a!, []] };
+  if (args.length === 2 && a instanceof Atom && isFun(b)) return { node: a, module: ERLANG, fn: APPLY, args: [b!, []] };
+  if (args.length === 3 && a instanceof Atom && b instanceof Atom && isList(c)) return { module: a, fn: b, args: c };
+  if (args.length === 4 && a instanceof Atom && b instanceof Atom && c instanceof Atom && isList(d)) return { node: a, module: b, fn: c, args: d };
+  throw callError(BADARG, 'erlang', kind, args);
+}
+
+/**
+ * One of the spawns: a local one starts at once (linked or monitored before it runs, as BEAM's
+ * are atomic); a remote one is a SPAWN_REQUEST. A node that cannot be reached gives a pid that
+ * names no process, as OTP's erlang.erl does, so a link to it fires `noconnection`.
+ */
+async function spawnAny(host: ProcessBifHost, self: Process, kind: SpawnKind, args: Term[]): Promise<Term> {
+  const call = spawnCall(kind, args);
+  const local = call.node === undefined || call.node === host.table.nodeAtom;
+  if (local) {
+    const run = call.fn === APPLY && call.module === ERLANG && call.args.length === 2 ? (p: Process) => host.applyFun(p, call.args[0]!, []) : (p: Process) => host.apply(p, call.module, call.fn, call.args);
+    const pid = host.table.spawnWith(run, self.groupLeader, tuple(call.module, call.fn, call.args.length));
+    if (kind === 'spawn_link') self.link(pid);
+    if (kind === 'spawn_monitor') return tuple(pid, self.monitor(pid));
+    return pid;
+  }
+  try {
+    if (kind === 'spawn_monitor') return tuple(...(await self.spawnMonitorRemote(call.node!, call.module, call.fn, call.args)));
+    return await self.spawnRemote(call.node!, call.module, call.fn, call.args, { link: kind === 'spawn_link' });
+  } catch (err) {
+    if (!(err instanceof SpawnError) || err.reason !== NOCONNECTION) throw callError(BADARG, 'erlang', kind, args);
+    const nowhere = new Pid(call.node!, 0, 0, 0);
+    if (kind === 'spawn_link') self.link(nowhere);
+    if (kind === 'spawn_monitor') return tuple(nowhere, self.monitor(nowhere));
+    return nowhere;
+  }
+}

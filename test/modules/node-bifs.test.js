@@ -1,0 +1,125 @@
+// The erlang, os and global functions about processes, nodes and the runtime, as a BEAM node's
+// rpc calls reach them on a noderl node, each asked of a second real erl node (the oracle) in
+// the same test: what must be equal is compared, what is noderl's own (pids, a JS process's
+// stand-ins) is checked for its shape.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
+
+const skip = erlSkip();
+let epmd;
+let erl; // the caller
+let beam; // the oracle
+let node;
+
+before(async () => {
+  if (skip) return;
+  epmd = await startEpmd();
+  erl = await startErlNode({ epmdPort: epmd.port });
+  beam = await startErlNode({ epmdPort: epmd.port, cookie: erl.cookie });
+  const { Node } = await import('../../dist/index.js');
+  node = await Node.start({ sname: uniqueName('jsbifs'), cookie: erl.cookie, epmdPort: epmd.port, log: () => {}, output: () => {} });
+  assert.equal(await erl.eval(`net_adm:ping('${beam.node}')`), 'pong');
+  assert.equal(await erl.eval(`net_adm:ping('${node.name}')`), 'pong');
+});
+after(async () => {
+  await node?.stop();
+  await beam?.stop();
+  await erl?.stop();
+  await epmd?.stop();
+});
+
+/** The same Erlang expression with `R(M, F, A)` an rpc to noderl, then to the BEAM oracle. */
+async function both(expr) {
+  const on = (n) => erl.eval(`begin R = fun(M, F, A) -> rpc:call('${n}', M, F, A) end, ${expr.replace(/\s*\n\s*/g, " ")} end`);
+  return [await on(node.name), await on(beam.node)];
+}
+
+async function same(expr) {
+  const [noderl, oracle] = await both(expr);
+  assert.equal(noderl, oracle, expr);
+  return noderl;
+}
+
+test('whereis, registered, processes, is_process_alive, node/1 answer as on BEAM', { skip }, async () => {
+  await same(`is_pid(R(erlang, whereis, [rex]))`);
+  await same(`R(erlang, whereis, [no_such_name])`);
+  await same(`[lists:member(N, R(erlang, registered, [])) || N <- [rex, global_name_server, user]]`);
+  await same(`lists:member(R(erlang, whereis, [rex]), R(erlang, processes, []))`);
+  await same(`R(erlang, is_process_alive, [R(erlang, whereis, [rex])])`);
+  await same(`R(erlang, node, [R(erlang, whereis, [rex])]) =:= node(R(erlang, whereis, [rex]))`);
+  await same(`element(1, R(erlang, is_process_alive, [self()]))`); // a pid of another node: badarg
+  await same(`element(1, R(erlang, node, [1]))`);
+});
+
+test('process_info/1,2: the items, their order and errors as on BEAM', { skip }, async () => {
+  await same(`R(erlang, process_info, [R(erlang, whereis, [rex]), message_queue_len])`);
+  await same(`R(erlang, process_info, [R(erlang, whereis, [rex]), registered_name])`);
+  await same(`R(erlang, process_info, [R(erlang, whereis, [rex]), [registered_name, message_queue_len, messages, priority]])`);
+  await same(`[K || {K, _} <- R(erlang, process_info, [R(erlang, whereis, [rex])])]`);
+  await same(`R(erlang, process_info, [R(erlang, spawn, [erlang, node, []]), status])`); // ended by now: undefined
+  await same(`element(1, R(erlang, process_info, [R(erlang, whereis, [rex]), bogus]))`);
+  await same(`{badrpc, {'EXIT', {badarg, _}}} = R(erlang, process_info, [self(), status]), ok`);
+  // A process waiting in receive, with two messages queued and a link.
+  const [noderl, oracle] = await both(`begin
+    P = R(erlang, spawn, [timer, sleep, [infinity]]), P ! one, P ! {two, 2}, timer:sleep(50),
+    {ok, L} = {ok, R(erlang, spawn_link, [timer, sleep, [infinity]])},
+    Info = R(erlang, process_info, [P, [status, message_queue_len, messages, links, trap_exit, initial_call]]),
+    R(erlang, exit, [P, kill]), Info end`);
+  assert.equal(noderl, oracle);
+  assert.match(noderl, /\{status,waiting\},\{message_queue_len,2\},\{messages,\[one,\{two,2\}\]\},\{links,\[\]\},\{trap_exit,false\},\{initial_call,\{timer,sleep,1\}\}/);
+});
+
+test('spawn, spawn_link, spawn_monitor, monitor, exit/2, register and unregister through rpc', { skip }, async () => {
+  await same(`is_pid(R(erlang, spawn, [erlang, node, []]))`);
+  await same(`begin {P, Ref} = R(erlang, spawn_monitor, [erlang, node, []]), {is_pid(P), is_reference(Ref)} end`);
+  await same(`begin P = R(erlang, spawn, [timer, sleep, [infinity]]), Res = R(erlang, register, [bif_test_name, P]), W = R(erlang, whereis, [bif_test_name]), U = R(erlang, unregister, [bif_test_name]), R(erlang, exit, [P, kill]), {Res, W =:= P, U} end`);
+  await same(`element(1, R(erlang, register, [undefined, self()]))`);
+  await same(`element(1, R(erlang, unregister, [never_registered]))`);
+  await same(`begin P = R(erlang, spawn, [timer, sleep, [infinity]]), true = R(erlang, exit, [P, kill]), timer:sleep(50), R(erlang, is_process_alive, [P]) end`);
+  await same(`R(erlang, process_flag, [trap_exit, true])`);
+  await same(`element(1, R(erlang, process_flag, [bogus_flag, true]))`);
+  await same(`is_reference(R(erlang, make_ref, []))`);
+  await same(`R(erlang, group_leader, []) =:= group_leader()`); // rpc runs with the caller's group leader
+});
+
+test('os, time, statistics, memory and system_info: the shapes BEAM gives', { skip }, async () => {
+  await same(`R(os, type, [])`);
+  await same(`io_lib:printable_list(R(os, getpid, []))`);
+  await same(`R(os, getenv, ["NODERL_SURELY_UNSET_VARIABLE"])`);
+  await same(`R(os, getenv, ["NODERL_SURELY_UNSET_VARIABLE", default])`);
+  await same(`begin {A, B, C} = R(os, timestamp, []), {Ma, Sa, _} = os:timestamp(), abs((A * 1000000 + B) - (Ma * 1000000 + Sa)) < 5 andalso is_integer(C) end`);
+  await same(`abs(R(erlang, system_time, [millisecond]) - erlang:system_time(millisecond)) < 5000`);
+  await same(`is_integer(R(erlang, monotonic_time, []))`);
+  await same(`R(erlang, convert_time_unit, [3999, millisecond, second])`);
+  await same(`R(erlang, convert_time_unit, [-3999, millisecond, second])`);
+  await same(`begin {A, B} = R(erlang, statistics, [wall_clock]), is_integer(A) andalso is_integer(B) end`);
+  await same(`begin {A, B} = R(erlang, statistics, [runtime]), is_integer(A) andalso is_integer(B) end`);
+  await same(`[K || {K, _} <- R(erlang, memory, [])] -- [total, processes, processes_used, system, atom, atom_used, binary, code, ets]`);
+  await same(`is_integer(R(erlang, memory, [total]))`);
+  await same(`element(1, R(erlang, memory, [bogus]))`);
+  await same(`R(erlang, system_info, [otp_release])`);
+  await same(`is_integer(R(erlang, system_info, [process_count]))`);
+  await same(`element(1, R(erlang, system_info, [bogus_key]))`);
+  const [noderl, oracle] = await both(`R(erlang, system_info, [machine])`);
+  assert.deepEqual([noderl, oracle], ['"noderl"', '"BEAM"']); // how a tool tells the two apart
+  await same(`begin {{Y, _, _}, {_, _, _}} = R(erlang, localtime, []), Y > 2000 end`);
+});
+
+test('global through rpc: whereis_name, register_name, unregister_name, send, registered_names', { skip }, async () => {
+  await same(`R(global, whereis_name, [bif_nobody])`);
+  const name = uniqueName('gname');
+  await same(`begin
+    P = R(erlang, spawn, [timer, sleep, [infinity]]),
+    Yes = R(global, register_name, [{${name}, node(P)}, P]),
+    ok = global:sync(),
+    Seen = global:whereis_name({${name}, node(P)}) =:= P,
+    Again = R(global, register_name, [{${name}, node(P)}, P]),
+    Listed = lists:member({${name}, node(P)}, R(global, registered_names, [])),
+    Sent = R(global, send, [{${name}, node(P)}, hello]) =:= P,
+    Un = R(global, unregister_name, [{${name}, node(P)}]),
+    Gone = R(global, whereis_name, [{${name}, node(P)}]),
+    R(erlang, exit, [P, kill]),
+    {Yes, Seen, Again, Listed, Sent, Un, Gone} end`);
+  await same(`element(1, R(global, send, [bif_nobody, hi]))`);
+});
