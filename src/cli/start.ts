@@ -4,12 +4,13 @@
  * connections, and stops on SIGTERM or SIGINT (unregistering and closing its connections), or
  * when a peer calls `init:stop()` on it, with exit code 0. `--code-path DIR` serves the ES modules
  * in DIR as Erlang modules (remote spawn, rpc); `--connect-all false` keeps the node out of
- * global's mesh and name sync, as `erl -connect_all false`.
+ * global's mesh and name sync, as `erl -connect_all false`; `--refuse-funs` refuses closures from
+ * peers (an erl shell's funs), so only the built-ins and the code path run.
  */
 import { Command } from './command.js';
 import { Node } from '../node/node.js';
 
-const START = new Command('start', 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]] [--code-path DIR] [--connect-all false]\n');
+const START = new Command('start', 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]] [--code-path DIR] [--connect-all false] [--refuse-funs]\n');
 
 /** Runs `noderl start`; resolves to the exit code once the node stopped. */
 export async function run(args: string[]): Promise<number> {
@@ -23,6 +24,7 @@ export async function run(args: string[]): Promise<number> {
     'listen-max': { type: 'string' },
     'code-path': { type: 'string' },
     'connect-all': { type: 'string' },
+    'refuse-funs': { type: 'boolean' },
   });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
@@ -38,7 +40,7 @@ export async function run(args: string[]): Promise<number> {
   let node: Node;
   try {
     const listen = values['listen-min'] === undefined ? undefined : { min: Number(values['listen-min']), max: values['listen-max'] === undefined ? undefined : Number(values['listen-max']) };
-    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen, codePath: values['code-path'], connectAll: connectAll === undefined ? undefined : connectAll === 'true' });
+    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen, codePath: values['code-path'], connectAll: connectAll === undefined ? undefined : connectAll === 'true', refuseFuns: values['refuse-funs'] });
   } catch (err) {
     return START.failure((err as Error).message);
   }

@@ -64,6 +64,17 @@ export class ModuleRegistry {
   }
 
   /**
+   * Closures are refused from now on (`refuseFuns`): only the modules run. A refused closure
+   * raises `{refused_fun, Fun}` in the process that applied it, after `onRefused` (a log line).
+   */
+  refuseClosures(onRefused: (self: Process, fun: ErlFun) => void): void {
+    this.closures = (self, fun, args) => {
+      onRefused(self, fun);
+      throw new ErlangError(tuple(atom('refused_fun'), fun), [tuple(fun, args, [])]);
+    };
+  }
+
+  /**
    * The function serving `module:fn/arity`, or undefined. Built-ins come first, so a code-path
    * module cannot shadow them, as sticky modules cannot be reloaded on BEAM.
    */

@@ -56,6 +56,12 @@ export interface NodeOptions extends DistributionOptions {
   output?: (text: string) => void;
   /** `erl -connect_all`: false keeps this node out of global's transitive mesh and name sync (default true). */
   connectAll?: boolean;
+  /**
+   * Refuse closures sent to this node (an erl shell's `spawn(Node, fun() -> ... end)`, a fun in an
+   * rpc): only the built-ins and the code path run. A refused fun raises `{refused_fun, Fun}` in
+   * its process and logs a line. Default false: funs run, as on a BEAM node.
+   */
+  refuseFuns?: boolean;
 }
 
 export interface NodeEvents {
@@ -159,6 +165,11 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('global', globalModule(() => this.global, nodeAtom, apply));
     // A remote shell here (erl -remsh, noderl remsh): a noderl shell whose group leader is the caller's.
     modules.register('shell', shellModule({ node: this, quit: stop }));
+    if (this.options.refuseFuns) {
+      modules.refuseClosures((self, fun) =>
+        this.log(`** noderl ${this.name}: refused a fun of ${fun.module.name} from ${String(fun.pid)} in ${String(self.pid)} (the node refuses funs) **`),
+      );
+    }
     return modules;
   }
 
