@@ -22,10 +22,15 @@ export async function erlApplyAll(erl, calls) {
   return decode(await erl.evalTerm(src));
 }
 
-/** Evaluates each Erlang expression of `exprs` (source text) on erl and returns the outcomes as {@link erlApplyAll}. */
-export async function erlEvalAll(erl, exprs) {
-  const body = exprs.map((e) => `try {ok, begin ${e} end} catch error:R:S -> {error, R, case S of [{Sm, Sf, Sa, _} | _] when Sm =:= erlang -> {Sm, Sf, Sa}; _ -> none end}; C:R -> {C, R, none} end`);
-  return decode(await erl.evalTerm(`[${body.join(',\n')}]`));
+/**
+ * Evaluates each Erlang expression of `exprs` (source text) on erl, after `prelude` (expressions
+ * that bind variables the others use, ending in a comma), and returns the outcomes as
+ * {@link erlApplyAll} (a stack frame outside `erlang` shows as `none`).
+ */
+export async function erlEvalAll(erl, exprs, prelude = '') {
+    // Each in its own fun, so the variables one case binds are not matched by the next.
+  const body = exprs.map((e) => `(fun() -> try {ok, begin ${e} end} catch error:R:S -> {error, R, case S of [{erlang = Sm, Sf, Sa, _} | _] -> {Sm, Sf, Sa}; _ -> none end}; C:R -> {C, R, none} end end)()`);
+  return decode(await erl.evalTerm(`${prelude}[${body.join(',\n')}]`));
 }
 
 /** The outcome of `fn()` in the shape {@link erlApplyAll} gives. */
