@@ -2,27 +2,20 @@
 // (as its shell does), sends them to a noderl process, and that process runs each in a new process
 // through the module registry's applyFun, with the evaluator's closure runner installed (as
 // node.ts will install it). What erl computes by calling the same fun locally is the oracle.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
+import { useErlAndNode } from '../support/epmd.js';
 import { raised, testRegistry } from '../support/erl-eval.js';
 import { atom, isTuple, tuple } from '../../dist/term/types.js';
 import { adoptShellFun } from '../../dist/erlang/shell-fun.js';
 import { compiler } from '../../dist/erlang/compile.js';
 
-const skip = erlSkip();
-const state = {};
 let lastFun;
 
-before(async () => {
-  if (skip) return;
-  const { Node } = await import('../../dist/node/node.js');
-  state.epmd = await startEpmd();
-  state.erl = await startErlNode({ epmdPort: state.epmd.port });
-  state.node = await Node.start({ sname: uniqueName('js'), cookie: state.erl.cookie, epmdPort: state.epmd.port, log: () => {} });
-  const registry = testRegistry(state.node);
-  // runner: {From, Fun, Args} -> runs Fun(Args...) in a new process, replies {value, V} | {raised, C, R}.
-  const runner = state.node.spawn(async (self) => {
+/** Registers `runner` on the noderl node: {From, Fun, Args} runs Fun(Args...) in a new process and replies {value, V} | {raised, C, R}. */
+function serveRunner(node) {
+  const registry = testRegistry(node);
+  const runner = node.spawn(async (self) => {
     for (;;) {
       const [from, fun, args] = await self.receive({ match: (m) => isTuple(m) && m.length === 3 });
       lastFun = fun;
@@ -37,13 +30,11 @@ before(async () => {
       });
     }
   });
-  state.node.register('runner', runner);
-});
-after(async () => {
-  await state.node?.stop();
-  await state.erl?.stop();
-  await state.epmd?.stop();
-});
+  node.register('runner', runner);
+}
+
+const state = useErlAndNode({ ready: (s) => serveRunner(s.node) });
+const skip = state.skip;
 
 /** Makes the fun on erl (`Setup` binds F), runs it there and on noderl with `args`; erl prints both outcomes. */
 async function both(setup, args) {
