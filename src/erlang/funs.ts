@@ -92,16 +92,31 @@ function varsOf(e: unknown): string[] {
   return Object.values(node).flatMap((x) => (Array.isArray(x) ? x.flatMap(varsOf) : varsOf(x)));
 }
 
+/**
+ * How many evaluator calls may nest on the JS stack. A body call (`1 + F(N - 1)`) takes about a
+ * dozen JS frames, and V8's stack ends near a thousand of them; past this depth the call is resumed
+ * from a microtask, whose stack is empty, so body recursion is bounded by memory as on BEAM.
+ * One module-wide counter suffices: JS runs one stack at a time and unwinds it before microtasks.
+ */
+const MAX_SYNC_DEPTH = 200;
+let depth = 0;
+
 /** Calls an evaluator fun with `args` (arity checked by the caller), running tail calls in a loop. */
 export function callFun(fun: EvalFun, args: Term[], rt: Rt): Value {
-  for (;;) {
-    const r = enter(fun, args, rt);
-    if (r instanceof TailCall) {
-      ({ fun, args } = next(r, rt));
-      continue;
+  if (depth >= MAX_SYNC_DEPTH) return Promise.resolve().then(() => callFun(fun, args, rt));
+  depth++;
+  try {
+    for (;;) {
+      const r = enter(fun, args, rt);
+      if (r instanceof TailCall) {
+        ({ fun, args } = next(r, rt));
+        continue;
+      }
+      if (r instanceof Promise) return drive(r, rt);
+      return r;
     }
-    if (r instanceof Promise) return drive(r, rt);
-    return r;
+  } finally {
+    depth--;
   }
 }
 

@@ -80,6 +80,7 @@ test('funs: anonymous, named, closures, calls, errors', { skip }, () =>
     'foo(1).', 'F = fun foo/1.', '(1)(2).', 'lists:nosuch(1).', 'length(a).', 'apply(fun(X) -> X end, [7]).',
     'G = fun(F) -> F(3) end, G(fun(X) -> X + 1 end).', 'Add = fun(N) -> fun(M) -> N + M end end, (Add(2))(3).',
     'F = fun(X) -> X end, is_function(F), is_function(F, 1).', 'Loop = fun L(0, Acc) -> Acc; L(N, Acc) -> L(N - 1, Acc + N) end, Loop(10000, 0).',
+    'Deep = fun D(0) -> 0; D(N) -> 1 + D(N - 1) end, Deep(100000).', 'self() ! fun(X) -> X * 3 end, receive G -> G(2) end.',
   ]));
 
 test('try, catch, throw, exit, error', { skip }, () =>
@@ -118,3 +119,10 @@ test('receive, after, send', { skip }, () =>
     'self() ! x, receive y -> y after 0 -> none end.', 'P = self(), P ! {self(), ping}, receive {P, Msg} -> Msg end.',
     '1 ! hi.', 'F = fun() -> receive {From, N} -> From ! N * 2 end end, F2 = F, self() ! {self(), 21}, F2(), receive R -> R end.',
   ]));
+
+test('a malformed form is refused with {badform, Form}, not a crash', { skip }, async () => {
+  const { atom, tuple } = await import('../../dist/term/types.js');
+  const bad = tuple(atom('nonsense'), 1);
+  const r = await evalHere(node, registry, [tuple(atom('tuple'), 1, [bad])]);
+  assert.ok(equals(r, tuple(atom('raised'), atom('error'), tuple(atom('badform'), bad))), format(r));
+});
