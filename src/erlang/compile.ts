@@ -61,7 +61,7 @@ function compileExpr(e: Expr, tail: boolean, guard: boolean): Code {
     }
     case 'local':
     case 'remote':
-      return guard ? guardCall(e) : call(e, sub, tail);
+      return guard ? guardCall(e) : call(e, sub);
     case 'apply':
       if (guard) throw badForm(atom('apply'));
       return applyFun(sub(e.fun), e.args.map(sub), tail);
@@ -205,7 +205,7 @@ function makeFun(def: FunDef): Code {
 }
 
 /** A local call (an auto-imported BIF: `erlang:F`; anything else undef) or `M:F(Args)`, through the registry. */
-function call(e: Expr & { k: 'local' | 'remote' }, sub: (x: Expr) => Code, tail: boolean): Code {
+function call(e: Expr & { k: 'local' | 'remote' }, sub: (x: Expr) => Code): Code {
   const args = e.args.map(sub);
   if (e.k === 'local') {
     const name = e.name;
@@ -218,7 +218,6 @@ function call(e: Expr & { k: 'local' | 'remote' }, sub: (x: Expr) => Code, tail:
     return (env, rt) => then(all(args, env, rt), (as) => rt.host.apply(rt.self, ERLANG, name, as));
   }
   const m = sub(e.module), f = sub(e.name);
-  void tail;
   return (env, rt) =>
     then(m(env, rt), (mod) =>
       then(f(env, rt), (fn) =>
