@@ -18,6 +18,9 @@ import { CodePath } from '../modules/code-path.js';
 import { ModuleRegistry } from '../modules/registry.js';
 import { erlangModule } from '../modules/erlang.js';
 import { erlangProcessBifs } from '../modules/erlang-processes.js';
+import { erlangTermBifs } from '../modules/erlang-terms.js';
+import { operatorsModule } from '../modules/operators.js';
+import { closureRunner } from '../erlang/eval.js';
 import { erlangSystemBifs } from '../modules/erlang-system.js';
 import { osModule } from '../modules/os.js';
 import { listsModule } from '../modules/lists.js';
@@ -154,7 +157,9 @@ export class Node extends EventEmitter<NodeEvents> {
       applyFun: modules.applyFun,
     });
     const system = erlangSystemBifs({ processCount: () => this.processes.pids().length, creation: () => this.creation });
-    modules.register('erlang', { ...system, ...erlangProcessBifs({ table: this.processes, apply, applyFun: modules.applyFun }), ...erlang });
+    const processBifs = erlangProcessBifs({ table: this.processes, apply, applyFun: modules.applyFun });
+    // erlang's node functions last, so theirs win where a name serves more than one arity.
+    modules.register('erlang', { ...operatorsModule, ...erlangTermBifs, ...system, ...processBifs, ...erlang });
     modules.register('os', osModule);
     modules.register('lists', listsModule);
     modules.register('timer', timerModule);
@@ -165,11 +170,9 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('global', globalModule(() => this.global, nodeAtom, apply));
     // A remote shell here (erl -remsh, noderl remsh): a noderl shell whose group leader is the caller's.
     modules.register('shell', shellModule({ node: this, quit: stop }));
-    if (this.options.refuseFuns) {
-      modules.refuseClosures((self, fun) =>
-        this.log(`** noderl ${this.name}: refused a fun of ${fun.module.name} from ${String(fun.pid)} in ${String(self.pid)} (the node refuses funs) **`),
-      );
-    }
+    // Closures (an erl shell's funs, and the evaluator's own) run in src/erlang/, unless refused.
+    if (!this.options.refuseFuns) modules.runClosures(closureRunner(modules));
+    else modules.refuseClosures((self, fun) => this.log(`** noderl ${this.name}: refused a fun of ${fun.module.name} from ${String(fun.pid)} in ${String(self.pid)} (the node refuses funs) **`));
     return modules;
   }
 
