@@ -30,7 +30,7 @@ import { initModule } from '../modules/init.js';
 import { netKernelModule } from '../modules/net_kernel.js';
 import { serveIo } from '../modules/user.js';
 import { startGenServer, type GenServerOptions, type GenServerSpec } from '../otp/gen-server.js';
-import { Rpc } from '../rpc/rpc.js';
+import { Rpc, rpcModule } from '../rpc/rpc.js';
 import { Erpc, erpcModule } from '../rpc/erpc.js';
 import { CallerPool } from '../rpc/caller-pool.js';
 import { REX, serveRex } from '../rpc/rex.js';
@@ -166,7 +166,8 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('io', ioModule);
     modules.register('init', initModule(stop));
     modules.register('net_kernel', netKernelModule(kernel));
-    modules.register('erpc', erpcModule(apply));
+    modules.register('erpc', erpcModule(apply, this.erpc));
+    modules.register('rpc', rpcModule(this.rpc, () => [this.name, ...this.nodes()]));
     modules.register('global', globalModule(() => this.global, nodeAtom, apply));
     // A remote shell here (erl -remsh, noderl remsh): a noderl shell whose group leader is the caller's.
     modules.register('shell', shellModule({ node: this, quit: stop }));

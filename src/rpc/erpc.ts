@@ -18,9 +18,9 @@ import { TIMEOUT } from '../process/mailbox.js';
 import { awaitReply } from '../process/gen.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
 import { callError, ErlangError, exitReasonOf, ProcessExit } from '../process/exceptions.js';
-import type { Apply, BuiltinModule } from '../modules/registry.js';
+import { arities, type Apply, type BuiltinModule } from '../modules/registry.js';
 import { refKey } from '../process/local-identity.js';
-import { BADARG, ERROR, KILLED, NOCONNECTION, OK, TIMEOUT_REASON } from '../term/atoms.js';
+import { BADARG, ERROR, INFINITY, KILLED, NOCONNECTION, OK, TIMEOUT_REASON } from '../term/atoms.js';
 
 export type { Spawner };
 
@@ -239,9 +239,45 @@ export class Erpc {
 // The serving side: OTP 23+'s rpc:call and erpc:call are a SPAWN_REQUEST of execute_call/4 on this
 // node (otp-distribution.md §0 item 4), erpc:cast one of execute_cast/3.
 
-/** The `erpc` module a noderl node serves: `execute_call/4` and `execute_cast/3`, run through `apply`. */
-export function erpcModule(apply: Apply): BuiltinModule {
+/** A timeout argument as rpc and erpc take it: ms, or `infinity`; undefined when it is neither. */
+export function timeoutOf(t: Term | undefined): CallOptions | undefined {
+  if (t === undefined || t === INFINITY) return {};
+  return typeof t === 'number' && Number.isInteger(t) && t >= 0 ? { timeout: t } : undefined;
+}
+
+/**
+ * The `erpc` module a noderl node serves: `execute_call/4` and `execute_cast/3` (what peers spawn,
+ * run through `apply`), and the client's `call/4,5`, `cast/4`, `multicall/4,5` for evaluated code,
+ * through `client`; an erpc failure is raised here with the class and reason erpc raises.
+ */
+export function erpcModule(apply: Apply, client: Erpc): BuiltinModule {
+  const args4 = (fn: string, a: Term[]): [Atom, Atom, Term[], CallOptions] => {
+    const [m, f, args, t] = a;
+    const options = timeoutOf(t);
+    if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(args) || options === undefined) throw callError(BADARG, 'erpc', fn, a);
+    return [m, f, args, options];
+  };
   return {
+    call: arities([4, 5], async (_self: Process, node?: Term, ...rest: Term[]) => {
+      const [m, f, args, options] = args4('call', rest);
+      if (!(node instanceof Atom)) throw callError(BADARG, 'erpc', 'call', [node!, ...rest]);
+      try {
+        return await client.call(node, m, f, args, options);
+      } catch (err) {
+        throw err instanceof ErpcError ? raised(err) : err;
+      }
+    }),
+    cast: (_self, node, m, f, args) => {
+      if (!(node instanceof Atom)) throw callError(BADARG, 'erpc', 'cast', [node!, m!, f!, args!]);
+      const [mm, ff, aa] = args4('cast', [m!, f!, args!]);
+      client.cast(node, mm, ff, aa);
+      return OK;
+    },
+    multicall: arities([4, 5], (_self: Process, nodes?: Term, ...rest: Term[]) => {
+      const [m, f, args, options] = args4('multicall', rest);
+      if (!isList(nodes) || !nodes.every((n) => n instanceof Atom)) throw callError(BADARG, 'erpc', 'multicall', [nodes!, ...rest]);
+      return client.multicall(nodes as Atom[], m, f, args, options);
+    }),
     execute_call: async (self, ref, m, f, a) => {
       if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(a)) throw new ProcessExit(tuple(ref!, ERROR, tuple(ERPC, BADARG)));
       let reply: Term;
@@ -258,6 +294,13 @@ export function erpcModule(apply: Apply): BuiltinModule {
       return OK;
     },
   };
+}
+
+/** An erpc failure as Erlang raises it in the caller: `catch Class:Raised` gives the error's class and `raised`. */
+function raised(err: ErpcError): unknown {
+  if (err.class === 'error') return new ErlangError(err.raised, []);
+  if (err.class === 'exit') return new ProcessExit(err.raised);
+  return err.raised; // a JS throw of a value is Erlang's throw
 }
 
 /** How execute_call/4 reports a call that did not return: `{Ref, throw|exit, R}` or `{Ref, error, R, Stack}`. */

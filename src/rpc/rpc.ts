@@ -3,11 +3,14 @@
  * (otp-distribution.md §7.4, §7.5): each returns what `rpc` returns, with failures as
  * `{badrpc, Reason}` Tuple terms rather than exceptions.
  */
-import { Atom, atom, tuple, type Term, type TermInput } from '../term/types.js';
-import { callOutcome, cast, ErpcError, mfaName, within, type CallOptions, type ErpcOutcome } from './erpc.js';
+import { Atom, atom, isList, tuple, type Term, type TermInput } from '../term/types.js';
+import { callOutcome, cast, ErpcError, mfaName, timeoutOf, within, type CallOptions, type ErpcOutcome } from './erpc.js';
 import { TIMEOUT } from '../process/mailbox.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
 import { BADARG, EXIT, NOCONNECTION, NODEDOWN, TIMEOUT_REASON } from '../term/atoms.js';
+import { callError } from '../process/exceptions.js';
+import type { Process } from '../process/process.js';
+import { arities, type BuiltinModule } from '../modules/registry.js';
 
 const BADRPC = atom('badrpc');
 const VALUE = atom('value');
@@ -126,4 +129,45 @@ export class Rpc {
 
 function nameOf(node: string | Atom): string {
   return node instanceof Atom ? node.name : String(node);
+}
+
+// Serving: the `rpc` module evaluated code calls (a shell fun running here, `rpc:call(Me, M, F, A)`).
+
+/** The `rpc` module a noderl node serves: `call/4,5`, `block_call/4,5`, `cast/4`, `multicall/3,4,5`, `eval_everywhere/3,4`, through `rpc`. */
+export function rpcModule(rpc: Rpc, everyNode: () => string[]): BuiltinModule {
+  const call = (fn: string) =>
+    arities([4, 5], (_self: Process, node?: Term, m?: Term, f?: Term, args?: Term, t?: Term) => {
+      const options = timeoutOf(t);
+      if (!(node instanceof Atom) || !(m instanceof Atom) || !(f instanceof Atom) || !isList(args) || options === undefined) {
+        throw callError(BADARG, 'rpc', fn, t === undefined ? [node!, m!, f!, args!] : [node!, m!, f!, args!, t]);
+      }
+      return rpc.call(node, m, f, args, options);
+    });
+  return {
+    call: call('call'),
+    block_call: call('block_call'),
+    cast: (_self, node, m, f, args) => {
+      if (!(node instanceof Atom) || !(m instanceof Atom) || !(f instanceof Atom) || !isList(args)) throw callError(BADARG, 'rpc', 'cast', [node!, m!, f!, args!]);
+      return rpc.cast(node, m, f, args);
+    },
+    multicall: arities([3, 4, 5], async (_self: Process, ...a: Term[]) => {
+      // multicall(M, F, A), (Nodes, M, F, A), (M, F, A, Timeout), (Nodes, M, F, A, Timeout)
+      const withNodes = isList(a[0]);
+      const nodes = withNodes ? (a[0] as Term[]) : everyNode().map((n) => atom(n));
+      const [m, f, args, t] = withNodes ? a.slice(1) : a;
+      const options = timeoutOf(t);
+      if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(args) || options === undefined || !nodes.every((n) => n instanceof Atom)) {
+        throw callError(BADARG, 'rpc', 'multicall', a);
+      }
+      const [results, bad] = await rpc.multicall(nodes as Atom[], m, f, args, options);
+      return tuple(results, bad);
+    }),
+    eval_everywhere: arities([3, 4], (_self: Process, ...a: Term[]) => {
+      const [nodes, m, f, args] = a.length === 4 ? a : [undefined, ...a];
+      if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(args) || (nodes !== undefined && !(isList(nodes) && nodes.every((n) => n instanceof Atom)))) {
+        throw callError(BADARG, 'rpc', 'eval_everywhere', a);
+      }
+      return rpc.evalEverywhere(nodes as Atom[] | undefined, m, f, args);
+    }),
+  };
 }
