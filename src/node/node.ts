@@ -136,7 +136,7 @@ export class Node extends EventEmitter<NodeEvents> {
     const apply = modules.apply;
     const stop = (): void => void setImmediate(() => void this.stop()); // after the init:stop() caller gets its ok
     modules.register('erlang', erlangModule({ nodeAtom, nodes: (kind) => this.nodes(kind), cookie: () => kernel.getCookie(), apply, applyFun: modules.applyFun }));
-    modules.register('lists', listsModule);
+    modules.register('lists', listsModule(modules.applyFun));
     modules.register('timer', timerModule);
     modules.register('io', ioModule);
     modules.register('init', initModule(stop));

@@ -1,0 +1,104 @@
+// The differential harness of the stdlib tests: the same calls `{M, F, Args}` run through a
+// ModuleRegistry with the stdlib modules (in a process of a non-distributed Node) and through
+// `apply/3` in a real erl, each wrapped as {ok, V} / {Class, Reason, {M, F, Args}} (the stack's
+// first entry without its location), then compared with `=:=`. Inputs travel to erl as
+// base64 External Term Format, so no term needs printing as Erlang source.
+import { Node, ErlangError, ProcessExit, atom, tuple, compare, decode, encode, equals, format, ExportFun } from '../../dist/index.js';
+import { ModuleRegistry } from '../../dist/modules/registry.js';
+import { listsModule } from '../../dist/modules/lists.js';
+import { add } from '../../dist/modules/numbers.js';
+
+const OK = atom('ok');
+const NONE = atom('none');
+
+/** `fun erlang:Name/Arity`. */
+export const efun = (name, arity) => new ExportFun(atom('erlang'), atom(name), arity);
+
+const badarg = (name, args) => new ErlangError(atom('badarg'), [tuple(atom('erlang'), atom(name), args, [])]);
+const isInt = (x) => typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x));
+
+/** The few `erlang` BIFs the tests pass as funs, exact for the inputs the tests give them. */
+const erlangForTests = {
+  abs: (_s, x) => {
+    if (typeof x === 'number') return Math.abs(x);
+    if (typeof x === 'bigint') return x < 0n ? -x : x;
+    throw badarg('abs', [x]);
+  },
+  is_integer: (_s, x) => isInt(x),
+  is_atom: (_s, x) => typeof x === 'boolean' || x?.constructor?.name === 'Atom',
+  '+': (_s, a, b) => {
+    const s = add(a, b);
+    if (s === undefined) throw new ErlangError(atom('badarith'), [tuple(atom('erlang'), atom('+'), [a, b], [])]);
+    return s;
+  },
+  '=<': (_s, a, b) => compare(a, b) <= 0,
+  list_to_tuple: (_s, l) => tuple(...l),
+  tuple_to_list: (_s, t) => [...t],
+};
+
+/** A node and a registry serving the stdlib modules; `stop()` when done. */
+export async function startHarness(register) {
+  const node = await Node.start({ log: () => {}, output: () => {} });
+  const registry = new ModuleRegistry();
+  registry.register('erlang', erlangForTests);
+  registry.register('lists', listsModule(registry.applyFun));
+  register?.(registry);
+  return {
+    /** Runs every call in one process of the node, wrapped as erl's side wraps them. */
+    local: (calls) =>
+      new Promise((resolve) => {
+        node.spawn(async (self) => {
+          const out = [];
+          for (const [m, f, args] of calls) out.push(await wrap(() => registry.apply(self, atom(m), atom(f), args)));
+          resolve(out);
+        });
+      }),
+    stop: () => node.stop(),
+  };
+}
+
+async function wrap(fn) {
+  try {
+    return tuple(OK, await fn());
+  } catch (e) {
+    if (e instanceof ErlangError) {
+      const top = e.stacktrace[0];
+      return tuple(atom('error'), e.error, top ? tuple(top[0], top[1], top[2]) : NONE);
+    }
+    if (e instanceof ProcessExit) return tuple(atom('exit'), e.reason, NONE);
+    if (e instanceof Error) throw e; // a JS bug, not an Erlang error: let the test show it
+    return tuple(atom('throw'), e, NONE);
+  }
+}
+
+/** The erl expression applying each call, wrapped as {ok, V} or {Class, Reason, {M, F, Args}}. */
+function erlSource(calls) {
+  const input = encode(calls.map(([m, f, args]) => tuple(atom(m), atom(f), args))).toString('base64');
+  return `(fun() -> R = fun(M, F, A) -> try {ok, apply(M, F, A)} catch C:E:S -> {C, E, case S of [{M1, F1, A1, _} | _] -> {M1, F1, A1}; _ -> none end} end end,
+    [R(M, F, A) || {M, F, A} <- binary_to_term(base64:decode("${input}"))] end)()`;
+}
+
+/**
+ * Runs `calls` ([module, function, args, options?]) on both sides and returns the differences as
+ * text (empty when they agree). Errors agree when class and reason are equal; for
+ * `function_clause` the stack's first {M, F, Args} must be equal too, unless the call's options
+ * say `{ stack: false }` (OTP's internal helpers that noderl does not mirror).
+ */
+export async function differences(erl, harness, calls) {
+  const mine = await harness.local(calls);
+  const theirs = decode(await erl.evalTerm(erlSource(calls)));
+  const diffs = [];
+  calls.forEach(([m, f, args, opts], i) => {
+    if (!agree(mine[i], theirs[i], opts?.stack !== false)) {
+      diffs.push(`${m}:${f}(${args.map((a) => format(a)).join(', ')})\n  noderl: ${format(mine[i])}\n  erl:    ${format(theirs[i])}`);
+    }
+  });
+  return diffs;
+}
+
+function agree(a, b, stack) {
+  if (a[0] !== b[0]) return false;
+  if (a[0] === OK) return equals(a[1], b[1]);
+  if (!equals(a[1], b[1])) return false;
+  return !(stack && a[1] === atom('function_clause')) || equals(a[2], b[2]);
+}
