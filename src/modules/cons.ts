@@ -3,7 +3,7 @@
  * `ImproperList`): what `lists`, `proplists` and `string` need to walk a list as OTP's clauses do
  * (`[H|T]`, `[]`, anything else), and to rebuild one with any tail, as `++` and `reverse/2` do.
  */
-import { ErlFloat, ImproperList, isList, type Term } from '../term/types.js';
+import { ImproperList, isList, type Term } from '../term/types.js';
 import { FUNCTION_CLAUSE } from '../term/atoms.js';
 import { callError, type ErlangError } from '../process/exceptions.js';
 
@@ -48,14 +48,4 @@ export function restOf(c: Cells, i: number): Term {
 /** `function_clause` raised in `m:f(Args)`, the stack's first entry OTP gives. */
 export function clause(m: string, f: string, args: Term[]): ErlangError {
   return callError(FUNCTION_CLAUSE, m, f, args);
-}
-
-/** True for an Erlang float (a non-integral JS number or an `ErlFloat`). */
-export function isFloat(t: Term): boolean {
-  return t instanceof ErlFloat || (typeof t === 'number' && !Number.isInteger(t));
-}
-
-/** True for an Erlang integer (an integral JS number or a bigint). */
-export function isInteger(t: Term): t is number | bigint {
-  return typeof t === 'bigint' || (typeof t === 'number' && Number.isInteger(t));
 }

@@ -9,7 +9,8 @@ import { BADARG } from '../term/atoms.js';
 import { compare } from '../term/compare.js';
 import { callError, type ErlangError } from '../process/exceptions.js';
 import type { BuiltinModule } from './registry.js';
-import { cells, clause, cons, isInteger, isNil, restOf, type Cells } from './cons.js';
+import { cells, clause, cons, isNil, restOf, type Cells } from './cons.js';
+import { isInteger } from './guards.js';
 
 const VALUE = atom('value');
 const fc = (f: string, ...args: Term[]): ErlangError => clause('lists', f, args);

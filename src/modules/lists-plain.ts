@@ -10,7 +10,8 @@ import { BADARG } from '../term/atoms.js';
 import { compare, equals } from '../term/compare.js';
 import { callError, ErlangError } from '../process/exceptions.js';
 import { arities, type BuiltinModule } from './registry.js';
-import { cells, clause, cons, isCons, isInteger, isNil, restOf } from './cons.js';
+import { cells, clause, cons, isCons, isNil, restOf } from './cons.js';
+import { isInteger } from './guards.js';
 import { add, intTerm } from './numbers.js';
 
 const BADARITH = atom('badarith');

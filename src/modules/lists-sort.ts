@@ -7,23 +7,19 @@
  * is what OTP specifies). Errors on a list that is not proper are OTP's reasons, but the stack
  * names the exported function, not OTP's internal helper (`split_2/5` and kin).
  */
-import { atom, ErlFun, ExportFun, isList, isTuple, tuple, type Term } from '../term/types.js';
+import { atom, isList, isTuple, tuple, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
 import { compare } from '../term/compare.js';
 import { callError, ErlangError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { arities, type ApplyFun, type BuiltinModule } from './registry.js';
-import { cells, clause, isInteger, isNil } from './cons.js';
+import { cells, clause, isNil } from './cons.js';
+import { isFunOf, isInteger } from './guards.js';
 
 const fc = (f: string, ...args: Term[]): ErlangError => clause('lists', f, args);
 
 /** `Fun(A, B)` of an ordering fun: true when `A` may come before `B`. */
 type Le = (a: Term, b: Term) => Promise<boolean>;
-
-/** True for what `is_function(F, Arity)` accepts. */
-export function isFunOf(f: Term, arity: number): boolean {
-  return (f instanceof ExportFun || f instanceof ErlFun) && f.arity === arity;
-}
 
 /** `Fun(A, B)` through `applyFun`, `{case_clause, V}` for a non-boolean as OTP's `case` raises. */
 function ordering(applyFun: ApplyFun, self: Process, fun: Term): Le {

@@ -14,7 +14,8 @@ import type { ApplyFun, BuiltinModule } from './registry.js';
 import { cells, clause, isNil, restOf, type Cells } from './cons.js';
 import { append2, listsPlain } from './lists-plain.js';
 import { listsKeys } from './lists-keys.js';
-import { isFunOf, listsSort } from './lists-sort.js';
+import { listsSort } from './lists-sort.js';
+import { isFunOf } from './guards.js';
 
 const fc = (f: string, ...args: Term[]): ErlangError => clause('lists', f, args);
 const raise = (tag: string, v: Term): ErlangError => new ErlangError(tuple(atom(tag), v), []);

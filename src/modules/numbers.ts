@@ -4,7 +4,7 @@
  * `ErlFloat`, and the `+` that `lists:sum/1` and `lists:enumerate/2` do (erts' `erlang:'+'/2`).
  */
 import { ErlFloat, type Term } from '../term/types.js';
-import { isFloat, isInteger } from './cons.js';
+import { isFloat, isInteger } from './guards.js';
 
 /** The float term for `x`: an `ErlFloat` when integral, so `2.0` stays a float. */
 export function floatTerm(x: number): Term {

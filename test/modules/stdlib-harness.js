@@ -3,9 +3,10 @@
 // `apply/3` in a real erl, each wrapped as {ok, V} / {Class, Reason, {M, F, Args}} (the stack's
 // first entry without its location), then compared with `=:=`. Inputs travel to erl as
 // base64 External Term Format, so no term needs printing as Erlang source.
-import { Node, ErlangError, ProcessExit, atom, tuple, compare, decode, encode, equals, format, ExportFun } from '../../dist/index.js';
+import { Node, ErlFloat, ErlangError, ProcessExit, atom, tuple, compare, decode, encode, equals, format, ExportFun } from '../../dist/index.js';
 import { ModuleRegistry } from '../../dist/modules/registry.js';
 import { listsModule } from '../../dist/modules/lists.js';
+import { mapsModule } from '../../dist/modules/maps.js';
 import { add } from '../../dist/modules/numbers.js';
 
 const OK = atom('ok');
@@ -22,6 +23,7 @@ const erlangForTests = {
   abs: (_s, x) => {
     if (typeof x === 'number') return Math.abs(x);
     if (typeof x === 'bigint') return x < 0n ? -x : x;
+    if (x instanceof ErlFloat) return new ErlFloat(Math.abs(x.value));
     throw badarg('abs', [x]);
   },
   is_integer: (_s, x) => isInt(x),
@@ -32,16 +34,51 @@ const erlangForTests = {
     return s;
   },
   '=<': (_s, a, b) => compare(a, b) <= 0,
+  max: (_s, a, b) => (compare(a, b) < 0 ? b : a),
   list_to_tuple: (_s, l) => tuple(...l),
   tuple_to_list: (_s, t) => [...t],
 };
+
+/**
+ * `stdlib_funs`: a few funs of arity 2 and 3 for the maps tests, as an Erlang module (loaded into
+ * erl by {@link loadTestFuns}) and the same functions in JS (registered in the harness).
+ */
+const TEST_FUNS_ERL = `-module(stdlib_funs).
+-export([cons3/3, tag3/3, le/2, swap/2, keep/2]).
+cons3(K, V, Acc) -> [{K, V} | Acc].
+tag3(K, A, B) -> {K, A, B}.
+le(K, V) -> K =< V.
+swap(K, V) -> {V, K}.
+keep(_, V) when is_integer(V), V > 0 -> {true, -V};
+keep(_, V) -> is_atom(V).`;
+const testFuns = {
+  cons3: (_s, k, v, acc) => [tuple(k, v), ...acc],
+  tag3: (_s, k, x, y) => tuple(k, x, y),
+  le: (_s, k, v) => compare(k, v) <= 0,
+  swap: (_s, k, v) => tuple(v, k),
+  keep: (_s, _k, v) => (isInt(v) && v > 0 ? tuple(true, -v) : typeof v === 'boolean' || v?.constructor?.name === 'Atom'),
+};
+
+/** Compiles and loads `stdlib_funs` into the test's erl. */
+export async function loadTestFuns(erl) {
+  const src = JSON.stringify(TEST_FUNS_ERL);
+  await erl.evalTerm(`begin {ok, Ts, _} = erl_scan:string(${src}), Fs = [begin {ok, F} = erl_parse:parse_form(T), F end || T <- split_forms(Ts)], ok end`.replace(
+    'split_forms(Ts)',
+    "(fun S([], Acc, Out) -> lists:reverse(Out); S([{dot, _} = D | R], Acc, Out) -> S(R, [], [lists:reverse([D | Acc]) | Out]); S([T | R], Acc, Out) -> S(R, [T | Acc], Out) end)(Ts, [], [])",
+  ).replace(', ok end', ', {ok, M, B} = compile:forms(Fs), {module, M} = code:load_binary(M, "stdlib_funs.erl", B), ok end'));
+}
+
+/** `fun stdlib_funs:Name/Arity`. */
+export const tfun = (name, arity) => new ExportFun(atom('stdlib_funs'), atom(name), arity);
 
 /** A node and a registry serving the stdlib modules; `stop()` when done. */
 export async function startHarness(register) {
   const node = await Node.start({ log: () => {}, output: () => {} });
   const registry = new ModuleRegistry();
   registry.register('erlang', erlangForTests);
+  registry.register('stdlib_funs', testFuns);
   registry.register('lists', listsModule(registry.applyFun));
+  registry.register('maps', mapsModule(registry.applyFun));
   register?.(registry);
   return {
     /** Runs every call in one process of the node, wrapped as erl's side wraps them. */
