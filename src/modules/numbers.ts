@@ -23,7 +23,7 @@ export function isNumber(t: Term): boolean {
 
 /** The value of a number term as a JS double (a bigint rounds, as `float/1` does), or undefined. */
 export function toDouble(t: Term): number | undefined {
-  if (typeof t === 'number') return t;
+  if (typeof t === 'number') return t + 0; // an integral JS -0 is the integer 0
   if (t instanceof ErlFloat) return t.value;
   if (typeof t === 'bigint') return Number(t);
   return undefined;

@@ -7,6 +7,8 @@ import { Node, ErlFloat, ErlangError, ProcessExit, atom, tuple, compare, decode,
 import { ModuleRegistry } from '../../dist/modules/registry.js';
 import { listsModule } from '../../dist/modules/lists.js';
 import { mapsModule } from '../../dist/modules/maps.js';
+import { proplistsModule } from '../../dist/modules/proplists.js';
+import { mathModule } from '../../dist/modules/math.js';
 import { add } from '../../dist/modules/numbers.js';
 
 const OK = atom('ok');
@@ -79,6 +81,8 @@ export async function startHarness(register) {
   registry.register('stdlib_funs', testFuns);
   registry.register('lists', listsModule(registry.applyFun));
   registry.register('maps', mapsModule(registry.applyFun));
+  registry.register('proplists', proplistsModule);
+  registry.register('math', mathModule);
   register?.(registry);
   return {
     /** Runs every call in one process of the node, wrapped as erl's side wraps them. */
@@ -119,23 +123,36 @@ function erlSource(calls) {
  * Runs `calls` ([module, function, args, options?]) on both sides and returns the differences as
  * text (empty when they agree). Errors agree when class and reason are equal; for
  * `function_clause` the stack's first {M, F, Args} must be equal too, unless the call's options
- * say `{ stack: false }` (OTP's internal helpers that noderl does not mirror).
+ * say `{ stack: false }` (OTP's internal helpers that noderl does not mirror). `{ ulps: n }`
+ * accepts a float result within n units in the last place (libm against V8's Math).
  */
 export async function differences(erl, harness, calls) {
   const mine = await harness.local(calls);
   const theirs = decode(await erl.evalTerm(erlSource(calls)));
   const diffs = [];
   calls.forEach(([m, f, args, opts], i) => {
-    if (!agree(mine[i], theirs[i], opts?.stack !== false)) {
+    if (!agree(mine[i], theirs[i], opts?.stack !== false, opts?.ulps ?? 0)) {
       diffs.push(`${m}:${f}(${args.map((a) => format(a)).join(', ')})\n  noderl: ${format(mine[i])}\n  erl:    ${format(theirs[i])}`);
     }
   });
   return diffs;
 }
 
-function agree(a, b, stack) {
+function agree(a, b, stack, ulps) {
   if (a[0] !== b[0]) return false;
-  if (a[0] === OK) return equals(a[1], b[1]);
+  if (a[0] === OK) return equals(a[1], b[1]) || (ulps > 0 && ulpDistance(a[1], b[1]) <= ulps);
   if (!equals(a[1], b[1])) return false;
   return !(stack && a[1] === atom('function_clause')) || equals(a[2], b[2]);
+}
+
+/** How many doubles lie between two float terms (Infinity when either is not a float). */
+function ulpDistance(a, b) {
+  const x = a instanceof ErlFloat ? a.value : a;
+  const y = b instanceof ErlFloat ? b.value : b;
+  if (typeof x !== 'number' || typeof y !== 'number' || Math.sign(x) !== Math.sign(y)) return Infinity;
+  const view = new DataView(new ArrayBuffer(16));
+  view.setFloat64(0, Math.abs(x));
+  view.setFloat64(8, Math.abs(y));
+  const d = view.getBigInt64(0) - view.getBigInt64(8);
+  return Number(d < 0n ? -d : d);
 }
