@@ -9,6 +9,7 @@ import { listsModule } from '../../dist/modules/lists.js';
 import { mapsModule } from '../../dist/modules/maps.js';
 import { proplistsModule } from '../../dist/modules/proplists.js';
 import { mathModule } from '../../dist/modules/math.js';
+import { stringModule } from '../../dist/modules/string.js';
 import { add } from '../../dist/modules/numbers.js';
 
 const OK = atom('ok');
@@ -83,6 +84,7 @@ export async function startHarness(register) {
   registry.register('maps', mapsModule(registry.applyFun));
   registry.register('proplists', proplistsModule);
   registry.register('math', mathModule);
+  registry.register('string', stringModule);
   register?.(registry);
   return {
     /** Runs every call in one process of the node, wrapped as erl's side wraps them. */
