@@ -3,6 +3,8 @@
 // `apply/3` in a real erl, each wrapped as {ok, V} / {Class, Reason, {M, F, Args}} (the stack's
 // first entry without its location), then compared with `=:=`. Inputs travel to erl as
 // base64 External Term Format, so no term needs printing as Erlang source.
+import { before, after } from 'node:test';
+import { useErl } from '../support/erl.js';
 import { Node, ErlFloat, ErlangError, ProcessExit, atom, tuple, compare, decode, encode, equals, format, ExportFun } from '../../dist/index.js';
 import { ModuleRegistry } from '../../dist/modules/registry.js';
 import { listsModule } from '../../dist/modules/lists.js';
@@ -157,4 +159,22 @@ function ulpDistance(a, b) {
   view.setFloat64(8, Math.abs(y));
   const d = view.getBigInt64(0) - view.getBigInt64(8);
   return Number(d < 0n ? -d : d);
+}
+
+/**
+ * The setup every stdlib test file shares: one erl, one harness, the fast-check seed
+ * (FC_SEED=<seed> reproduces a run), and `diff(calls)`, the differences between them.
+ */
+export function useStdlib() {
+  const oracle = useErl();
+  const ctx = {
+    skip: oracle.skip,
+    seed: process.env.FC_SEED === undefined ? Date.now() % 1e9 : Number(process.env.FC_SEED),
+    erl: () => oracle.erl,
+    diff: (calls) => differences(oracle.erl, harness, calls),
+  };
+  let harness;
+  before(async () => (harness = await startHarness()));
+  after(() => harness?.stop());
+  return ctx;
 }

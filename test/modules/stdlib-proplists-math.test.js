@@ -1,19 +1,13 @@
 // proplists and math (src/modules/proplists.ts, math.ts, math-erf.ts) against OTP 25,
 // differentially: tables of edge cases (improper lists, {K} and {K, V, W} properties, badarg and
 // badarith of math) and generated property lists and numbers. FC_SEED=<seed> reproduces a run.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ImproperList, atom, float, tuple } from '../../dist/index.js';
-import { useErl } from '../support/erl.js';
-import { differences, startHarness } from './stdlib-harness.js';
+import { useStdlib } from './stdlib-harness.js';
 
-const oracle = useErl();
-const { skip } = oracle;
-const SEED = process.env.FC_SEED === undefined ? Date.now() % 1e9 : Number(process.env.FC_SEED);
-let h;
-before(async () => (h = await startHarness()));
-after(() => h?.stop());
+const { skip, seed: SEED, diff } = useStdlib();
 
 const [a, b, x] = [atom('a'), atom('b'), atom('x')];
 const P = (f, ...args) => ['proplists', f, args];
@@ -34,7 +28,7 @@ test('proplists: edge cases as OTP 25', { skip }, async () => {
     P('get_keys', []), P('get_keys', [a, tuple(a, 1)]), P('to_map', props), P('to_map', [tuple(a, 1), tuple(a), a, tuple(b), b, tuple(b, 2)]),
     P('from_map', new Map([[a, 1], [1, 2], [float(1), 3]])), P('from_map', x),
   ];
-  assert.deepEqual(await differences(oracle.erl, h, table), []);
+  assert.deepEqual(await diff(table), []);
 });
 
 const prop = fc.oneof(fc.constantFrom(a, b, x, true), fc.tuple(fc.constantFrom(a, b, 1, float(1)), fc.constantFrom(true, false, 1, a)).map((t) => tuple(...t)),
@@ -48,7 +42,7 @@ test('proplists: generated lists agree with OTP 25', { skip }, async () => {
     calls.push(P('get_value', k, l), P('get_value', k, l, d), P('get_all_values', k, l), P('get_bool', k, l), P('delete', k, l), P('is_defined', k, l),
       P('lookup', k, l), P('lookup_all', k, l), P('compact', l), P('unfold', l), P('to_map', l));
   }
-  const diffs = await differences(oracle.erl, h, calls);
+  const diffs = await diff(calls);
   assert.deepEqual(diffs.slice(0, 10), [], `seed ${SEED}: ${diffs.length} of ${calls.length} calls differ`);
 });
 
@@ -62,7 +56,7 @@ const binaries = ['atan2', 'pow', 'fmod'];
 test('math: edge cases, badarg and badarith as BEAM raises them', { skip }, async () => {
   const specials = [0, 1, -1, 2, 0.5, -0.5, float(0), float(-0), float(1), 1e300, -1e300, 710, -745, 1n << 80n, 1n << 1100n, x, 0.84375, 1.25, 2.857, 6, 28, -6.5, 1e-300];
   const table = [M('pi'), ...unaries.flatMap((f) => specials.map((v) => M(f, v))), ...binaries.flatMap((f) => [[0, 0], [1, 0], [-8, 1 / 3], [2, 1024], [10, -400], [x, 1], [1, x], [-1, 0.5], [5.5, -2], [-7, 3], [0, -1]].map((p) => M(f, ...p)))];
-  assert.deepEqual(await differences(oracle.erl, h, table), []);
+  assert.deepEqual(await diff(table), []);
 });
 
 test('math: generated numbers agree with OTP 25', { skip }, async () => {
@@ -70,6 +64,6 @@ test('math: generated numbers agree with OTP 25', { skip }, async () => {
   const calls = [];
   for (const v of fc.sample(num, { numRuns: 300, seed: SEED })) for (const f of unaries) calls.push(M(f, Number.isInteger(v) && !Number.isSafeInteger(v) ? float(v) : Object.is(v, -0) ? float(-0) : v));
   for (const [p, q] of fc.sample(fc.tuple(num, num), { numRuns: 300, seed: SEED })) for (const f of binaries) calls.push(M(f, p, q));
-  const diffs = await differences(oracle.erl, h, calls.map(([m, f, args, o]) => [m, f, args.map((v) => (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) ? float(v) : v)), o]));
+  const diffs = await diff(calls.map(([m, f, args, o]) => [m, f, args.map((v) => (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) ? float(v) : v)), o]));
   assert.deepEqual(diffs.slice(0, 10), [], `seed ${SEED}: ${diffs.length} of ${calls.length} calls differ`);
 });

@@ -1,19 +1,13 @@
 // string (src/modules/string.ts, chardata.ts, string-case.ts) against OTP 25's string,
 // differentially: a table of edge cases and generated strings (as lists and as binaries) over an
 // alphabet with combining marks, CR LF, ß, Greek and digraphs, where grapheme clusters matter.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { atom } from '../../dist/index.js';
-import { useErl } from '../support/erl.js';
-import { differences, startHarness } from './stdlib-harness.js';
+import { useStdlib } from './stdlib-harness.js';
 
-const oracle = useErl();
-const { skip } = oracle;
-const SEED = process.env.FC_SEED === undefined ? Date.now() % 1e9 : Number(process.env.FC_SEED);
-let h;
-before(async () => (h = await startHarness()));
-after(() => h?.stop());
+const { skip, seed: SEED, diff } = useStdlib();
 
 const S = (f, ...args) => ['string', f, args];
 const str = (s) => [...s].map((c) => c.codePointAt(0));
@@ -39,7 +33,7 @@ test('string: edge cases as OTP 25', { skip }, async () => {
     S('tokens', str('a,b,,c'), str(',')), S('tokens', str(' a  b'), str(' ,')), S('equal', str('abc'), bin('abc')), S('equal', str('abc'), bin('ab')), S('is_empty', [[], bin('')]),
     S('to_integer', x), S('to_float', x), S('length', [str('ab'), bin('cd'), [str('e')]]), S('equal', [bin('a'), 98], str('ab')),
   ];
-  assert.deepEqual(await differences(oracle.erl, h, table), []);
+  assert.deepEqual(await diff(table), []);
 });
 
 const char = fc.constantFrom(...'aAbzé,. ß\t', '\u0301', '\r\n', '\r', 'Σ', 'ς', 'ǅ', '1', '-', '😀');
@@ -58,6 +52,6 @@ test('string: generated strings agree with OTP 25', { skip }, async () => {
       ...(b && s.includes('\r') ? [] : [S('slice', t, n, m), S('slice', t, n)]), S('equal', t, b ? str(q) : bin(q)), S('pad', t, n + 3, both), S('lexemes', t, [32, 44]), S('to_integer', t), S('to_float', t), S('is_empty', t));
     if (!b) calls.push(S('tokens', t, str(', ')));
   }
-  const diffs = await differences(oracle.erl, h, calls);
+  const diffs = await diff(calls);
   assert.deepEqual(diffs.slice(0, 10), [], `seed ${SEED}: ${diffs.length} of ${calls.length} calls differ`);
 });
