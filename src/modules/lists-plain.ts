@@ -18,7 +18,7 @@ const BADARITH = atom('badarith');
 const fc = (f: string, ...args: Term[]): ErlangError => clause('lists', f, args);
 
 /** `L1 ++ L2`, raising badarg as `erlang:'++'/2` does when `L1` is not a proper list. */
-export function append2(a: Term, b: Term): Term {
+function append2(a: Term, b: Term): Term {
   if (!isList(a)) throw callError(BADARG, 'erlang', '++', [a, b]);
   return cons(a, b);
 }
@@ -37,44 +37,57 @@ function reverse1(l: Term): Term {
   return reverse2(restOf(c, 2), [c.items[1]!, c.items[0]!]);
 }
 
+/**
+ * `L1 ++ (L2 ++ (... ++ Last))` in one pass: the innermost `++` runs first, so the rightmost part
+ * that is not a proper list is the one named in the badarg, with what it was appended to.
+ */
+export function appendAll(parts: readonly Term[]): Term {
+  if (parts.length === 0) return [];
+  const last = parts[parts.length - 1]!;
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (!isList(parts[i]!)) throw callError(BADARG, 'erlang', '++', [parts[i]!, appendAll(parts.slice(i + 1))]);
+  }
+  return cons((parts.slice(0, -1) as Term[][]).flat(), last);
+}
+
+/** append/1: `append([E]) -> E; append([H|T]) -> H ++ append(T); append([]) -> []`. */
 function append1(l: Term): Term {
   const c = cells(l);
-  if (c.items.length === 0) {
-    if (isNil(c.tail)) return [];
-    throw fc('append', l);
-  }
-  if (c.items.length === 1 && isNil(c.tail)) return c.items[0]!; // append([E]) -> E
-  // append([H|T]) -> H ++ append(T): the innermost append runs first, so its error comes first.
-  return append2(c.items[0]!, append1(restOf(c, 1)));
+  if (c.items.length === 0 && !isNil(c.tail)) throw fc('append', l);
+  if (!isNil(c.tail)) throw fc('append', c.tail); // the innermost append(T) fails first
+  return appendAll(c.items);
 }
 
-/** `lists:flatten`'s do_flatten/2: right to left, so an improper tail on the right fails first. */
-function doFlatten(list: Term, tail: Term): Term {
+/**
+ * `lists:flatten`'s do_flatten/2, right to left as OTP evaluates it (the tail of a list before its
+ * head), so an improper tail on the right fails first, with the flattened rest OTP has then.
+ * Pushes onto `out` in reverse; the result is `cons(out.reverse(), base)`.
+ */
+function doFlatten(list: Term, out: Term[], base: Term): void {
   const c = cells(list);
-  if (!isNil(c.tail)) throw fc('do_flatten', c.tail, tail);
-  let acc = tail;
-  const heads: Term[] = [];
+  if (!isNil(c.tail)) throw fc('do_flatten', c.tail, cons([...out].reverse(), base));
   for (let i = c.items.length - 1; i >= 0; i--) {
     const h = c.items[i]!;
-    if (!isCons(h)) {
-      heads.push(h);
-      continue;
-    }
-    acc = doFlatten(h, cons(heads.reverse(), acc));
-    heads.length = 0;
+    if (isCons(h)) doFlatten(h, out, base);
+    else out.push(h);
   }
-  return cons(heads.reverse(), acc);
 }
 
-/** flatlength/2: `flatlength([H|T], L) when is_list(H) -> flatlength(H, flatlength(T, L))`. */
+function flatten(l: Term, base: Term): Term {
+  const out: Term[] = [];
+  doFlatten(l, out, base);
+  return cons(out.reverse(), base);
+}
+
+/**
+ * flatlength/2: `flatlength([H|T], L) when is_list(H) -> flatlength(H, flatlength(T, L))`, so
+ * a list's own elements and tail count first, then its sublists from the right.
+ */
 function flatlength(list: Term, n: number): number {
   const c = cells(list);
-  for (let i = 0; i < c.items.length; i++) {
-    const h = c.items[i]!;
-    if (isCons(h)) return flatlength(h, flatlength(restOf(c, i + 1), n));
-    n++;
-  }
+  n += c.items.reduce((k: number, h) => (isCons(h) ? k : k + 1), 0);
   if (!isNil(c.tail)) throw fc('flatlength', c.tail, n);
+  for (let i = c.items.length - 1; i >= 0; i--) if (isCons(c.items[i]!)) n = flatlength(c.items[i]!, n);
   return n;
 }
 
@@ -188,14 +201,11 @@ function sublist2(l: Term, n: Term): Term {
 function sublist3(l: Term, s: Term, n: Term): Term {
   const c = cells(l);
   let i = 0;
-  for (;;) {
-    const rest = restOf(c, i);
-    if (s === 1 && isCons(rest) && isInteger(n) && n >= 0) return sublist2(rest, n);
-    if (isInteger(s) && s >= 2 && i === c.items.length && isNil(c.tail)) return [];
-    if (!(isInteger(s) && s >= 2 && i < c.items.length)) throw fc('sublist', rest, s, n);
-    s = add(s, -1)!;
-    i++;
-  }
+  for (; isInteger(s) && s >= 2 && i < c.items.length; i++) s = add(s, -1)!;
+  const rest = restOf(c, i);
+  if (s === 1 && isCons(rest) && isInteger(n) && n >= 0) return sublist2(rest, n);
+  if (isInteger(s) && s >= 2 && isNil(rest)) return [];
+  throw fc('sublist', rest, s, n);
 }
 
 function subtract(a: Term, b: Term): Term {
@@ -268,7 +278,7 @@ export const listsPlain: BuiltinModule = {
     const c = cells(l);
     const parts = c.items.map(thingToList);
     if (!isNil(c.tail)) throw fc('flatmap_1', atom('thing_to_list'), c.tail);
-    return parts.reduceRight((acc: Term, p) => append2(p, acc), []);
+    return appendAll([...parts, []]);
   },
   delete: (_self, x, l) => {
     const c = cells(l);
@@ -289,10 +299,10 @@ export const listsPlain: BuiltinModule = {
   flatten: arities([1, 2], (_self, l: Term, t?: Term) => {
     if (t === undefined) {
       if (!isCons(l)) throw fc('flatten', l);
-      return doFlatten(l, []);
+      return flatten(l, []);
     }
     if (!isCons(l) || !isCons(t)) throw fc('flatten', l, t);
-    return doFlatten(l, t);
+    return flatten(l, t);
   }),
   flatlength: (_self, l) => flatlength(l, 0),
   join: (_self, sep, l) => {

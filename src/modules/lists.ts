@@ -12,7 +12,7 @@ import { ErlangError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import type { ApplyFun, BuiltinModule } from './registry.js';
 import { cells, clause, isNil, restOf, type Cells } from './cons.js';
-import { append2, listsPlain } from './lists-plain.js';
+import { appendAll, listsPlain } from './lists-plain.js';
 import { listsKeys } from './lists-keys.js';
 import { listsSort } from './lists-sort.js';
 import { isFunOf } from './guards.js';
@@ -166,7 +166,7 @@ export function listsModule(applyFun: ApplyFun): BuiltinModule {
       const parts: Term[] = [];
       for (const x of c.items) parts.push(await call(self, f, x));
       if (!isNil(c.tail)) throw fc('flatmap_1', f, c.tail);
-      return parts.reduceRight((acc: Term, p) => append2(p, acc), []); // F(H) ++ flatmap_1(F, T)
+      return appendAll([...parts, []]); // F(H) ++ flatmap_1(F, T)
     },
     zipwith: (self, f, a, b) => zipWith(self, 'zipwith', f, [a, b]),
     zipwith3: (self, f, a, b, c) => zipWith(self, 'zipwith3', f, [a, b, c]),
