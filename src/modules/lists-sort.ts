@@ -2,9 +2,10 @@
  * The sorting and merging `lists` functions (OTP 25 lib/stdlib/src/lists.erl): sort/1,2,
  * usort/1,2, merge/1,2,3, umerge/1,2,3, keysort/2, ukeysort/2, keymerge/3, ukeymerge/3.
  *
- * OTP sorts with a merge sort whose result is stable, and its merges take from the first list on
- * ties; these do the same, so results match OTP's for any input (for merges: sorted inputs, which
- * is what OTP specifies). Errors on a list that is not proper are OTP's reasons, but the stack
+ * sort/2, usort/1,2, keysort/2 and ukeysort/2 are stable in OTP (usort keeps the first of equal
+ * elements) and its merges take from the first list on ties: these do the same, so results match
+ * OTP's (for merges: on sorted inputs, which is what OTP specifies). sort/1 is not stable for `==`
+ * terms in OTP; lists-sort1.ts follows its algorithm. Errors on a list that is not proper are OTP's reasons, but the stack
  * names the exported function, not OTP's internal helper (`split_2/5` and kin).
  */
 import { atom, isList, isTuple, tuple, type Term } from '../term/types.js';
@@ -15,6 +16,7 @@ import type { Process } from '../process/process.js';
 import { arities, type ApplyFun, type BuiltinModule } from './registry.js';
 import { cells, clause, isNil } from './cons.js';
 import { isFunOf, isInteger } from './guards.js';
+import { otpSort } from './lists-sort1.js';
 
 const fc = (f: string, ...args: Term[]): ErlangError => clause('lists', f, args);
 
@@ -126,7 +128,7 @@ export function listsSort(applyFun: ApplyFun): BuiltinModule {
     sort: arities([1, 2], (self: Process, a: Term, b?: Term) => {
       if (b !== undefined) return withFun('sort', false)(self, a, b);
       if (!isList(a)) throw fc('sort', a);
-      return [...a].sort(compare);
+      return otpSort(a);
     }),
     usort: arities([1, 2], (self: Process, a: Term, b?: Term) => {
       if (b !== undefined) return withFun('usort', true)(self, a, b);
