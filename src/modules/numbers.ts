@@ -82,3 +82,21 @@ export function truncToInt(x: number): number | bigint {
   const t = Math.trunc(x);
   return Number.isSafeInteger(t) ? t + 0 : BigInt(t); // `+ 0` turns -0 into 0
 }
+
+/** The canonical integer term for `n` (the name the library modules use). */
+export const intTerm = canonicalInt;
+
+/** `A + B` on numbers, as `lists:sum/1` does it, or undefined where BEAM raises `badarith` (a non-number, a float overflow). */
+export function add(a: Term, b: Term): Term | undefined {
+  if (isInteger(a) && isInteger(b)) {
+    if (typeof a === 'number' && typeof b === 'number') {
+      const s = a + b;
+      if (Number.isSafeInteger(s)) return s;
+    }
+    return canonicalInt(toBig(a) + toBig(b));
+  }
+  const x = toDouble(a);
+  const y = toDouble(b);
+  if (x === undefined || y === undefined || !isNumber(a) || !isNumber(b)) return undefined;
+  return floatTerm(x + y);
+}

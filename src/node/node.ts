@@ -161,7 +161,7 @@ export class Node extends EventEmitter<NodeEvents> {
     // erlang's node functions last, so theirs win where a name serves more than one arity.
     modules.register('erlang', { ...operatorsModule, ...erlangTermBifs, ...system, ...processBifs, ...erlang });
     modules.register('os', osModule);
-    modules.register('lists', listsModule);
+    modules.register('lists', listsModule(modules.applyFun));
     modules.register('timer', timerModule);
     modules.register('io', ioModule);
     modules.register('init', initModule(stop));
