@@ -42,17 +42,45 @@ export function readChars(t: Term): Chars | undefined {
   return { cps, kind: Buffer.isBuffer(t) ? 'binary' : 'list' };
 }
 
+/** The JS string of `cps`, built in slices: spreading a long array into one call overflows the stack. */
+export function textOf(cps: readonly number[]): string {
+  let text = '';
+  for (let i = 0; i < cps.length; i += 8192) text += String.fromCodePoint(...cps.slice(i, i + 8192));
+  return text;
+}
+
 /** `cps` as a term of kind `kind`. */
 export function toKind(cps: readonly number[], kind: Kind): Term {
-  return kind === 'binary' ? Buffer.from(String.fromCodePoint(...cps), 'utf8') : [...cps];
+  return kind === 'binary' ? Buffer.from(textOf(cps), 'utf8') : [...cps];
 }
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-/** The grapheme clusters of `cps`, each as its code points. */
+/**
+ * A place in `text` at or after `from` where a cluster surely ends: between two ASCII characters
+ * other than CR LF (UAX #29 never joins those), or after a LF (GB4); else the end.
+ */
+function safeCut(text: string, from: number): number {
+  for (let j = Math.max(from, 1); j < text.length; j++) {
+    const [a, b] = [text.charCodeAt(j - 1), text.charCodeAt(j)];
+    if (a === 10 || (a < 0x80 && b < 0x80 && !(a === 13 && b === 10))) return j;
+  }
+  return text.length;
+}
+
+/**
+ * The grapheme clusters of `cps`, each as its code points. The text goes to the segmenter in
+ * pieces cut where clusters surely end: V8's segmenter slows down quadratically on long strings
+ * (measured: 20,000 characters in 72 ms, 300,000 in over a minute).
+ */
 export function clusters(cps: readonly number[]): number[][] {
+  const text = textOf(cps);
   const out: number[][] = [];
-  for (const { segment } of segmenter.segment(String.fromCodePoint(...cps))) out.push([...segment].map((c) => c.codePointAt(0)!));
+  for (let at = 0; at < text.length; ) {
+    const cut = safeCut(text, at + 1024);
+    for (const { segment } of segmenter.segment(text.slice(at, cut))) out.push([...segment].map((c) => c.codePointAt(0)!));
+    at = cut;
+  }
   return out;
 }
 

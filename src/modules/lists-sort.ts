@@ -5,7 +5,8 @@
  * sort/2, usort/1,2, keysort/2 and ukeysort/2 are stable in OTP (usort keeps the first of equal
  * elements) and its merges take from the first list on ties: these do the same, so results match
  * OTP's (for merges: on sorted inputs, which is what OTP specifies). sort/1 is not stable for `==`
- * terms in OTP; lists-sort1.ts follows its algorithm. Errors on a list that is not proper are OTP's reasons, but the stack
+ * terms in OTP; lists-sort1.ts follows its algorithm. keysort/2 has the same trait for elements
+ * that are `==` as whole terms ({x, 1} and {x, 1.0}): there noderl keeps input order, OTP may not. Errors on a list that is not proper are OTP's reasons, but the stack
  * names the exported function, not OTP's internal helper (`split_2/5` and kin).
  */
 import { atom, isList, isTuple, tuple, type Term } from '../term/types.js';
@@ -138,22 +139,36 @@ export function listsSort(applyFun: ApplyFun): BuiltinModule {
     merge: arities([1, 2, 3], async (self: Process, a: Term, b?: Term, c?: Term) => {
       if (c !== undefined) return merge3('merge', false)(self, a, b!, c);
       if (b === undefined) return listOfLists('mergel', a, [a, []]).reduce((x, y) => mergeSync(x, y, false), []);
-      if (isNil(b)) return a;
-      if (!isList(b) || !isList(a)) throw fc('merge', a, b);
-      return mergeSync(a, b, false);
+      return merge2(a, b, false);
     }),
     umerge: arities([1, 2, 3], async (self: Process, a: Term, b?: Term, c?: Term) => {
       if (c !== undefined) return merge3('umerge', true)(self, a, b!, c);
       if (b === undefined) return listOfLists('umergel', a, [a]).reduce((x, y) => mergeSync(x, y, true), []);
-      if (isNil(b)) return a;
-      if (!isList(b) || !isList(a)) throw fc('umerge', a, b);
-      return mergeSync(a, b, true);
+      return merge2(a, b, true);
     }),
+    merge3: (_self, a, b, c) => mergeThree(a, b, c, false),
+    umerge3: (_self, a, b, c) => mergeThree(a, b, c, true),
     keysort: (_self, n, l) => keySorted('keysort', n, l, false),
     ukeysort: (_self, n, l) => keySorted('ukeysort', n, l, true),
     keymerge: (_self, n, a, b) => keyMerged('keymerge', n, a, b, false),
     ukeymerge: (_self, n, a, b) => keyMerged('ukeymerge', n, a, b, true),
   };
+}
+
+/** merge/2 (`merge(T1, []) -> T1`) and umerge/2 (`umerge([], T2) -> T2`); else both must be lists. */
+function merge2(a: Term, b: Term, unique: boolean): Term {
+  if (!unique && isNil(b)) return a;
+  if (unique && isNil(a)) return b;
+  if (!isList(b) || !isList(a)) throw fc(unique ? 'umerge' : 'merge', a, b);
+  return mergeSync(a, b, unique);
+}
+
+/** merge3/3 and umerge3/3: with an empty second or third list, merge/2 of the others, as OTP. */
+function mergeThree(a: Term, b: Term, c: Term, unique: boolean): Term {
+  if (isNil(b)) return merge2(a, c, unique);
+  if (isNil(c)) return merge2(a, b, unique);
+  if (!isList(a) || !isList(b) || !isList(c)) throw fc(unique ? 'umerge3' : 'merge3', a, b, c);
+  return mergeSync(a, mergeSync(b, c, unique), unique);
 }
 
 /** merge/2 and umerge/2 by the term order: ties take the first list's element (umerge drops the other). */

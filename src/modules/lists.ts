@@ -7,15 +7,16 @@
  * through (`lists:map_1(F, Tail)`), with the arguments it has there.
  */
 import { atom, isTuple, tuple, type Term } from '../term/types.js';
-import { OK } from '../term/atoms.js';
-import { ErlangError } from '../process/exceptions.js';
+import { mapGet } from '../term/compare.js';
+import { BADARG, OK } from '../term/atoms.js';
+import { callError, ErlangError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
-import type { ApplyFun, BuiltinModule } from './registry.js';
+import { arities, type ApplyFun, type BuiltinModule } from './registry.js';
 import { cells, clause, isNil, restOf, type Cells } from './cons.js';
 import { appendAll, listsPlain } from './lists-plain.js';
 import { listsKeys } from './lists-keys.js';
 import { listsSort } from './lists-sort.js';
-import { isFunOf } from './guards.js';
+import { isFunOf, isInteger } from './guards.js';
 
 const fc = (f: string, ...args: Term[]): ErlangError => clause('lists', f, args);
 const raise = (tag: string, v: Term): ErlangError => new ErlangError(tuple(atom(tag), v), []);
@@ -167,6 +168,31 @@ export function listsModule(applyFun: ApplyFun): BuiltinModule {
       for (const x of c.items) parts.push(await call(self, f, x));
       if (!isNil(c.tail)) throw fc('flatmap_1', f, c.tail);
       return appendAll([...parts, []]); // F(H) ++ flatmap_1(F, T)
+    },
+    uniq: arities([1, 2], async (self: Process, a: Term, b?: Term) => {
+      const [f, l] = b === undefined ? [undefined, a] : [a, b];
+      if (f !== undefined && !isFunOf(f, 1)) throw fc('uniq', f, l);
+      const c = cells(l);
+      const seen = new Map<Term, Term>(); // the map OTP keeps of what it has seen (uniq_1/2, uniq_2/3)
+      const out: Term[] = [];
+      for (const x of c.items) {
+        const key = f === undefined ? x : await call(self, f, x);
+        if (mapGet(seen, key) === undefined) (seen.set(key, true), out.push(x));
+      }
+      if (!isNil(c.tail)) throw f === undefined ? fc('uniq_1', c.tail, seen) : fc('uniq_2', c.tail, f, seen);
+      return out;
+    }),
+    keymap: async (self, f, n, l) => {
+      const c = cells(l);
+      const out: Term[] = [];
+      for (const t of c.items) {
+        if (!isInteger(n) || !isTuple(t) || n < 1 || n > t.length) throw callError(BADARG, 'erlang', 'element', [n, t]);
+        const k = Number(n) - 1;
+        const v = await call(self, f, t[k]!);
+        out.push(tuple(...t.slice(0, k), v, ...t.slice(k + 1)));
+      }
+      if (!isNil(c.tail) || !isInteger(n) || n < 1 || !isFunOf(f, 1)) throw fc('keymap', f, n, isNil(c.tail) ? [] : c.tail);
+      return out;
     },
     zipwith: (self, f, a, b) => zipWith(self, 'zipwith', f, [a, b]),
     zipwith3: (self, f, a, b, c) => zipWith(self, 'zipwith3', f, [a, b, c]),

@@ -13,7 +13,7 @@ import { arities, type BuiltinModule } from './registry.js';
 import { clause } from './cons.js';
 import { isInteger } from './guards.js';
 import { floatTerm, intTerm } from './numbers.js';
-import { boundaries, clusters, clusterTerm, matches, readChars, toKind, type Chars } from './chardata.js';
+import { boundaries, clusters, clusterTerm, matches, readChars, textOf, toKind, type Chars } from './chardata.js';
 import { casefold, lowercase, titlecase, uppercase } from './string-case.js';
 
 const NOMATCH = atom('nomatch');
@@ -110,7 +110,7 @@ function leadingNumber(s: Term, re: RegExp, make: (text: string) => Term | undef
   // clusters before the first longer one can be part of the number.
   const cl = clusters(c.cps);
   const simple = cl.findIndex((x) => x.length > 1);
-  const text = String.fromCodePoint(...cl.slice(0, simple < 0 ? cl.length : simple).flat());
+  const text = textOf(cl.slice(0, simple < 0 ? cl.length : simple).flat());
   const m = re.exec(text);
   const value = m ? make(m[0]) : undefined;
   if (value === undefined) return tuple(atom('error'), atom(none)); // no number, or a float too large (OTP: no_float)

@@ -43,6 +43,13 @@ const pat = fc.constantFrom('a', ',', ' ', 'é', 'e', 'ab', '\r\n', '');
 
 // Not compared: slice/2,3 of a binary holding a CR, where OTP 25 returns chardata such as
 // [$.|<<"a">>] (how unicode_util:gc/1 looks past a CR in a binary); noderl returns a binary.
+test('string: long strings (segmented in pieces) agree with OTP 25', { skip }, async () => {
+  const parts = ['a', 'é', 'e\u0301', '\r\n', '\r', '\n', ' ', ',', 'ß', '😀', '🇫🇷', 'ǅ', 'x\u200d'];
+  const long = Array.from({ length: 5000 }, (_, i) => parts[(i * 7) % parts.length]).join('');
+  const calls = [str(long), bin(long)].flatMap((t) => [S('length', t), S('reverse', t), S('split', t, str('\r\n'), all), S('slice', t, 2500, 10), S('lexemes', t, [32, 44])]);
+  assert.deepEqual(await diff(calls), []);
+});
+
 test('string: generated strings agree with OTP 25', { skip }, async () => {
   const calls = [];
   for (const [s, b, p, q, n, m] of fc.sample(fc.tuple(text, asTerm, pat, text, fc.nat(6), fc.nat(4)), { numRuns: 200, seed: SEED })) {
