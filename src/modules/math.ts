@@ -12,16 +12,16 @@ import { atom, tuple, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
 import { callError, ErlangError } from '../process/exceptions.js';
 import type { BuiltinModule, ModuleFunction } from './registry.js';
-import { floatTerm, toDouble } from './numbers.js';
+import { floatTerm, isNumber, toDouble } from './numbers.js';
 import { erf, erfc } from './math-erf.js';
 
 const BADARITH = atom('badarith');
 
 /** A number argument as a double: badarg for a non-number, badarith for a bignum beyond the double range. */
 function arg(name: string, args: Term[], t: Term): number {
-  const x = toDouble(t);
-  if (x === undefined) throw callError(BADARG, 'math', name, args);
-  if (!Number.isFinite(x)) throw arith(name, args);
+  if (!isNumber(t)) throw callError(BADARG, 'math', name, args);
+  const x = toDouble(t); // undefined for a bignum beyond the double range
+  if (x === undefined || !Number.isFinite(x)) throw arith(name, args);
   return x;
 }
 
