@@ -8,6 +8,7 @@
  * "Left-aligned" bytes hold a segment of n bits from the most significant bit of the first byte;
  * the unused low bits of the last byte are zero.
  */
+import { toHalf } from '../term/parse-bits.js';
 
 /**
  * The low `n` bits of `value` (two's complement) as left-aligned bytes. Little-endian order puts
@@ -47,32 +48,8 @@ export function integerFromBytes(bytes: Buffer, n: number, little: boolean, sign
   return v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-const scratch = new DataView(new ArrayBuffer(8));
-
-/** Rounds to the nearest integer, ties to even (IEEE's default rounding). */
-function roundHalfEven(y: number): number {
-  const f = Math.floor(y);
-  const d = y - f;
-  return d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
-}
-
-/** A double as IEEE binary16 bits, rounded to nearest even, overflowing to infinity as C's cast does. */
-function halfBits(x: number): number {
-  const sign = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
-  const a = Math.abs(x);
-  if (Number.isNaN(a)) return 0x7e00;
-  if (a >= 65520) return sign | 0x7c00; // 65520 is the tie between 65504 and 2^16: even goes up
-  if (a < 2 ** -14) return sign | roundHalfEven(a * 2 ** 24); // subnormal (1024 is the least normal)
-  scratch.setFloat64(0, a);
-  const e = ((scratch.getUint16(0) >> 4) & 0x7ff) - 1023;
-  let mantissa = roundHalfEven((a / 2 ** e - 1) * 1024);
-  let exponent = e + 15;
-  if (mantissa === 1024) {
-    mantissa = 0;
-    exponent++;
-  }
-  return exponent >= 31 ? sign | 0x7c00 : sign | (exponent << 10) | mantissa;
-}
+/** A double as IEEE binary16 bits, rounded to nearest even, overflowing to infinity as C's cast does (the term parser's). */
+const halfBits = toHalf;
 
 function halfValue(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;

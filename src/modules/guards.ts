@@ -1,18 +1,10 @@
 /**
  * The guard tests the library modules need, over the JS term mapping: `is_integer/1`,
- * `is_float/1`, `is_function/2` (erts' guard BIFs).
+ * `is_float/1` (numbers.ts has them), `is_function/2` (erts' guard BIFs).
  */
-import { ErlFloat, ErlFun, ExportFun, type Term } from '../term/types.js';
+import { ErlFun, ExportFun, type Term } from '../term/types.js';
 
-/** True for an Erlang float (a non-integral JS number or an `ErlFloat`). */
-export function isFloat(t: Term): boolean {
-  return t instanceof ErlFloat || (typeof t === 'number' && !Number.isInteger(t));
-}
-
-/** True for an Erlang integer (an integral JS number or a bigint). */
-export function isInteger(t: Term): t is number | bigint {
-  return typeof t === 'bigint' || (typeof t === 'number' && Number.isInteger(t));
-}
+export { isFloatTerm as isFloat, isInteger } from './numbers.js';
 
 /** True for what `is_function(F, Arity)` accepts. */
 export function isFunOf(f: Term, arity: number): boolean {

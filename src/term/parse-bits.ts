@@ -167,9 +167,11 @@ function writeFloat(w: BitWriter, f: number, bits: number, little: boolean, fail
  * IEEE 754 binary16 bits of `f`, rounded to nearest even straight from the double (no detour
  * through float32, which could round twice). Too large becomes infinity, as OTP 25 does.
  */
-function toHalf(f: number): number {
+/** The IEEE half-precision bits of `f`, rounded half to even (overflow is infinity, as OTP 25 writes it). Shared with the evaluator's bit syntax. */
+export function toHalf(f: number): number {
   const sign = f < 0 || Object.is(f, -0) ? 0x8000 : 0;
   const x = Math.abs(f);
+  if (Number.isNaN(x)) return 0x7e00;
   if (x >= 65520) return sign | 0x7c00; // 65520 is halfway from the largest half, 65504, to 2^16
   if (x < 2 ** -14) return sign | roundHalfEven(x * 2 ** 24); // subnormal: units of 2^-24
   const view = new DataView(new ArrayBuffer(8));
