@@ -6,7 +6,7 @@
 
 import { Cluster } from '../lib/dist-peers.js';
 import { spawnErl, kill } from '../lib/erl.js';
-import { sig3, spread, table } from '../lib/format.js';
+import { sig3, spread, table, times } from '../lib/format.js';
 import { summarize } from '../lib/measure.js';
 
 export const description = 'erl_eval shell funs: erl_eval on BEAM vs noderl\'s evaluator, 1,000,000-step loops';
@@ -30,8 +30,22 @@ export async function run({ quick }) {
     const rows = await timeCases(cluster, noderl.node, settings);
     return {
       table: table(
-        ['case', 'erl_eval ms', '[min-max]', 'noderl ms', '[min-max]', 'noderl ÷ erl_eval'],
-        rows.map((r) => [r.name, sig3(r.beam.median), spread(r.beam), sig3(r.noderl.median), spread(r.noderl), `${sig3(r.noderl.median / r.beam.median)}x`]),
+        [
+          { key: 'name', title: 'case' },
+          { key: 'beam', title: 'erl_eval ms', align: 'right' },
+          { key: 'beamRange', title: '[min-max]', align: 'right' },
+          { key: 'noderl', title: 'noderl ms', align: 'right' },
+          { key: 'noderlRange', title: '[min-max]', align: 'right' },
+          { key: 'ratio', title: 'noderl ÷ erl_eval', align: 'right' },
+        ],
+        rows.map((r) => ({
+          name: r.name,
+          beam: sig3(r.beam.median),
+          beamRange: spread(r.beam),
+          noderl: sig3(r.noderl.median),
+          noderlRange: spread(r.noderl),
+          ratio: times(r.noderl.median / r.beam.median),
+        })),
       ),
       notes: [
         `N = ${settings.n}; median of ${settings.passes} pass(es) [min-max], ms, timed on the BEAM caller with timer:tc`,

@@ -79,15 +79,19 @@ export class ModuleRegistry {
    * module cannot shadow them, as sticky modules cannot be reloaded on BEAM.
    */
   async resolve(module: string, fn: string, arity: number): Promise<ModuleFunction | undefined> {
+    return this.builtin(module, fn, arity) ?? this.codePath?.resolve(module, fn, arity);
+  }
+
+  /** The built-in serving `module:fn/arity`, found without waiting (the hot path of rpc and spawn). */
+  private builtin(module: string, fn: string, arity: number): ModuleFunction | undefined {
     const builtin = this.builtins.get(module);
     const f = builtin && Object.hasOwn(builtin, fn) ? builtin[fn] : undefined;
-    if (f && serves(f, arity)) return f;
-    return this.codePath?.resolve(module, fn, arity);
+    return f && serves(f, arity) ? f : undefined;
   }
 
   /** {@link Apply}: a missing function raises `{undef, [{M, F, Args, []}]}`, the reason BEAM gives. */
   readonly apply: Apply = async (self, m, f, args) => {
-    const fn = await this.resolve(m.name, f.name, args.length);
+    const fn = this.builtin(m.name, f.name, args.length) ?? (await this.codePath?.resolve(m.name, f.name, args.length));
     if (!fn) throw new ErlangError(UNDEF, [tuple(m, f, args, [])]);
     return (await fn(self, ...args)) as Term;
   };
