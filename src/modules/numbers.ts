@@ -41,7 +41,7 @@ export function toBig(n: number | bigint): bigint {
  * integer too large for a double is `undefined` (BEAM's badarith on `1.0 + (1 bsl 1100)`).
  */
 export function toDouble(t: Term): number | undefined {
-  if (typeof t === 'number') return t;
+  if (typeof t === 'number') return t + 0; // a bare JS -0 is the integer 0 (a float -0.0 is an ErlFloat)
   if (t instanceof ErlFloat) return t.value;
   if (typeof t === 'bigint') return bigToDouble(t);
   return undefined;
