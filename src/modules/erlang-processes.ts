@@ -3,7 +3,8 @@
  * (erlang.erl and erl_bif_*.c's behaviour in OTP 25): `spawn`, `spawn_link`, `spawn_monitor`
  * (a fun or `M, F, A`, here or on a node), `link`, `unlink`, `monitor`, `demonitor`, `exit/2`,
  * `process_flag(trap_exit, _)`, `register`, `unregister`, `whereis`, `registered`, `processes`,
- * `is_process_alive`, `process_info`, `group_leader`, `make_ref`, `monitor_node`. Each runs in
+ * `is_process_alive`, `process_info`, `group_leader`, `make_ref`, `monitor_node`, and the process
+ * dictionary (`put`, `get`, `get_keys`, `erase`). Each runs in
  * the calling process (`self`), as a BIF runs in its caller on BEAM.
  */
 import { Atom, atom, ErlFun, ExportFun, isList, Pid, Ref, tuple, type Term } from '../term/types.js';
@@ -33,6 +34,8 @@ const APPLY = atom('apply');
 export function erlangProcessBifs(host: ProcessBifHost): BuiltinModule {
   const { table } = host;
   const spawner = (kind: SpawnKind) => arities([1, 2, 3, 4], (self: Process, ...args: Term[]) => spawnAny(host, self, kind, args));
+  // A BIF runs in a live process of this node, so its dictionary is there.
+  const dict = (self: Process) => table.dictionary(self.pid)!;
   const pidArg = (fn: string, pid: Term | undefined, args: Term[]): Pid => {
     if (!(pid instanceof Pid)) throw callError(BADARG, 'erlang', fn, args);
     return pid;
@@ -82,6 +85,11 @@ export function erlangProcessBifs(host: ProcessBifHost): BuiltinModule {
       return true;
     }),
     make_ref: (self) => self.makeRef(),
+    // The process dictionary of the calling process (src/process/dictionary.ts).
+    put: (self, key, value) => dict(self).put(key!, value!) ?? UNDEFINED,
+    get: arities([0, 1], (self: Process, key?: Term) => (key === undefined ? dict(self).all() : (dict(self).get(key) ?? UNDEFINED))),
+    get_keys: arities([0, 1], (self: Process, value?: Term) => dict(self).keys(value)),
+    erase: arities([0, 1], (self: Process, key?: Term) => (key === undefined ? dict(self).clear() : (dict(self).erase(key) ?? UNDEFINED))),
     monitor_node: (self, node, flag) => {
       if (!(node instanceof Atom) || typeof flag !== 'boolean') throw callError(BADARG, 'erlang', 'monitor_node', [node!, flag!]);
       return self.monitorNode(node, flag);

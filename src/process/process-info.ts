@@ -101,7 +101,7 @@ function itemValue(table: ProcessTable, caller: Process, proc: Process | undefin
     case 'stack_size':
       return 0;
     case 'dictionary':
-      return [];
+      return table.dictionary(proc.pid)?.all() ?? [];
     case 'error_handler':
       return atom('error_handler');
     case 'priority':

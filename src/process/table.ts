@@ -10,6 +10,7 @@ import { SpawnReplyFlag, type SpawnRequest, type Address, type Signal, type Sign
 import type { Connection } from '../channel/connection.js';
 import { handedOver } from './mailbox.js';
 import { processInternals, type Destination, type Process, type SignalRouter } from './process.js';
+import { ProcessDictionary } from './dictionary.js';
 import { Registry } from './registry.js';
 import { AliasTable, type AliasMode } from './aliases.js';
 import { NodeMonitors } from './node-monitors.js';
@@ -38,6 +39,7 @@ export class ProcessTable implements SignalRouter {
   private readonly random = Buffer.alloc(RANDOM_POOL);
   private randomAt = RANDOM_POOL;
   private readonly initialCalls = new Map<string, Term>();
+  private readonly dictionaries = new Map<string, ProcessDictionary>();
   /** The group leader of processes started from outside any process (the node's `user`). */
   defaultGroupLeader?: Pid;
   /** Serves a SPAWN_REQUEST addressed to this node (set by the node). */
@@ -83,6 +85,15 @@ export class ProcessTable implements SignalRouter {
   /** Every live process of this node (`erlang:processes/0`), oldest first. */
   pids(): Pid[] {
     return [...this.processes.values()].map((p) => p.pid);
+  }
+
+  /** The process dictionary of the live process `pid` (made when first used), or undefined for a process that is not alive here. */
+  dictionary(pid: Pid): ProcessDictionary | undefined {
+    if (!this.isAlive(pid)) return undefined;
+    const key = pidKey(pid);
+    let d = this.dictionaries.get(key);
+    if (!d) this.dictionaries.set(key, (d = new ProcessDictionary()));
+    return d;
   }
 
   /** The `{M, F, Arity}` a process was spawned with, when it was spawned as a call (remote spawn, `spawn/3`). */
@@ -146,6 +157,7 @@ export class ProcessTable implements SignalRouter {
   ended(proc: Process): void {
     this.processes.delete(pidKey(proc.pid));
     this.initialCalls.delete(pidKey(proc.pid));
+    this.dictionaries.delete(pidKey(proc.pid));
     this.registry.forget(proc.pid);
     this.aliases.forget(proc.pid);
     this.nodeMonitors.forget(proc.pid);

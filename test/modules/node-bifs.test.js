@@ -123,3 +123,23 @@ test('global through rpc: whereis_name, register_name, unregister_name, send, re
     {Yes, Seen, Again, Listed, Sent, Un, Gone} end`);
   await same(`element(1, R(global, send, [bif_nobody, hi]))`);
 });
+
+test('the process dictionary: put, get, get_keys, erase, and process_info(P, dictionary)', { skip }, async () => {
+  // Run inside one process on each node (a spawned fun), so the dictionary is that process's.
+  const script = `begin
+    Parent = self(),
+    F = fun() ->
+      A = put(k1, one), B = put(k1, uno), C = put({k, 2}, two), D = put(3, uno),
+      G1 = get(k1), G2 = get(nokey), G3 = lists:sort(get()), K1 = lists:sort(get_keys()), K2 = lists:sort(get_keys(uno)),
+      {dictionary, Info} = process_info(self(), dictionary),
+      E1 = erase(k1), E2 = erase(k1), E3 = lists:sort(erase()), E4 = get(),
+      Parent ! {dict, {A, B, C, D, G1, G2, G3, K1, K2, lists:sort(Info), E1, E2, E3, E4}}
+    end,
+    spawn(Where, F),
+    receive {dict, R} -> R after 5000 -> timeout end
+  end`;
+  const on = (n) => erl.eval(`begin Where = '${n}', ${script.replace(/\s*\n\s*/g, ' ')} end`);
+  const [noderl, oracle] = [await on(node.name), await on(beam.node)];
+  assert.equal(noderl, oracle);
+  assert.match(noderl, /^\{undefined,one,undefined,undefined,uno,undefined,/);
+});
