@@ -5,6 +5,8 @@
  * iterates a million times in constant JS stack, as BEAM's last call optimisation does.
  * Mirrors erl_eval's `eval_fun/8` and `eval_named_fun/10` (OTP 25).
  */
+import { encodeFunFields } from '../term/term-reader.js';
+import { layoutFor } from './erl-eval-layout.js';
 import { atom, ErlFun, Pid, tuple, type Term } from '../term/types.js';
 import { ErlangError } from '../process/exceptions.js';
 import type { Clause, Expr } from './ast.js';
@@ -35,8 +37,8 @@ const NO_UNIQ = Buffer.alloc(16);
 /**
  * A closure of the evaluator: its compiled clauses and the bindings it closed over. It is an
  * `ErlFun` of module `erl_eval`, so it passes wherever a fun does (`lists:map/2`, a message to a
- * process of this node). Encoding it for a BEAM node is not done yet: that needs erl_eval's
- * Uniq (the MD5 of OTP 25's erl_eval.beam) and Index per arity, and the Info tuple as free variable.
+ * process of this node), and it travels to a BEAM node as an erl_eval fun whose Info carries its
+ * clauses and bindings (src/erlang/erl-eval-layout.ts).
  */
 export class EvalFun extends ErlFun {
   constructor(
@@ -46,14 +48,20 @@ export class EvalFun extends ErlFun {
     creator: Pid,
   ) {
     super(Buffer.alloc(0), ERL_EVAL, def.arity, 0, NO_UNIQ, 0, 0, creator, []);
-    // A fun the evaluator made has no bytes yet: say so instead of sending an empty encoding.
+    // Its bytes, made when it is first sent: an erl_eval fun in the layout learned from the funs
+    // BEAM nodes sent (src/erlang/erl-eval-layout.ts), so a BEAM node can call it.
+    let bytes: Buffer | undefined;
     Object.defineProperty(this, 'bytes', {
-      get() {
-        throw new Error('a fun made by the noderl evaluator cannot be encoded for another node yet');
-      },
+      get: () => (bytes ??= this.encodeAsErlEval()),
     });
     // Free variables as erl_eval has them: [{Anno, Bindings, Lf, Ef, FUVs, Clauses}], built when asked (compare, format).
     Object.defineProperty(this, 'freeVars', { get: () => [infoOf(def, env)] });
+  }
+
+  /** NEW_FUN_EXT of an erl_eval fun carrying this fun's Info (a zero Uniq when no layout is known yet: it travels, and calling it on BEAM is badfun). */
+  private encodeAsErlEval(): Buffer {
+    const layout = layoutFor(this.def.arity, this.def.name !== undefined);
+    return encodeFunFields(this.def.arity, layout?.uniq ?? NO_UNIQ, layout?.index ?? 0, ERL_EVAL, layout?.oldIndex ?? 0, layout?.oldUniq ?? 0, this.pid, this.freeVars);
   }
 }
 

@@ -7,6 +7,7 @@
  * Lf and Ef (the shell's local and external function handlers, `shell`-module funs) cannot run
  * here: local calls are BIFs or undef, as with erl_eval's `none`.
  */
+import { learnLayout } from './erl-eval-layout.js';
 import { Atom, atom, ErlFun, isList, isTuple, tuple, type Term } from '../term/types.js';
 import { ErlangError } from '../process/exceptions.js';
 import { readClauses } from './ast.js';
@@ -49,6 +50,7 @@ function fromInfo(fun: ErlFun, info: Term, cc: Compiler): EvalFun {
   const arity = cs.length ? cs[0].patterns.length : -1;
   if (arity !== fun.arity || cs.some((c) => c.patterns.length !== arity)) throw badInfo(fun);
   const def = { clauses: compileFunClauses(cs, cc), arity, name: name?.name, form: clauses as Term[] };
+  learnLayout(fun, name !== undefined);
   return new EvalFun(def, envOf(bindings, fun), fun.pid);
 }
 

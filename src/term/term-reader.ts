@@ -478,7 +478,8 @@ export class TermReader {
 }
 
 /** NEW_FUN_EXT from a closure's fields, every atom written in full. */
-function encodeFunFields(arity: number, uniq: Buffer, index: number, module: Atom, oldIndex: number, oldUniq: number, pid: Pid, freeVars: Term[]): Buffer {
+/** A NEW_FUN_EXT from its fields (tag 112 included), for a fun whose bytes must be made. */
+export function encodeFunFields(arity: number, uniq: Buffer, index: number, module: Atom, oldIndex: number, oldUniq: number, pid: Pid, freeVars: Term[]): Buffer {
   const tail = [module, oldIndex, oldUniq, pid, ...freeVars].map((t) => encode(t).subarray(1));
   const head = Buffer.alloc(1 + 4 + 1 + 16 + 4 + 4);
   let size = head.length - 1;

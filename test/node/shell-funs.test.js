@@ -99,3 +99,24 @@ test('a fun on noderl calls back into BEAM with rpc, and the BIFs answer for the
   end`));
   assert.equal(out, '{true,true,[3,2,1],true,true}');
 });
+
+test('a fun made on noderl travels to BEAM as an erl_eval fun and runs there', { skip }, async () => {
+  // The outer fun (arity 0) came from erl, so noderl knows erl_eval's layout; the inner one is made
+  // by noderl's evaluator and returned to erl, which calls it with erl_eval.
+  assert.equal(await erl.eval(`begin F = rpc:call(${N()}, erlang, apply, [fun() -> Y = 10, fun(X) -> X * Y end end, []]), {erlang:fun_info(F, module), F(4)} end`), '{{module,erl_eval},40}');
+  assert.equal(
+    await erl.eval(`begin G = rpc:call(${N()}, erlang, apply, [fun() -> fun(A, B) -> lists:map(fun(X) -> X + A end, B) end end, []]), G(1, [1, 2, 3]) end`),
+    '[2,3,4]',
+  );
+  // A named fun: its layout is learned from a named fun erl sent first.
+  assert.equal(await erl.eval(`rpc:call(${N()}, erlang, apply, [fun N(0) -> ok; N(K) -> N(K - 1) end, [3]])`), 'ok');
+  assert.equal(
+    await erl.eval(`begin Fact = rpc:call(${N()}, erlang, apply, [fun() -> fun Fact(0) -> 1; Fact(K) -> K * Fact(K - 1) end end, []]), Fact(20) end`),
+    '2432902008176640000',
+  );
+  // Sent in a message, called by a BEAM process.
+  assert.equal(
+    await erl.eval(`begin Me = self(), spawn(${N()}, fun() -> Me ! {f, fun(Z) -> {Z, node()} end} end), receive {f, H} -> {Z, Where} = H(z), {Z, Where =:= node()} after 5000 -> timeout end end`),
+    '{z,true}',
+  );
+});
