@@ -70,7 +70,14 @@ test('a lock held by a BEAM node that dies is released everywhere', { skip }, as
   blocked.release();
   await b.stop();
   await eventually('b gone', () => !n.nodes().includes(b.node));
-  const free = holder((self) => n.global.setLock(self, [atom('res3'), atom('js')], undefined, 0));
+  // erl a's global frees b's lock on its own nodedown, which may come a moment after noderl's.
+  let free;
+  await eventually('res3 free on every node', async () => {
+    free = holder((self) => n.global.setLock(self, [atom('res3'), atom('js')], undefined, 0));
+    if (await free.ready) return true;
+    free.release();
+    return false;
+  });
   assert.equal(await free.ready, true);
   assert.equal(await a.eval("global:set_lock({res3, beam_a}, [node() | nodes()], 0)"), 'false');
   free.release();
