@@ -9,9 +9,9 @@ import { atom, ExportFun, Pid, type Atom, type Term } from '../term/types.js';
 import { BADARG, OK, UNDEFINED } from '../term/atoms.js';
 import { callError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
-import { arities, type BuiltinModule } from '../modules/registry.js';
+import { arities, type Apply, type BuiltinModule } from '../modules/registry.js';
 import type { Global } from './global.js';
-import { notifyAllName, randomExitName, randomNotifyName, resolveItOnNode, type ApplyMfa } from './resolvers.js';
+import { notifyAllName, randomExitName, randomNotifyName, resolveItOnNode } from './resolvers.js';
 import type { Resolve } from './types.js';
 
 /** A Method as register_name/3 takes it from Erlang: `fun M:F/3` (the built-in ones are `fun global:…/3`). */
@@ -21,7 +21,7 @@ function method(fn: string, args: Term[], m: Term | undefined): Resolve | undefi
   throw callError(BADARG, 'global', fn, args);
 }
 
-export function globalModule(global: () => Global, nodeAtom: () => Atom, apply: ApplyMfa): BuiltinModule {
+export function globalModule(global: () => Global, nodeAtom: () => Atom, apply: Apply): BuiltinModule {
   const register = (fn: 'register_name' | 're_register_name') =>
     arities([2, 3], async (_self: Process, name?: Term, pid?: Term, m?: Term) => {
       const args = m === undefined ? [name!, pid!] : [name!, pid!, m];

@@ -14,6 +14,7 @@ import { NAME_SERVER } from './multi-call.js';
 import { GlobalAtom } from './protocol.js';
 import { exitReasonOf } from '../process/exceptions.js';
 import type { JsResolver } from './types.js';
+import type { Apply } from '../modules/registry.js';
 
 const INSERT = atom('insert');
 const DELETE = atom('delete');
@@ -22,8 +23,6 @@ const GLOBAL = atom('global');
 const CONFLICT = atom('global_name_conflict');
 const RESOLVE_IT = GlobalAtom.resolveIt;
 
-/** `apply(M, F, Args)` in a process: how `fun M:F/3` methods run. */
-export type ApplyMfa = (self: Process, m: Atom, f: Atom, args: Term[]) => Promise<Term>;
 
 /** The built-in resolver `fun global:Name/3`. */
 export function builtinMethod(name: 'random_exit_name' | 'random_notify_name' | 'notify_all_name'): ExportFun {
@@ -67,7 +66,7 @@ export async function resolveIt(
   name: Term,
   a: Pid,
   b: Pid,
-  apply: ApplyMfa,
+  apply: Apply,
   js?: JsResolver,
 ): Promise<Term> {
   try {
@@ -83,7 +82,7 @@ export async function resolveIt(
  * `global:resolve_it/4` as a peer's `rpc:call` runs it here: the local `global_name_server` runs
  * it, since it holds the names and so their JS resolvers (a node without one, hidden, has none).
  */
-export async function resolveItOnNode(self: Process, nodeAtom: Atom, args: Term[], apply: ApplyMfa): Promise<Term> {
+export async function resolveItOnNode(self: Process, nodeAtom: Atom, args: Term[], apply: Apply): Promise<Term> {
   const [method, name, a, b] = args;
   if (!(a instanceof Pid) || !(b instanceof Pid)) return tuple(atom('EXIT'), atom('function_clause'));
   try {

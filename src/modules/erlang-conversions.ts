@@ -7,13 +7,13 @@
  * erlangTermBifs (erlang-terms.ts).
  */
 import { Atom, atom, BitBinary, ImproperList, isList, type Term } from '../term/types.js';
+import { codePoints as chars } from '../term/io-format.js';
 import { callError } from '../process/exceptions.js';
 import { bifTable, type PureBif } from './bif-table.js';
 import { canonicalInt, floatTerm, isFloatTerm, isInteger, toDouble } from './numbers.js';
 import type { BuiltinModule } from './registry.js';
 
 const SYSTEM_LIMIT = atom('system_limit');
-const chars = (s: string): number[] => Array.from(s, (c) => c.codePointAt(0)!);
 const isBase = (b: Term): b is number => typeof b === 'number' && Number.isInteger(b) && b >= 2 && b <= 36;
 
 /** A proper list of character codes as a JS string, or undefined (a non-list or a bad code point). */

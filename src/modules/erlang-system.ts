@@ -13,6 +13,7 @@
 import { arch, cpus, platform } from 'node:os';
 import { Atom, atom, isList, tuple, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
+import { codePoints as chars } from '../term/io-format.js';
 import { callError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { arities, type BuiltinModule } from './registry.js';
@@ -30,7 +31,7 @@ const UNITS: Record<string, bigint> = {
   nanosecond: 1_000_000_000n, nano_seconds: 1_000_000_000n, native: NATIVE_PER_SECOND, perf_counter: NATIVE_PER_SECOND,
 };
 const started = process.hrtime.bigint();
-const systemAtStart = BigInt(Date.now()) * 1_000_000n;
+const systemAtStart = osSystemNanos();
 
 /** Parts per second of a time unit (an atom, or a positive integer as OTP accepts); undefined when it is none. */
 function perSecond(unit: Term): bigint | undefined {
@@ -52,6 +53,11 @@ const inUnit = (nanos: bigint, per: bigint): Term => convert(nanos, NATIVE_PER_S
 export function timeIn(nanos: bigint, unit: Term | undefined): Term | undefined {
   const per = unit === undefined ? NATIVE_PER_SECOND : perSecond(unit);
   return per === undefined ? undefined : inUnit(nanos, per);
+}
+
+/** The OS clock in nanoseconds since the epoch (`os:system_time`, `erlang:os_system_time`). */
+export function osSystemNanos(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
 }
 
 /** Nanoseconds since the epoch, with hrtime's resolution. */
@@ -83,7 +89,7 @@ export function erlangSystemBifs(host: SystemHost): BuiltinModule {
     system_time: timed('system_time', systemNanos),
     monotonic_time: timed('monotonic_time', () => process.hrtime.bigint() - started),
     time_offset: timed('time_offset', () => systemAtStart),
-    os_system_time: timed('os_system_time', () => BigInt(Date.now()) * 1_000_000n),
+    os_system_time: timed('os_system_time', osSystemNanos),
     convert_time_unit: (_self, time, from, to) => {
       const f = perSecond(from!);
       const t = perSecond(to!);
@@ -148,8 +154,6 @@ function memory(type: Term | undefined): Term {
   return isList(type) ? type.map((t) => tuple(t, one(t))) : one(type);
 }
 
-/** Erlang's string: a list of code points. */
-const chars = (s: string): Term => [...s].map((c) => c.codePointAt(0)!);
 
 /** The `system_info/1` keys that make sense for a noderl node (see the header); badarg for the rest. */
 function systemInfo(host: SystemHost, key: Term): Term {

@@ -12,7 +12,8 @@ import { callError, ErlangError } from '../process/exceptions.js';
 import { arities, type BuiltinModule } from './registry.js';
 import { cells, clause, cons, isCons, isNil, restOf } from './cons.js';
 import { isInteger } from './guards.js';
-import { add, intTerm } from './numbers.js';
+import { add, canonicalInt } from './numbers.js';
+import { codePoints } from '../term/io-format.js';
 
 const BADARITH = atom('badarith');
 const fc = (f: string, ...args: Term[]): ErlangError => clause('lists', f, args);
@@ -95,7 +96,7 @@ function flatlength(list: Term, n: number): number {
 function thingToList(t: Term): Term {
   if (isInteger(t)) return [...String(t)].map((ch) => ch.charCodeAt(0));
   if (typeof t === 'number' || t instanceof ErlFloat) return [...floatToList(Number(t))].map((ch) => ch.charCodeAt(0));
-  if (typeof t === 'boolean' || t instanceof Atom) return [...String(t)].map((ch) => ch.codePointAt(0)!);
+  if (typeof t === 'boolean' || t instanceof Atom) return codePoints(String(t));
   if (isList(t)) return t;
   throw fc('thing_to_list', t);
 }
@@ -176,7 +177,7 @@ function seq(first: Term, last: Term, inc: Term, arity: number): Term[] {
   if (Number.isSafeInteger(first) && Number.isSafeInteger(last) && Number.isSafeInteger(inc)) {
     for (let x = first as number; up ? x <= (last as number) : x >= (last as number); x += inc as number) out.push(x);
   } else {
-    for (let x = f; up ? x <= l : x >= l; x += d) out.push(intTerm(x));
+    for (let x = f; up ? x <= l : x >= l; x += d) out.push(canonicalInt(x));
   }
   return out;
 }

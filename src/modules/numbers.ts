@@ -83,9 +83,6 @@ export function truncToInt(x: number): number | bigint {
   return Number.isSafeInteger(t) ? t + 0 : BigInt(t); // `+ 0` turns -0 into 0
 }
 
-/** The canonical integer term for `n` (the name the library modules use). */
-export const intTerm = canonicalInt;
-
 /** `A + B` on numbers, as `lists:sum/1` does it, or undefined where BEAM raises `badarith` (a non-number, a float overflow). */
 export function add(a: Term, b: Term): Term | undefined {
   if (isInteger(a) && isInteger(b)) {

@@ -7,13 +7,10 @@ import { platform } from 'node:os';
 import { atom, isList, tuple, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
 import { callError } from '../process/exceptions.js';
-import { charsToString } from '../term/io-format.js';
+import { charsToString, codePoints as chars } from '../term/io-format.js';
 import type { Process } from '../process/process.js';
-import { systemNanos, timeIn, timestampOf } from './erlang-system.js';
+import { osSystemNanos, systemNanos, timeIn, timestampOf } from './erlang-system.js';
 import { arities, type BuiltinModule } from './registry.js';
-
-/** Erlang's string: a list of code points. */
-const chars = (s: string): Term => [...s].map((c) => c.codePointAt(0)!);
 
 /** A variable name as os:getenv takes it: a string (a list of code points); badarg otherwise. */
 function varName(name: Term, args: Term[]): string {
@@ -30,7 +27,7 @@ export const osModule: BuiltinModule = {
   type: () => (platform() === 'win32' ? tuple(atom('win32'), atom('nt')) : tuple(atom('unix'), atom(platform()))),
   timestamp: () => timestampOf(systemNanos()),
   system_time: arities([0, 1], (_self: Process, unit?: Term) => {
-    const value = timeIn(BigInt(Date.now()) * 1_000_000n, unit);
+    const value = timeIn(osSystemNanos(), unit);
     if (value === undefined) throw callError(BADARG, 'os', 'system_time', [unit!]);
     return value;
   }),

@@ -5,7 +5,7 @@
  * title case are derived from them, with the exceptions where that derivation is wrong.
  */
 
-const cps = (s: string): number[] => [...s].map((c) => c.codePointAt(0)!);
+import { codePoints as cps } from '../term/io-format.js';
 
 /** Full lowercase of one code point (a per-character call: no final-sigma context). */
 export function lowercase(cp: number): number[] {

@@ -12,7 +12,7 @@ import { callError } from '../process/exceptions.js';
 import { arities, type BuiltinModule } from './registry.js';
 import { clause } from './cons.js';
 import { isInteger } from './guards.js';
-import { floatTerm, intTerm } from './numbers.js';
+import { canonicalInt, floatTerm } from './numbers.js';
 import { boundaries, clusters, clusterTerm, matches, readChars, textOf, toKind, type Chars } from './chardata.js';
 import { casefold, lowercase, titlecase, uppercase } from './string-case.js';
 
@@ -161,7 +161,7 @@ export const stringModule: BuiltinModule = {
     return ok ? toKind(c.cps.slice(q.length), c.kind) : NOMATCH;
   },
   pad: arities([2, 3, 4], (_self, s: Term, n: Term, dir?: Term, ch?: Term) => pad([s, n, dir, ch].filter((x) => x !== undefined) as Term[], s, n, dir ?? TRAILING, ch ?? 32)),
-  to_integer: (_self, s) => leadingNumber(s, /^[+-]?[0-9]+/, (t) => intTerm(BigInt(t)), 'no_integer'),
+  to_integer: (_self, s) => leadingNumber(s, /^[+-]?[0-9]+/, (t) => canonicalInt(BigInt(t)), 'no_integer'),
   to_float: (_self, s) => leadingNumber(s, /^[+-]?[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?/, (t) => floatTerm(Number(t)), 'no_float'),
   lexemes: (_self, s, seps) => lexemes([s, seps], s, seps),
   tokens: (_self, s, seps) => {

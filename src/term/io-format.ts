@@ -193,6 +193,11 @@ const quoted = (codes: Iterable<number>): string => [...codes].map((ch) => escap
 const isLatin1Text = (items: readonly TermInput[]): boolean =>
   items.length > 0 && items.every((x) => typeof x === 'number' && Number.isInteger(x) && isPrintableLatin1(x));
 
+/** An Erlang string (a list of code points) of JS text: the inverse of {@link charsToString}. */
+export function codePoints(text: string): number[] {
+  return Array.from(text, (c) => c.codePointAt(0)!);
+}
+
 /**
  * Erlang character data (a string, a binary, a deep list of both) as text. `unicode`: binaries
  * are UTF-8 and list elements any code point, else binaries and lists are Latin-1 (as `~s`
