@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
         self.setGroupLeader(terminal.pid);
         return fn(self);
       }),
-    { node, quit: () => setImmediate(() => void node.stop()) },
+    { node, quit: () => setImmediate(() => void node.stop()), interrupts: (interrupt) => terminal.onInterrupt(interrupt) },
   );
   // SIGTERM ends the shell as end of input does (a terminal's ^C ends input: see LineInput); the
   // handler goes with the shell, so a second SIGTERM while the node stops kills the process.

@@ -180,22 +180,24 @@ export class Process {
     this.#router.route(to, { kind: 'message', from: this.pid, message: handedOver(message) });
   }
 
-  /** `link/1`: a link to a dead or unknown process gives an exit signal `noproc`. */
-  link(pid: Pid): void {
-    if (!this.alive || pid.equals(this.pid)) return;
+  /** `link/1`: a link to a dead or unknown process gives an exit signal `noproc`. True, as Erlang's `link/1` returns. */
+  link(pid: Pid): true {
+    if (!this.alive || pid.equals(this.pid)) return true;
     const key = pidKey(pid);
-    if (this.#links.has(key)) return;
+    if (this.#links.has(key)) return true;
     this.#links.set(key, pid);
     this.#router.route(pid, { kind: 'link', from: this.pid });
+    return true;
   }
 
-  /** `unlink/1`, with the unlink-id protocol: exits through the link are ignored until the ack. */
-  unlink(pid: Pid): void {
+  /** `unlink/1`, with the unlink-id protocol: exits through the link are ignored until the ack. True, as Erlang's. */
+  unlink(pid: Pid): true {
     const key = pidKey(pid);
-    if (!this.alive || !this.#links.delete(key)) return;
+    if (!this.alive || !this.#links.delete(key)) return true;
     const id = this.#nextUnlinkId++;
     this.#unlinking.set(key, { id, pid });
     this.#router.route(pid, { kind: 'unlink', from: this.pid, id });
+    return true;
   }
 
   /** `process_flag(trap_exit, On)`; returns the old value. */

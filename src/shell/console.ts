@@ -14,6 +14,8 @@ export interface Console {
   readonly ended: Promise<void>;
   /** Stops reading stdin (so the process can exit). */
   close(): void;
+  /** Sets what ^C does while no line is being read: the shell abandons its evaluation. */
+  onInterrupt(interrupt: () => void): void;
 }
 
 /** Starts the terminal I/O server on `node` for stdin and stdout. */
@@ -30,5 +32,5 @@ export function startConsole(node: ShellNode): Console {
       onEof: eof,
     }),
   );
-  return { pid, ended, close: () => input.close() };
+  return { pid, ended, close: () => input.close(), onInterrupt: (interrupt) => (input.onInterrupt = interrupt) };
 }

@@ -66,11 +66,38 @@ export class Evaluator {
     if (code.trim() === '') return { kind: 'value', value: undefined };
     const compiled = compile(code);
     if ('kind' in compiled) return compiled;
+    const before = new Map(Object.entries(this.bindings));
+    let outcome: Outcome;
     try {
-      return { kind: 'value', value: await compiled.run(this.scope, code) };
+      outcome = { kind: 'value', value: await compiled.run(this.scope, code) };
     } catch (error) {
-      return { kind: 'exception', error };
+      outcome = { kind: 'exception', error };
     }
+    try {
+      await this.settleBound(before);
+    } catch (error) {
+      if (outcome.kind === 'value') outcome = { kind: 'exception', error };
+    }
+    return outcome;
+  }
+
+  /**
+   * A promise the input bound (`m = receive(5000)`) is replaced by its value, so the next line sees
+   * the message and not the promise, as the printed result already showed it. A rejected one
+   * leaves the name unbound and is the input's exception (the first one, when there are several).
+   */
+  private async settleBound(before: ReadonlyMap<string, unknown>): Promise<void> {
+    let failed: { error: unknown } | undefined;
+    for (const [name, value] of Object.entries(this.bindings)) {
+      if (!(value instanceof Promise) || before.get(name) === value) continue;
+      try {
+        this.bindings[name] = await value;
+      } catch (error) {
+        delete this.bindings[name];
+        failed ??= { error };
+      }
+    }
+    if (failed) throw failed.error;
   }
 }
 

@@ -16,11 +16,15 @@ import { valueText } from './exception-text.js';
 export interface ShellNode {
   /** The node's name now (it changes with net_kernel:start/stop). */
   readonly nodeAtom: Atom;
-  nodes(): string[];
+  nodes(kind?: NodeKind): string[];
   ping(peer: string): Promise<'pong' | 'pang'>;
   readonly rpc: { call(node: string | Atom, m: string | Atom, f: string | Atom, args: Term[]): Promise<Term> };
   spawn(fn: (self: Process) => unknown): Pid;
 }
+
+/** The kinds `nodes/1` takes. */
+export type NodeKind = 'visible' | 'hidden' | 'connected' | 'known';
+const NODE_KINDS: ReadonlySet<string> = new Set(['visible', 'hidden', 'connected', 'known', 'this']);
 
 /** What the helpers need from the shell that binds them. */
 export interface HelperHost {
@@ -39,7 +43,8 @@ const HELP = `noderl shell helpers (JavaScript; a result prints in Erlang syntax
   send(Dest, Msg)          Dest ! Msg (a pid, a registered name, or tuple(atom(Name), atom(Node)))
   receive(Ms?)             the next message (TIMEOUT after Ms milliseconds)
   flush()                  prints and removes every queued message, as erl's flush()
-  nodes(), ping(N), rpc(N, M, F, Args)
+  nodes(Kind?), ping(N), rpc(N, M, F, Args)   Kind: 'hidden', atom('connected'), [visible, hidden], ...
+                           (in the shell node.nodes() gives atoms too, as nodes() does)
   x = 1                    binds x for later lines (let/const/var at the start do the same)
   q()                      stops the node; end of input (^D) leaves the shell
 `;
@@ -48,7 +53,7 @@ const HELP = `noderl shell helpers (JavaScript; a result prints in Erlang syntax
 export function shellHelpers(host: HelperHost): Record<string, unknown> {
   const self = (): Process => host.self();
   return {
-    node: host.node,
+    node: withAtomNodes(host.node),
     atom,
     tuple,
     float,
@@ -65,11 +70,42 @@ export function shellHelpers(host: HelperHost): Record<string, unknown> {
       }
       return atom('ok');
     },
-    nodes: () => host.node.nodes().map(atom),
+    nodes: (kind?: unknown) => nodesOf(host.node, kind),
     ping: (peer: string | Atom) => host.node.ping(typeof peer === 'string' ? peer : peer.name).then(atom),
     rpc: (peer: string | Atom, m: string | Atom, f: string | Atom, args: Term[]) =>
       host.node.rpc.call(typeof peer === 'string' ? peer : peer.name, m, f, args),
     q: () => (host.quit(), atom('ok')),
     help: async () => (await self().print(HELP), atom('ok')),
   };
+}
+
+/**
+ * `nodes/0,1` as Erlang gives them: atoms, for a kind (a string or an atom) or a list of kinds
+ * (`this` is the node itself); an unknown kind is badarg.
+ */
+function nodesOf(node: ShellNode, kind: unknown): Atom[] {
+  const kinds = kind === undefined ? ['visible'] : (Array.isArray(kind) ? kind : [kind]).map(kindName);
+  const out: Atom[] = [];
+  for (const k of kinds) {
+    if (k === 'this') out.push(node.nodeAtom);
+    else for (const n of node.nodes(k as NodeKind)) out.push(atom(n));
+  }
+  return [...new Set(out)];
+}
+
+function kindName(k: unknown): string {
+  const name = typeof k === 'string' ? k : k instanceof Object && 'name' in k && typeof k.name === 'string' ? k.name : undefined;
+  if (name === undefined || !NODE_KINDS.has(name)) throw new TypeError(`nodes(): not a node kind: ${String(k)} (visible, hidden, connected, known, this)`);
+  return name;
+}
+
+/** The node as the shell binds it: its own object, except that `nodes()` gives atoms like the helper. */
+function withAtomNodes(node: ShellNode): ShellNode {
+  return new Proxy(node, {
+    get: (target, key) => {
+      if (key === 'nodes') return (kind?: unknown) => nodesOf(target, kind);
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }

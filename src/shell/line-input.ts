@@ -12,6 +12,8 @@ export class LineInput {
   private ended = false;
   private waiting?: (line: string | null) => void;
   private readonly tty: boolean;
+  /** What ^C does while no line is being read (set by the shell that reads from this input). */
+  onInterrupt: (() => void) | undefined;
 
   constructor(
     private readonly input: Readable,
@@ -24,8 +26,12 @@ export class LineInput {
       this.ended = true;
       this.arrived(null);
     });
-    // ^C on a terminal ends input, as ^G q does in erl.
-    this.rl.on('SIGINT', () => this.rl.close());
+    // ^C on a terminal: at the prompt it ends input, as ^G q does in erl; while an input is being
+    // evaluated it abandons that evaluation, as ^G i does (the node and the shell go on).
+    this.rl.on('SIGINT', () => {
+      if (this.waiting || !this.onInterrupt) this.rl.close();
+      else this.onInterrupt();
+    });
   }
 
   /** The terminal's width, when there is a terminal. */

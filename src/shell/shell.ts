@@ -20,6 +20,7 @@ import { shellHelpers } from './helpers.js';
 import { exceptionText, valueText } from './exception-text.js';
 
 const GET_LINE = atom('get_line');
+const KILL = atom('kill');
 
 /** How a shell is started. */
 export interface ShellOptions {
@@ -27,6 +28,11 @@ export interface ShellOptions {
   readonly node: ShellNode;
   /** `q()`: stop the node. */
   quit(): void;
+  /**
+   * Receives the function that abandons the evaluation in progress (the terminal calls it on ^C):
+   * the shell process is killed and a new one goes on with the same bindings, as after erl's `^G i`.
+   */
+  interrupts?(interrupt: () => void): void;
 }
 
 interface ShellState {
@@ -49,6 +55,10 @@ export function startShell(spawn: (fn: (self: Process) => unknown) => Pid, optio
     for (const [name, value] of Object.entries(shellHelpers({ ...options, self: () => s.self }))) {
       evaluator.bind(name, value);
     }
+    options.interrupts?.(() => {
+      const target = s.self.pid;
+      options.node.spawn((killer) => killer.exit(target, KILL));
+    });
     return runShell(self, s, bannerText(options.node.nodeAtom));
   });
 }
