@@ -1,6 +1,7 @@
 /**
- * `noderl eval [--sname N | --name N] [--cookie C] [--hidden] 'EXPR'`: starts a node, evaluates
- * one JavaScript input with the shell's helpers in a process whose group leader is `user`
+ * `noderl eval [--sname N | --name N] [--cookie C] [--hidden] [--erlang] 'EXPR'`: starts a node,
+ * evaluates one JavaScript input (or with `--erlang` one Erlang expression sequence, printed as the
+ * Erlang shell prints) with the shell's helpers in a process whose group leader is `user`
  * (stdout), prints the result in Erlang syntax and stops. Without a name the node is a hidden
  * temporary one (`noderl_eval_<pid>_<random>`), as `noderl rpc` makes. Exit 0 with a result; 1,
  * with the shell's error line on stderr, for an exception or a syntax error; 2 on bad usage.
@@ -10,15 +11,16 @@ import { Node } from '../node/node.js';
 import { startTempNode } from './temp-node.js';
 import { Command } from './command.js';
 import { Evaluator, type Outcome } from '../shell/evaluator.js';
+import { evaluateText, type TextOutcome } from '../shell/erl-eval-text.js';
 import { shellHelpers } from '../shell/helpers.js';
 import { exceptionText, valueText } from '../shell/exception-text.js';
 import type { Process } from '../process/process.js';
 
-const EVAL = new Command('eval', "Usage: noderl eval [--sname N | --name N] [--cookie C] [--hidden] 'EXPR'\n");
+const EVAL = new Command('eval', "Usage: noderl eval [--sname N | --name N] [--cookie C] [--hidden] [--erlang] 'EXPR'\n");
 
 /** Runs `noderl eval`. */
 export async function run(args: string[]): Promise<number> {
-  const parsed = EVAL.parse(args, { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' } });
+  const parsed = EVAL.parse(args, { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' }, erlang: { type: 'boolean' } });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || (values.sname !== undefined && values.name !== undefined)) {
@@ -32,6 +34,15 @@ export async function run(args: string[]): Promise<number> {
         : await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden });
   } catch (err) {
     return EVAL.failure((err as Error).message);
+  }
+  if (values.erlang) {
+    try {
+      const r = await new Promise<TextOutcome>((resolve) => node.spawn(async (self: Process) => resolve(await evaluateText(self, positionals[0]!, node.erlangShellHost()))));
+      (r.ok ? process.stdout : process.stderr).write(r.text);
+      return r.ok ? 0 : 1;
+    } finally {
+      await node.stop();
+    }
   }
   try {
     const outcome = await new Promise<Outcome>((resolve) => {

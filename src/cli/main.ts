@@ -3,7 +3,7 @@
  * folder exporting `run(args)`, loaded only when asked for, so `noderl names` does not load what
  * `noderl epmd` needs.
  */
-import { readFileSync } from 'node:fs';
+import { NODERL_VERSION } from '../node/version.js';
 
 /** A command: its usage line and how to load it. */
 interface Command {
@@ -52,8 +52,7 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (name === 'version' || name === '--version') {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${NODERL_VERSION}\n`);
     return 0;
   }
   const command = COMMANDS[name];

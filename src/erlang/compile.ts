@@ -210,10 +210,14 @@ function call(e: Expr & { k: 'local' | 'remote' }, sub: (x: Expr) => Code): Code
   if (e.k === 'local') {
     const name = e.name;
     if (!isAutoImported(name.name, args.length)) {
-      return (env, rt) =>
-        then(all(args, env, rt), () => {
+      const forms = e.args;
+      return (env, rt) => {
+        const local = rt.host.local?.({ name, args: forms, env, rt, evaluate: (x) => compileExpr(x, false, false)(env, rt) });
+        if (local !== undefined) return local;
+        return then(all(args, env, rt), () => {
           throw undefLocal(name, args.length);
         });
+      };
     }
     return (env, rt) => then(all(args, env, rt), (as) => rt.host.apply(rt.self, ERLANG, name, as));
   }

@@ -14,6 +14,7 @@ import type { Host } from './runtime.js';
 import { adoptShellFun } from './shell-fun.js';
 
 export { EvalFun } from './funs.js';
+export type { Host, LocalCall, LocalHandler } from './runtime.js';
 
 /** Options of {@link closureRunner}. */
 export interface ClosureRunnerOptions {
@@ -62,6 +63,6 @@ export interface EvalResult {
 export async function evalExprs(self: Process, exprs: Term, bindings: Map<string, Term>, ctx: Host): Promise<EvalResult> {
   const body = compiler.body(readExprs(exprs), false);
   const env = new Map(bindings);
-  const value = await body(env, { self, host: { apply: ctx.apply, applyFun: ctx.applyFun } });
+  const value = await body(env, { self, host: { apply: ctx.apply, applyFun: ctx.applyFun, local: ctx.local } });
   return { value, bindings: env };
 }

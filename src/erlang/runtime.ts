@@ -18,7 +18,26 @@ export type Env = Map<string, Term>;
 export interface Host {
   apply: Apply;
   applyFun: ApplyFun;
+  /** Local calls that are not auto-imported BIFs (the shell's commands); without it they are undef. */
+  local?: LocalHandler;
 }
+
+/** A local call `f(A1, ..., An)` as a {@link LocalHandler} sees it: unevaluated, as erl_eval's `{eval, F}` handlers get it. */
+export interface LocalCall {
+  name: Atom;
+  args: readonly import('./ast.js').Expr[];
+  /** The bindings in scope: a handler may remove some (the shell's `f(X)`). */
+  env: Env;
+  rt: Rt;
+  /** The value of an argument (or any expression) in the call's scope. */
+  evaluate(e: import('./ast.js').Expr): Value;
+}
+
+/**
+ * What erl_eval's LocalFunctionHandler is to the shell: the value of a local call, or undefined
+ * when the handler has no such function (the call is then undef).
+ */
+export type LocalHandler = (call: LocalCall) => Value | undefined;
 
 /** The run-time context: the process running the code (its mailbox, its pid) and the host. */
 export interface Rt {

@@ -41,7 +41,10 @@ import { REX, serveRex } from '../rpc/rex.js';
 import type { Global } from '../global/global.js';
 import { GlobalService } from '../global/service.js';
 import { globalModule } from '../global/module.js';
-import { shellModule } from '../shell/served.js';
+import { erlangShellModule, shellModule } from '../shell/served.js';
+import type { ErlangShellHost } from '../shell/erl-shell.js';
+import { cModule } from '../shell/c.js';
+import { NODERL_VERSION } from './version.js';
 import { isAuthYes, NET_KERNEL } from './is-auth.js';
 import { NetKernel } from './net-kernel.js';
 import type { DistributionOptions } from './connections.js';
@@ -177,12 +180,33 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('erpc', erpcModule(apply, this.erpc));
     modules.register('rpc', rpcModule(this.rpc, () => [this.name, ...this.nodes()]));
     modules.register('global', globalModule(() => this.global, nodeAtom, apply));
-    // A remote shell here (erl -remsh, noderl remsh): a noderl shell whose group leader is the caller's.
-    modules.register('shell', shellModule({ node: this, quit: stop }));
+    // A remote shell here, whose group leader is the caller's: an Erlang shell for erl -remsh and
+    // `noderl remsh --erlang` (shell:start), the JavaScript one for `noderl remsh` (noderl_shell:start).
+    modules.register('shell', erlangShellModule(this.erlangShellHost(modules)));
+    modules.register('noderl_shell', shellModule({ node: this, quit: stop }));
+    modules.register('c', cModule(apply));
     // Closures (an erl shell's funs, and the evaluator's own) run in src/erlang/, unless refused.
     if (!this.options.refuseFuns) modules.runClosures(closureRunner(modules));
     else modules.refuseClosures((self, fun) => this.log(`** noderl ${this.name}: refused a fun of ${fun.module.name} from ${String(fun.pid)} in ${String(self.pid)} (the node refuses funs) **`));
     return modules;
+  }
+
+  /** @internal What an Erlang shell on this node runs with (src/shell/erl-shell.ts): `noderl shell --erlang` starts one with it. */
+  erlangShellHost(modules: ModuleRegistry = this.modules): ErlangShellHost {
+    const node = this;
+    return {
+      get nodeAtom() {
+        return node.nodeAtom;
+      },
+      get alive() {
+        return node.alive;
+      },
+      get banner() {
+        return `noderl V${NODERL_VERSION} on ${node.name} (Erlang; q() stops the node)`;
+      },
+      apply: modules.apply,
+      applyFun: modules.applyFun,
+    };
   }
 
   /**

@@ -13,6 +13,7 @@ import { EOF, ERROR, IO_REPLY, IO_REQUEST, OK, UNICODE } from '../term/atoms.js'
 import type { Process } from '../process/process.js';
 import type { LineInput } from './line-input.js';
 import { ioReply } from '../modules/user.js';
+import { scanTokens } from '../erlang/scan.js';
 
 const BINARY = atom('binary');
 const LIST = atom('list');
@@ -155,6 +156,7 @@ class Terminal {
    * until it says `{stop, Result, Rest}`, as group.erl does; the prompt shows before the first line only.
    */
   private async getUntil(from: Pid, prompt: string, m: Term, f: Term, as: Term): Promise<Term> {
+    if (from.node === this.self.pid.node && m === atom('erl_scan') && f === atom('tokens')) return this.scanHere(prompt, as);
     let state: Term = atom('start');
     for (let p = prompt; ; p = '') {
       const line = await this.line(p);
@@ -169,6 +171,25 @@ class Terminal {
       }
       if (line === null) return EOF;
       state = r;
+    }
+  }
+
+  /**
+   * `get_until` with `erl_scan:tokens` for a process of this node (noderl's own Erlang shell): the
+   * tokens are scanned here (src/erlang/scan.ts) line by line, as group.erl runs erl_scan.
+   */
+  private async scanHere(prompt: string, as: Term): Promise<Term> {
+    const start = Array.isArray(as) && as.length > 0 ? as[0]! : 1;
+    let continuation: unknown;
+    for (let p = prompt; ; p = '') {
+      const line = await this.line(p);
+      const r = scanTokens(continuation, line ?? 'eof', start);
+      if ('done' in r) {
+        if (r.rest === 'eof') this.rest = null;
+        else if (r.rest !== '') this.rest = r.rest;
+        return r.done;
+      }
+      continuation = r.more;
     }
   }
 

@@ -159,34 +159,62 @@ test('noderl remsh to a node that does not answer: an error line and exit 1', { 
   assert.equal((await noderl(['remsh', 'no-at-sign'])).code, 2);
 });
 
-test('erl -remsh opens a noderl shell on a noderl node (through a pty)', { skip }, async () => {
+test('erl -remsh opens an Erlang shell on a noderl node, and so does ^G r (through a pty)', { skip }, async () => {
   const name = uniqueName('erlrsh');
   const command = `erl -sname ${name} -setcookie ${erl.cookie} -start_epmd false -remsh ${served.name}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ERL_EPMD_PORT: String(epmd.port) }, stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let out = '';
+  const p = (n) => `(${served.name})${n}> `;
   const steps = [
-    [`(${served.name})1> `, '1 + 2\n'],
-    [`(${served.name})2> `, 'self.pid.node\n'],
-    [`(${served.name})3> `, 'throw atom("x")\n'],
-    [`(${served.name})4> `, '\x07'], // ^G: erl's user switch menu, then q quits erl
+    [p(1), 'node().\n'],
+    [p(2), 'X = 21, X * 2.\n'],
+    [p(3), 'lists:sort([c,a,b]).\n'],
+    [p(4), 'X + 1.\n'], // a binding of an earlier line
+    [p(5), '1 + a.\n'],
+    [p(6), 'node(self()).\n'], // the shell's process is on the noderl node
+    [p(7), '\x07'], // ^G: erl's user switch menu
+    ['-->', `r '${served.name}'\n`],
+    ['-->', 'c\n'], // a second shell job on the noderl node
+    [p(1), 'Y = 5, Y + 1.\n'],
+    [p(2), '\x07'],
     ['-->', 'q\n'],
   ];
+  let from = 0; // each step waits for its text after where the previous one was seen
   const done = new Promise((resolve) => {
     child.stdout.on('data', (d) => {
       out += d.toString().replace(/\r/g, '');
-      while (steps.length > 0 && out.includes(steps[0][0])) child.stdin.write(steps.shift()[1]);
+      for (let at; steps.length > 0 && (at = out.indexOf(steps[0][0], from)) >= 0; ) {
+        from = at + steps[0][0].length;
+        child.stdin.write(steps.shift()[1]);
+      }
       if (steps.length === 0) resolve();
     });
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
   await Promise.race([done, exited]);
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
   if (child.exitCode === null) child.kill('SIGKILL');
   clearTimeout(timer);
-  assert.match(out, new RegExp(`noderl shell on ${served.name} `));
-  assert.match(out, new RegExp(`\\(${served.name}\\)1> 1 \\+ 2\\n3\\n`)); // the pty echoes the input
-  assert.match(out, new RegExp(`\\(${served.name}\\)2> self.pid.node\\n${served.name}\\n`)); // evaluated on the noderl node
-  assert.match(out, new RegExp(`\\(${served.name}\\)3> throw atom\\("x"\\)\\n\\*\\* exception throw: x\\n`));
+  const esc = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  assert.match(out, new RegExp(`Eshell noderl V\\S+ on ${esc(served.name)} `), out);
+  assert.match(out, new RegExp(`${esc(p(1))}node\\(\\)\\.\\n${esc(served.name)}\\n`), out);
+  assert.match(out, new RegExp(`${esc(p(2))}X = 21, X \\* 2\\.\\n42\\n`), out);
+  assert.match(out, new RegExp(`${esc(p(3))}lists:sort\\(\\[c,a,b\\]\\)\\.\\n\\[a,b,c\\]\\n`), out);
+  assert.match(out, new RegExp(`${esc(p(4))}X \\+ 1\\.\\n22\\n`), out);
+  assert.match(out, new RegExp(`${esc(p(5))}1 \\+ a\\.\\n\\*\\* exception error: an error occurred when evaluating an arithmetic expression\\n     in operator  \\+/2\\n        called as 1 \\+ a\\n`), out);
+  assert.match(out, new RegExp(`${esc(p(6))}node\\(self\\(\\)\\)\\.\\n${esc(served.name)}\\n`), out);
+  assert.match(out, new RegExp(`${esc(p(1))}Y = 5, Y \\+ 1\\.\\n6\\n`), out); // the ^G r job
+  assert.equal(served.child.exitCode, null);
+});
+
+test('noderl remsh --erlang onto a noderl node runs an Erlang shell there', { skip }, async () => {
+  const r = await noderl(['remsh', served.name, '--cookie', erl.cookie, '--erlang'], 'node().\nX = 4. X * 2.\n1 +.\nX.\n');
+  assert.equal(r.code, 0, r.stderr);
+  const p = (n) => `(${served.name})${n}> `;
+  assert.equal(
+    r.stdout.split('\n').slice(1).join('\n'),
+    [`${p(1)}${served.name}`, `${p(2)}4`, `${p(3)}8`, `${p(4)}* 1:3: syntax error before: '.'`, `${p(4)}4`, p(5)].join('\n'),
+  );
   assert.equal(served.child.exitCode, null);
 });
