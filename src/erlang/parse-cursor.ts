@@ -26,13 +26,18 @@ export function category(token: Term): string {
   return isTuple(token) && token[0] instanceof Atom ? token[0].name : '';
 }
 
+/** The name of an atom term (`true` and `false` are JS booleans). */
+function atomName(t: Term): string {
+  return t instanceof Atom ? t.name : String(t);
+}
+
 /** yecc's yecctoken2string/1 for a token without text. */
 function tokenToString(token: Term): string {
   const cat = category(token);
   const t = token as Term[];
   switch (cat) {
     case 'atom':
-      return writeAtom((t[2] as Atom).name);
+      return writeAtom(atomName(t[2]));
     case 'integer':
       return String(t[2]);
     case 'float':
@@ -40,7 +45,7 @@ function tokenToString(token: Term): string {
     case 'char':
       return writeChar(t[2] as number);
     case 'var':
-      return (t[2] as Atom).name;
+      return atomName(t[2]);
     case 'string':
       return writeString(t[2] as number[]);
     case 'dot':

@@ -30,6 +30,11 @@ function location(line: number, column: number | null): Term {
   return column === null ? line : tuple(line, column);
 }
 
+/** An atom as the project's terms hold it: `true` and `false` are JS booleans. */
+function atomTerm(name: string): Term {
+  return name === 'true' ? true : name === 'false' ? false : a(name);
+}
+
 /** One token as the term erl_scan makes of it. */
 export function tokenTerm(t: ScanToken): Term {
   const anno = location(t.line, t.column);
@@ -43,7 +48,7 @@ export function tokenTerm(t: ScanToken): Term {
     }
     case 'atom':
     case 'var':
-      return tuple(a(t.category), anno, a(t.value as string));
+      return tuple(a(t.category), anno, atomTerm(t.value as string));
     case 'string':
       return tuple(a('string'), anno, t.value as number[]);
     default:

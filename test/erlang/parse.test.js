@@ -15,6 +15,14 @@ import { ErlParseError, formatErrorInfo, parseExprs } from '../../dist/erlang/pa
 
 const oracle = useErl();
 const skip = oracle.skip;
+let node, registry;
+before(async () => {
+  if (skip) return;
+  const { Node } = await import('../../dist/node/node.js');
+  node = await Node.start({ log: () => {} });
+  registry = testRegistry(node);
+});
+after(async () => node?.stop());
 
 /** noderl's parse of scanned tokens: `{ok, Forms}` or `{error, ErrorInfo}`, as erl_parse:parse_exprs/1 answers. */
 function parseHere(scanned) {
@@ -149,4 +157,109 @@ test('scanString and parseExprs give what erl_scan:string/1,2 and erl_parse:pars
 test('syntax and scan errors: the same ErrorInfo and the same shell text as erl (real erl)', { skip }, async () => {
   const errors = await compareWithErl(ERRORS);
   assert.ok(errors.length > 50, `only ${errors.length} of the bad inputs failed to parse`);
+});
+
+// ---- erl_scan:tokens/3: text fed in pieces ------------------------------------------------
+
+const TOKEN_TEXTS = [
+  'X = 1 + 2.\nY = "a b", [Y | X].\n',
+  "f(\n  'a b', $c, 1.5e3). % c\n2#10.",
+  '<<1:8>> =:= <<1>>. 16#f_f =/= 2#10.\t',
+  'A =/= B. "x\\x{41}\\n". fun m:f/1.',
+  'case X of\n  1 -> a;\n  _ -> b\nend. [X || X <- L]',
+  '"unterminated. 1.',
+  'x \u20ac y. 1.',
+];
+
+/**
+ * Feeds pieces to erl_scan:tokens/3 the way an I/O server does: `more` asks for the next piece,
+ * a done result's rest is scanned before the next piece. Returns every answer in order.
+ */
+function driveHere(pieces, start) {
+  const answers = [];
+  let cont = null;
+  let chars = pieces[0];
+  let i = 1;
+  for (;;) {
+    const r = scanTokens(cont, chars, start);
+    if ('more' in r) {
+      answers.push(atom('more'));
+      if (i >= pieces.length) return answers;
+      cont = r.more;
+      chars = pieces[i++];
+      continue;
+    }
+    answers.push(tuple(r.done, r.rest === 'eof' ? atom('eof') : Array.from(r.rest, (c) => c.codePointAt(0))));
+    if (r.rest === 'eof') return answers;
+    cont = null;
+    if (r.rest !== '') chars = r.rest;
+    else if (i < pieces.length) chars = pieces[i++];
+    else return answers;
+  }
+}
+
+const ERL_DRIVE = `
+  fun Drive(Cont, Chars, Pieces, Start, Acc) ->
+    case erl_scan:tokens(Cont, Chars, Start) of
+      {more, C} when Pieces =:= [] -> lists:reverse([more | Acc]);
+      {more, C} -> Drive(C, hd(Pieces), tl(Pieces), Start, [more | Acc]);
+      {done, R, eof} -> lists:reverse([{R, eof} | Acc]);
+      {done, R, []} when Pieces =:= [] -> lists:reverse([{R, []} | Acc]);
+      {done, R, []} -> Drive([], hd(Pieces), tl(Pieces), Start, [{R, []} | Acc]);
+      {done, R, Rest} -> Drive([], Rest, Pieces, Start, [{R, Rest} | Acc])
+    end
+  end`;
+
+test('scanTokens fed text in pieces answers as erl_scan:tokens/3 does, split at every position (real erl)', { skip }, async () => {
+  const cases = [];
+  for (const text of TOKEN_TEXTS) {
+    const cps = Array.from(text);
+    for (let k = 0; k <= cps.length; k++) {
+      for (const start of [[1, 1], 3]) cases.push({ pieces: [cps.slice(0, k).join(''), cps.slice(k).join(''), 'eof'], start });
+    }
+  }
+  const erlPiece = (p) => (p === 'eof' ? 'eof' : erlString(p));
+  const erlStart = (s) => (typeof s === 'number' ? String(s) : `{${s[0]}, ${s[1]}}`);
+  const list = cases.map(({ pieces, start }) => `{[${pieces.map(erlPiece).join(', ')}], ${erlStart(start)}}`).join(',\n');
+  const results = decode(await oracle.erl.evalTerm(`begin D__ = ${ERL_DRIVE}, [D__([], hd(P__), tl(P__), S__, []) || {P__, S__} <- [${list}]] end`));
+  const diffs = [];
+  cases.forEach(({ pieces, start }, i) => {
+    const mine = driveHere(pieces, start);
+    if (!equals(mine, results[i])) diffs.push(`${JSON.stringify(pieces)} from ${JSON.stringify(start)}\n   erl:    ${format(results[i])}\n   noderl: ${format(mine)}`);
+  });
+  assert.ok(cases.length > 300);
+  const answers = results.flat();
+  assert.ok(answers.some((x) => x?.name === 'more') && answers.filter((x) => x?.name !== 'more').length > cases.length, 'both more and done answers');
+  assert.deepEqual(diffs.slice(0, 10), []);
+});
+
+// ---- end to end: text scanned and parsed here, evaluated here, against erl_eval on erl's parse ----
+
+const PROGRAMS = [
+  'X = 21, X * 2.', 'lists:seq(1, 10).', '[X * X || X <- lists:seq(1, 5), X rem 2 =:= 1].', '<< <<(X + 1)>> || <<X>> <= <<1, 2, 3>> >>.',
+  'M = #{a => 1, b => 2}, M2 = M#{a := 10, c => 3}, {M2, map_size(M2)}.', '#{a := A} = #{a => 7}, A.',
+  'F = fun(X) -> X + 1 end, F(41).', 'Fact = fun F(0) -> 1; F(N) -> N * F(N - 1) end, Fact(20).', 'G = fun erlang:abs/1, G(-3).',
+  'try throw(oops) catch throw:R -> {caught, R} end.', 'try 1 / 0 catch error:badarith:S -> is_list(S) end.',
+  'try erlang:error(x) of _ -> no catch error:E -> E after ok end.', 'catch throw(x).', '(catch 1) + 1.',
+  'B = <<1:4, 15:4, "ab", 258:16/little>>, <<H:8, Rest/binary>> = B, {H, Rest}.', '<<X:3, _:5>> = <<255>>, X.',
+  'case {1, 2} of {A, B} when A < B -> lt; _ -> ge end.', 'if 1 > 2 -> a; true -> b end.', 'begin X = 1, X + 1 end.',
+  'lists:foldl(fun(X, Acc) -> X + Acc end, 0, [1, 2, 3]).', 'lists:map(fun(X) -> {X} end, "ab").', '"abc" ++ "def".',
+  '[H | T] = "hello", {H, T}.', 'true andalso not false.', '1 < 2 orelse error(no).', '2#1010 + 16#ff + $a.',
+  '{X, Y} = {1.5, 2.0e3}, X * Y.', 'self() ! hello, receive hello -> got after 100 -> none end.', 'receive after 0 -> timeout end.',
+  'A = 1, B = 2, A =:= B - 1 andalso B =/= 1.0.', "'hello world'.", 'tuple_size({a, b, c}).', '-(3 - 5) * +2.',
+  'bnot 5 band 16#ff bor 1 bsl 4.', '[1, 2, 3] -- [2] ++ [4].', 'element(2, {a, "b\tc"}).', 'X = 3, F = fun() -> X end, F().',
+];
+
+test('scanned and parsed here, evaluated here: the value erl_eval gives for erl\'s own parse (real erl)', { skip }, async () => {
+  const diffs = [];
+  for (const src of PROGRAMS) {
+    const { forms, expected } = await erlEvalCase(oracle.erl, src);
+    const scanned = scanString(src);
+    assert.equal(scanned[0].name, 'ok', src);
+    const mine = parseExprs(scanned[1]);
+    if (!equals(mine, forms)) diffs.push(`${src}: forms differ\n   erl:    ${format(forms)}\n   noderl: ${format(mine)}`);
+    const actual = await evalHere(node, registry, mine);
+    if (!equals(actual, expected)) diffs.push(`${src}\n   erl:    ${format(expected)}\n   noderl: ${format(actual)}`);
+  }
+  assert.deepEqual(diffs, []);
 });
