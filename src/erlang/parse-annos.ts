@@ -4,6 +4,7 @@
  * call, a clause or a list cell the annotation of its leftmost (or rightmost) part.
  */
 import { Atom, isList, isTuple, tuple, type Term } from '../term/types.js';
+import { compare } from '../term/compare.js';
 import { deepChars } from './token-text.js';
 
 /** An annotation's property list entry (`[{text, T}, {location, L}]` when scanned with `text`). */
@@ -43,11 +44,14 @@ function lineOf(loc: Term): number {
   return (isTuple(loc) ? loc[0] : loc) as number;
 }
 
-/** erl_parse:loc_lte/2: a bare line counts as column 1. */
+/**
+ * erl_parse:loc_lte/2: a bare line counts as `{Line, 1}`; anything else compares in term order
+ * (last_anno/1 hands it whole annotations, text and all, and erl compares those as terms).
+ */
 function locLte(a: Term, b: Term): boolean {
-  const [l1, c1] = isTuple(a) ? [a[0] as number, a[1] as number] : [a as number, 1];
-  const [l2, c2] = isTuple(b) ? [b[0] as number, b[1] as number] : [b as number, 1];
-  return l1 < l2 || (l1 === l2 && c1 <= c2);
+  const x = typeof a === 'number' ? tuple(a, 1) : a;
+  const y = typeof b === 'number' ? tuple(b, 1) : b;
+  return compare(x, y) <= 0;
 }
 
 const STOP = Symbol('stop');
@@ -92,7 +96,7 @@ export function firstAnno(node: Term): Term {
 export function lastAnno(node: Term): Term {
   let acc: Term | undefined;
   visitAnnos(node, (anno) => {
-    if (acc === undefined || !locLte(annoLocation(anno), annoLocation(acc))) acc = anno;
+    if (acc === undefined || !locLte(anno, acc)) acc = anno;
   });
   const anno = acc as Term;
   const end = annoEndLocation(anno);

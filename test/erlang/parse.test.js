@@ -42,8 +42,9 @@ const ERL_CASE = `
     Parse = fun({ok, T, _}) -> erl_parse:parse_exprs(T); (E) -> E end,
     Shown = fun({error, {L, M, D}}) -> shown(L, M, D); ({error, {L, M, D}, _}) -> shown(L, M, D); (_) -> none end,
     C = erl_scan:string(S, {1, 1}), L = erl_scan:string(S),
+    T = erl_scan:string(S, {1, 1}, [text]),
     PC = Parse(C), PL = Parse(L),
-    {C, PC, L, PL, Shown(PC)}
+    {C, PC, L, PL, Shown(PC), T, Parse(T)}
   end`.replace(
   /shown\(L, M, D\)/g,
   'unicode:characters_to_binary(["* ", case L of {Li, Co} -> io_lib:format("~w:~w", [Li, Co]); _ -> io_lib:format("~w", [L]) end, ": ", M:format_error(D)])',
@@ -56,7 +57,10 @@ async function compareWithErl(sources) {
   const diffs = [];
   const errors = [];
   sources.forEach((src, i) => {
-    const [scanCol, parseCol, scanLine, parseLine, shown] = results[i];
+    const [scanCol, parseCol, scanLine, parseLine, shown, scanText, parseText] = results[i];
+    // Tokens scanned with [text] (as the shell's are) annotate with text: parse erl's own.
+    const mineText = parseHere(scanText);
+    if (!equals(mineText, parseText)) diffs.push(`${JSON.stringify(src)} parse of [text] tokens\n   erl:    ${format(parseText)}\n   noderl: ${format(mineText)}`);
     const mine = [scanString(src, [1, 1]), null, scanString(src), null];
     mine[1] = parseHere(mine[0]);
     mine[3] = parseHere(mine[2]);
