@@ -4,6 +4,7 @@
 // error infos included, and print errors as the shell does. Each table is one erl round trip.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { useErl } from '../support/erl.js';
 import { erlEvalCase, erlString, evalHere, testRegistry } from '../support/erl-eval.js';
 import { decode } from '../../dist/term/decode.js';
@@ -266,4 +267,26 @@ test('scanned and parsed here, evaluated here: the value erl_eval gives for erl\
     if (!equals(actual, expected)) diffs.push(`${src}\n   erl:    ${format(expected)}\n   noderl: ${format(actual)}`);
   }
   assert.deepEqual(diffs, []);
+});
+
+// ---- the real shell's text ------------------------------------------------------------------
+
+test("formatErrorInfo prints what erl's own shell prints for the same bad lines (real erl)", { skip }, () => {
+  const lines = ['1 + .', 'case X of end.', 'f(1)(2).', 'fun (X) -> 1; Y(Z) -> 2 end.', '[X || (<<X>>) <= B].', "X = 'a b' c.", 'A = $a $b.'];
+  const run = spawnSync('erl', ['+pc', 'unicode'], { input: lines.join('\n') + '\n', encoding: 'utf8', timeout: 30000 });
+  const shown = run.stdout
+    .split('\n')
+    .map((l) => l.replace(/^(\d+> )+/, ''))
+    .filter((l) => l.startsWith('* '));
+  const mine = lines.map((l) => {
+    const scanned = scanString(l, [1, 1]);
+    if (scanned[0].name === 'error') return formatErrorInfo(scanned[1]);
+    try {
+      parseExprs(scanned[1]);
+      return 'parsed';
+    } catch (e) {
+      return formatErrorInfo(e.info);
+    }
+  });
+  assert.deepEqual(mine, shown, run.stdout + run.stderr);
 });
