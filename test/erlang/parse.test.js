@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { useErl } from '../support/erl.js';
 import { erlEvalCase, erlString, evalHere, testRegistry } from '../support/erl-eval.js';
 import { decode } from '../../dist/term/decode.js';
@@ -289,4 +290,45 @@ test("formatErrorInfo prints what erl's own shell prints for the same bad lines 
     }
   });
   assert.deepEqual(mine, shown, run.stdout + run.stderr);
+});
+
+// ---- random expressions -----------------------------------------------------------------------
+
+const RUNS = Number(process.env.FC_RUNS ?? 300);
+const SEED = process.env.FC_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FC_SEED);
+
+/** Random expression text: operators, prefixes and forms mixed at random, many of them refused by erl_parse. */
+function expressionArbitrary() {
+  const leaf = fc.constantFrom('X', 'Y', '_', '1', '2.5', '$a', 'ok', '"s"', "'q'", '[]', '{}', '#{}', '<<>>', 'f()', 'm:f(X)', '#r{}', 'X#r.a', '#r.a', 'M#{}');
+  const binop = fc.constantFrom('=', '!', 'orelse', 'andalso', '==', '<', '=:=', '++', '--', '+', '-', 'bor', 'bsl', 'or', 'xor', '*', '/', 'div', 'rem', 'band', 'and');
+  const prefix = fc.constantFrom('-', '+', 'bnot', 'not', 'catch');
+  const { e } = fc.letrec((tie) => ({
+    e: fc.oneof(
+      { depthSize: 'small' },
+      leaf,
+      fc.tuple(tie('e'), binop, tie('e')).map(([l, o, r]) => `${l} ${o} ${r}`),
+      fc.tuple(prefix, tie('e')).map(([p, x]) => `${p} ${x}`),
+      tie('e').map((x) => `(${x})`),
+      fc.tuple(tie('e'), tie('e')).map(([x, y]) => `{${x}, ${y}}`),
+      fc.tuple(tie('e'), tie('e')).map(([x, y]) => `[${x} | ${y}]`),
+      fc.tuple(tie('e'), tie('e')).map(([k, v]) => `#{${k} => ${v}}`),
+      tie('e').map((x) => `${x}#{a := 1}`),
+      tie('e').map((x) => `${x}#r{a = 1}`),
+      tie('e').map((x) => `f(${x})`),
+      tie('e').map((x) => `${x}(1)`),
+      tie('e').map((x) => `${x}:f()`),
+      tie('e').map((x) => `[${x} || X <- L, ${x}]`),
+      tie('e').map((x) => `<<${x}>>`),
+      tie('e').map((x) => `case ${x} of _ -> ok end`),
+      fc.tuple(tie('e'), tie('e')).map(([p, b]) => `fun(${p}) -> ${b} end`),
+      fc.tuple(tie('e'), tie('e')).map(([b, p]) => `try ${b} catch ${p} -> ok end`),
+    ),
+  }));
+  return fc.array(e, { minLength: 1, maxLength: 2 }).map((es) => es.join(', ') + '.');
+}
+
+test(`random expressions parse here as erl_parse parses them, refusals included (real erl, FC_SEED=${SEED})`, { skip }, async () => {
+  const sources = fc.sample(expressionArbitrary(), { numRuns: RUNS, seed: SEED });
+  const errors = await compareWithErl(sources);
+  assert.ok(errors.length < sources.length, 'some random expressions parse');
 });
