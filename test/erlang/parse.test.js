@@ -330,5 +330,6 @@ function expressionArbitrary() {
 test(`random expressions parse here as erl_parse parses them, refusals included (real erl, FC_SEED=${SEED})`, { skip }, async () => {
   const sources = fc.sample(expressionArbitrary(), { numRuns: RUNS, seed: SEED });
   const errors = await compareWithErl(sources);
-  assert.ok(errors.length < sources.length, 'some random expressions parse');
+  // About half parse: both the trees and the refusals are compared.
+  assert.ok(errors.length > sources.length / 5 && errors.length < (sources.length * 4) / 5, `${errors.length} of ${sources.length} refused`);
 });
