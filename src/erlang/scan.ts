@@ -10,11 +10,17 @@ import { Atom, ErlFloat, tuple, type Term } from '../term/types.js';
 /** A start location: a line, or `[Line, Column]` for `{Line, Column}` annotations. */
 export type ScanLocation = number | readonly [number, number];
 
-/** erl_scan's continuation for scanTokens: the text read since the last dot, and where it started. Opaque. */
+/** erl_scan's options that change the tokens: `text` annotates each token with its source text. */
+export interface ScanOptions {
+  text?: boolean;
+}
+
+/** erl_scan's continuation for scanTokens: the text read since the last dot, where it started, the options. Opaque. */
 export interface ScanContinuation {
   readonly text: string;
   readonly line: number;
   readonly column: number | null;
+  readonly options: ScanOptions;
 }
 
 /**
@@ -35,9 +41,13 @@ function atomTerm(name: string): Term {
   return name === 'true' ? true : name === 'false' ? false : a(name);
 }
 
-/** One token as the term erl_scan makes of it. */
-export function tokenTerm(t: ScanToken): Term {
-  const anno = location(t.line, t.column);
+/**
+ * One token as the term erl_scan makes of it; `text`: its source text, for the annotation
+ * `[{text, Text}, {location, Location}]` that erl_scan's `text` option makes.
+ */
+export function tokenTerm(t: ScanToken, text?: string): Term {
+  const loc = location(t.line, t.column);
+  const anno = text === undefined ? loc : [tuple(a('text'), Array.from(text, (c) => c.codePointAt(0) as number)), tuple(a('location'), loc)];
   switch (t.category) {
     case 'integer':
     case 'char':
@@ -80,28 +90,39 @@ function start(loc: ScanLocation): [number, number | null] {
   return typeof loc === 'number' ? [loc, null] : [loc[0], loc[1]];
 }
 
+/** The token term of a scanned token, with its text when the options ask for it. */
+function tokenWith(scanner: ErlScanner, t: ScanToken, options: ScanOptions): Term {
+  return tokenTerm(t, options.text === true ? scanner.textFrom(t.start, t.end) : undefined);
+}
+
 /**
- * erl_scan:string/2: all the tokens of `text`, as `{ok, Tokens, EndLocation}`, or
+ * erl_scan:string/3: all the tokens of `text`, as `{ok, Tokens, EndLocation}`, or
  * `{error, ErrorInfo, ErrorLocation}` at the first error.
  */
-export function scanString(text: string, startLocation: ScanLocation = 1): Term {
+export function scanString(text: string, startLocation: ScanLocation = 1, options: ScanOptions = {}): Term {
   const [line, column] = start(startLocation);
   const scanner = new ErlScanner(text, true, line, column);
   const tokens: Term[] = [];
   for (;;) {
     const step = scanner.next();
-    if (step.kind === 'token') tokens.push(tokenTerm(step.token));
+    if (step.kind === 'token') tokens.push(tokenWith(scanner, step.token, options));
     else if (step.kind === 'error') return errorTerm(step.fault);
     else return tuple(a('ok'), tokens, location(scanner.line, scanner.column));
   }
 }
 
 /**
- * erl_scan:tokens/3: reads `chars` after what `continuation` (null at first) holds, up to and
- * including a dot. Pass `'eof'` as `chars` at the end of the input. The start location counts
- * only when there is no continuation.
+ * erl_scan:tokens/4: reads `chars` after what `continuation` (null at first) holds, up to and
+ * including a dot. Pass `'eof'` as `chars` at the end of the input. The start location and the
+ * options count only when there is no continuation (as erl_scan keeps them in it).
  */
-export function scanTokens(continuation: ScanContinuation | null, chars: string | 'eof', startLocation: ScanLocation = 1): ScanTokensResult {
+export function scanTokens(
+  continuation: ScanContinuation | null,
+  chars: string | 'eof',
+  startLocation: ScanLocation = 1,
+  scanOptions: ScanOptions = {},
+): ScanTokensResult {
+  const options = continuation?.options ?? scanOptions;
   const final = chars === 'eof';
   const text = (continuation?.text ?? '') + (final ? '' : chars);
   const [line, column] = continuation === null ? start(startLocation) : [continuation.line, continuation.column];
@@ -109,7 +130,7 @@ export function scanTokens(continuation: ScanContinuation | null, chars: string 
   const tokens: Term[] = [];
   for (;;) {
     const step = scanner.next();
-    if (step.kind === 'more') return { more: { text, line, column } };
+    if (step.kind === 'more') return { more: { text, line, column, options } };
     if (step.kind === 'error') {
       const rest = step.fault.rest;
       return { done: errorTerm(step.fault), rest: rest === 'eof' ? 'eof' : scanner.textFrom(rest) };
@@ -118,7 +139,7 @@ export function scanTokens(continuation: ScanContinuation | null, chars: string 
     if (step.kind === 'eof') {
       return { done: tokens.length === 0 ? tuple(a('eof'), end) : tuple(a('ok'), tokens, end), rest: 'eof' };
     }
-    tokens.push(tokenTerm(step.token));
+    tokens.push(tokenWith(scanner, step.token, options));
     // A dot ends the tokens; at the end of the input erl_scan gives the rest as eof.
     if (step.token.category === 'dot') return { done: tuple(a('ok'), tokens, end), rest: final ? 'eof' : scanner.textFrom(scanner.position) };
   }

@@ -19,6 +19,9 @@ export interface ScanToken {
   value: number | bigint | string | number[] | undefined;
   line: number;
   column: number | null;
+  /** Code point indexes of the token's source text (erl_scan's `text`): from `start` up to `end`. */
+  start: number;
+  end: number;
 }
 
 /** erl_scan's error descriptors: `{string, Quote, Head}`, `{illegal, What}`, `char`, `{base, Base}`. */
@@ -129,13 +132,13 @@ export class ErlScanner {
 
   /** The source text of the token last read. */
   lastTokenText(): string {
-    return this.textFrom(this.tokenStart).slice(0, this.pos - this.tokenStart);
+    return this.textFrom(this.tokenStart, this.pos);
   }
 
-  /** The text from code point `from` on. */
-  textFrom(from: number): string {
+  /** The text of code points `from` up to `to` (the end of the text). */
+  textFrom(from: number, to = this.cps.length): string {
     let out = '';
-    for (let i = from; i < this.cps.length; i += 4096) out += String.fromCodePoint(...this.cps.slice(i, Math.min(i + 4096, this.cps.length)));
+    for (let i = from; i < to; i += 4096) out += String.fromCodePoint(...this.cps.slice(i, Math.min(i + 4096, to)));
     return out;
   }
 
@@ -222,7 +225,7 @@ export class ErlScanner {
   private make(category: string, value: ScanToken['value'], length: number): ScanToken {
     this.pos += length;
     this.incr(length);
-    return { category, value, line: this.startLine, column: this.startColumn };
+    return { category, value, line: this.startLine, column: this.startColumn, start: this.tokenStart, end: this.pos };
   }
 
   private token(c: number): ScanToken {
@@ -372,7 +375,7 @@ export class ErlScanner {
       this.pos = e.next;
       if (e.newline) this.line++;
       this.column = e.column;
-      return { category: 'char', value: e.value, line: this.startLine, column: this.startColumn };
+      return { category: 'char', value: e.value, line: this.startLine, column: this.startColumn, start: this.tokenStart, end: this.pos };
     }
     if (c === 10) {
       const t = this.make('char', 10, 2);
@@ -434,7 +437,7 @@ export class ErlScanner {
     this.line = line;
     this.column = column;
     const value = quote === 34 ? codes : String.fromCodePoint(...codes);
-    return { category: quote === 34 ? 'string' : 'atom', value, line: this.startLine, column: this.startColumn };
+    return { category: quote === 34 ? 'string' : 'atom', value, line: this.startLine, column: this.startColumn, start: this.tokenStart, end: this.pos };
   }
 }
 

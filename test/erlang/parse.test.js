@@ -61,6 +61,8 @@ async function compareWithErl(sources) {
   sources.forEach((src, i) => {
     const [scanCol, parseCol, scanLine, parseLine, shown, scanText, parseText] = results[i];
     // Tokens scanned with [text] (as the shell's are) annotate with text: parse erl's own.
+    const myScanText = scanString(src, [1, 1], { text: true });
+    if (!equals(myScanText, scanText)) diffs.push(`${JSON.stringify(src)} erl_scan:string(S, {1,1}, [text])\n   erl:    ${format(scanText)}\n   noderl: ${format(myScanText)}`);
     const mineText = parseHere(scanText);
     if (!equals(mineText, parseText)) diffs.push(`${JSON.stringify(src)} parse of [text] tokens\n   erl:    ${format(parseText)}\n   noderl: ${format(mineText)}`);
     const mine = [scanString(src, [1, 1]), null, scanString(src), null];
@@ -181,13 +183,13 @@ const TOKEN_TEXTS = [
  * Feeds pieces to erl_scan:tokens/3 the way an I/O server does: `more` asks for the next piece,
  * a done result's rest is scanned before the next piece. Returns every answer in order.
  */
-function driveHere(pieces, start) {
+function driveHere(pieces, start, options) {
   const answers = [];
   let cont = null;
   let chars = pieces[0];
   let i = 1;
   for (;;) {
-    const r = scanTokens(cont, chars, start);
+    const r = scanTokens(cont, chars, start, options);
     if ('more' in r) {
       answers.push(atom('more'));
       if (i >= pieces.length) return answers;
@@ -205,14 +207,14 @@ function driveHere(pieces, start) {
 }
 
 const ERL_DRIVE = `
-  fun Drive(Cont, Chars, Pieces, Start, Acc) ->
-    case erl_scan:tokens(Cont, Chars, Start) of
+  fun Drive(Cont, Chars, Pieces, Start, Opts, Acc) ->
+    case erl_scan:tokens(Cont, Chars, Start, Opts) of
       {more, C} when Pieces =:= [] -> lists:reverse([more | Acc]);
-      {more, C} -> Drive(C, hd(Pieces), tl(Pieces), Start, [more | Acc]);
+      {more, C} -> Drive(C, hd(Pieces), tl(Pieces), Start, Opts, [more | Acc]);
       {done, R, eof} -> lists:reverse([{R, eof} | Acc]);
       {done, R, []} when Pieces =:= [] -> lists:reverse([{R, []} | Acc]);
-      {done, R, []} -> Drive([], hd(Pieces), tl(Pieces), Start, [{R, []} | Acc]);
-      {done, R, Rest} -> Drive([], Rest, Pieces, Start, [{R, Rest} | Acc])
+      {done, R, []} -> Drive([], hd(Pieces), tl(Pieces), Start, Opts, [{R, []} | Acc]);
+      {done, R, Rest} -> Drive([], Rest, Pieces, Start, Opts, [{R, Rest} | Acc])
     end
   end`;
 
@@ -221,19 +223,21 @@ test('scanTokens fed text in pieces answers as erl_scan:tokens/3 does, split at 
   for (const text of TOKEN_TEXTS) {
     const cps = Array.from(text);
     for (let k = 0; k <= cps.length; k++) {
-      for (const start of [[1, 1], 3]) cases.push({ pieces: [cps.slice(0, k).join(''), cps.slice(k).join(''), 'eof'], start });
+      const pieces = [cps.slice(0, k).join(''), cps.slice(k).join(''), 'eof'];
+      for (const start of [[1, 1], 3]) cases.push({ pieces, start, text: false });
+      cases.push({ pieces, start: [2, 5], text: true });
     }
   }
   const erlPiece = (p) => (p === 'eof' ? 'eof' : erlString(p));
   const erlStart = (s) => (typeof s === 'number' ? String(s) : `{${s[0]}, ${s[1]}}`);
-  const list = cases.map(({ pieces, start }) => `{[${pieces.map(erlPiece).join(', ')}], ${erlStart(start)}}`).join(',\n');
-  const results = decode(await oracle.erl.evalTerm(`begin D__ = ${ERL_DRIVE}, [D__([], hd(P__), tl(P__), S__, []) || {P__, S__} <- [${list}]] end`));
+  const list = cases.map(({ pieces, start, text }) => `{[${pieces.map(erlPiece).join(', ')}], ${erlStart(start)}, ${text ? '[text]' : '[]'}}`).join(',\n');
+  const results = decode(await oracle.erl.evalTerm(`begin D__ = ${ERL_DRIVE}, [D__([], hd(P__), tl(P__), S__, O__, []) || {P__, S__, O__} <- [${list}]] end`));
   const diffs = [];
-  cases.forEach(({ pieces, start }, i) => {
-    const mine = driveHere(pieces, start);
+  cases.forEach(({ pieces, start, text }, i) => {
+    const mine = driveHere(pieces, start, { text });
     if (!equals(mine, results[i])) diffs.push(`${JSON.stringify(pieces)} from ${JSON.stringify(start)}\n   erl:    ${format(results[i])}\n   noderl: ${format(mine)}`);
   });
-  assert.ok(cases.length > 300);
+  assert.ok(cases.length > 450);
   const answers = results.flat();
   assert.ok(answers.some((x) => x?.name === 'more') && answers.filter((x) => x?.name !== 'more').length > cases.length, 'both more and done answers');
   assert.deepEqual(diffs.slice(0, 10), []);
