@@ -27,7 +27,7 @@ const plus = (col: number | null, n: number): number | null => (col === null ? n
  * The escape whose first character (after the backslash) is `cps[i]`; `column` is the column
  * erl_scan counts from. `final`: the text ends there (erl_scan's `eof`), else its end asks for more.
  */
-export function scanEscape(cps: readonly number[], i: number, column: number | null, final: boolean): EscapeResult {
+export function scanEscape(cps: Uint32Array, i: number, column: number | null, final: boolean): EscapeResult {
   const at = (k: number): number => (i + k < cps.length ? cps[i + k] : -1);
   const open = (k: number): boolean => at(k) === -1 && !final;
   const value = (v: number, n: number): EscapeResult => ({ kind: 'value', value: v, next: i + n, column: plus(column, n), newline: false });
@@ -51,7 +51,7 @@ export function scanEscape(cps: readonly number[], i: number, column: number | n
 }
 
 /** `\xHH` and `\x{H...}`. */
-function hexEscape(cps: readonly number[], i: number, column: number | null, final: boolean): EscapeResult {
+function hexEscape(cps: Uint32Array, i: number, column: number | null, final: boolean): EscapeResult {
   const at = (k: number): number => (i + k < cps.length ? cps[i + k] : -1);
   const c1 = at(1);
   if (c1 === 123) {
