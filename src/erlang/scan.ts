@@ -113,7 +113,8 @@ export function scanString(text: string, startLocation: ScanLocation = 1, option
 
 /**
  * erl_scan:tokens/4: reads `chars` after what `continuation` (null at first) holds, up to and
- * including a dot. Pass `'eof'` as `chars` at the end of the input. The start location and the
+ * including a dot. Pass `'eof'` as `chars` at the end of the input (so the text `eof` on its own,
+ * without a line end, cannot be passed as chars). The start location and the
  * options count only when there is no continuation (as erl_scan keeps them in it).
  */
 export function scanTokens(

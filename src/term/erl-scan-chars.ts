@@ -9,6 +9,7 @@ export function isWhite(c: number): boolean {
   return (c >= 0 && c <= 32) || (c >= 0x80 && c <= 0xa0);
 }
 
+/** 0-9. */
 export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -23,6 +24,7 @@ export function isVariableStart(c: number): boolean {
   return (c >= 65 && c <= 90) || c === 95 || (c >= 0xc0 && c <= 0xde && c !== 0xd7);
 }
 
+/** erl_scan:scan_name/2's characters: letters, digits, `_` and `@`. */
 export function isNameChar(c: number): boolean {
   return isAtomStart(c) || isVariableStart(c) || isDigit(c) || c === 64;
 }

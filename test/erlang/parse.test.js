@@ -136,7 +136,8 @@ const EXPRESSIONS = [
   'try a, b catch X -> X; error:{badarg, _} -> b end.', 'try f() catch E:R:St -> {E, R, St} end.', 'try 1 catch _:_ -> 2 end.',
   'try f() catch {a, B} when B > 0 -> B end.', 'try f() catch [H | T] -> T end.',
   // layout, comments, positions
-  'X =\n  1 +\n  2.', '% comment\nX. % more', '{a,\n\tb}.', 'f(\n  1,\n  2\n).', 'X = "a\nb", Y = $\n, {X, Y}.',
+  'X =\n  1 +\n  2.', '$\\^?.', "'\\x41\\x{1F600}'.", '"\\777\\18\\1x".', '1.0e+5.', '1_0.0_1e1_0.', '16#1_F.', '$\\\n.',
+  '"a\\\nb".', '"\\^\nx".', '"tab\there".', '[$\\", $\\\\, $\\\'].', 'X = 1.\t', '1.%c', '[1,2|X]=Y.', '% comment\nX. % more', '{a,\n\tb}.', 'f(\n  1,\n  2\n).', 'X = "a\nb", Y = $\n, {X, Y}.',
 ];
 
 // Inputs erl_scan or erl_parse refuse, with their error infos and shell text.
@@ -154,7 +155,7 @@ const ERRORS = [
   // scan errors
   '"abc', "'abc", '"abc\n.', '$', 'X = \u20ac.', '"\\x{110000}".', '"a\\x{".', '"\\xg".', '1#0.', '37#1.', '2#.', '2#2.',
   '1.0e.', '1.0e+.', '1.0e400.', '"abcdefghijklmnopqrstuvwxyz', `'${'x'.repeat(256)}'.`, `${'X'.repeat(256)}.`,
-  '$\\x{D800}.', 'a \u00a7 b.', 'x \u00d7 y.',
+  '$\\x{D800}.', '.5.', 'X.Y.', '1 ?= 2.', '"\\x{12345678}".', '"\\x{ab".', '$\\x4.', '$\\', '1.0e1_.', '1_.', '16#_1.', 'a \u00a7 b.', 'x \u00d7 y.',
 ];
 
 test('scanString and parseExprs give what erl_scan:string/1,2 and erl_parse:parse_exprs/1 give (real erl)', { skip }, async () => {
