@@ -15,11 +15,12 @@ const RESERVED_LATER = new Set(['else', 'maybe']);
 
 /** True when `name` must be quoted: erl_scan only reads Latin-1 letters, digits, `_` and `@` in a bare atom. */
 export function atomNeedsQuotes(name: string): boolean {
-  return (
-    !/^[a-z\u00df-\u00f6\u00f8-\u00ff][a-zA-Z0-9_@\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]*$/.test(name) ||
-    RESERVED.has(name) ||
-    RESERVED_LATER.has(name)
-  );
+  return !isBareAtomName(name) || RESERVED.has(name) || RESERVED_LATER.has(name);
+}
+
+/** True when `name` has the shape of an unquoted atom (io_lib:quote_atom/2's name_chars, reserved words aside). */
+export function isBareAtomName(name: string): boolean {
+  return /^[a-z\u00df-\u00f6\u00f8-\u00ff][a-zA-Z0-9_@\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]*$/.test(name);
 }
 
 /** True for a word OTP 25 reserves (which the parser refuses as a bare atom). */

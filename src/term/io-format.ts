@@ -1,17 +1,15 @@
 /**
  * The part of `io_lib:format/2` that group leaders receive (`{put_chars, Enc, io_lib, format,
  * [Fmt, Args]}`, otp-distribution.md §10) and that `io:format` needs: control sequences
- * `~F.P.PadModC` with the controls `~w ~p ~s ~c ~b ~B ~i ~n ~~` and the `t` modifier. `~p` prints
- * on one line (OTP breaks terms longer than 80 columns over several lines) and shows text as a node
- * with the default printable range (`+pc latin1`) does: lists of printable Latin-1 as strings, and
- * with `~tp` also UTF-8 binaries of such characters as `<<"é"/utf8>>`; `~w` prints lists and
- * binaries as numbers, as OTP does.
+ * `~F.P.PadModC` with the controls `~w ~W ~p ~P ~s ~c ~b ~B ~i ~n ~~` and the `t` and `l`
+ * modifiers. `~p` and `~P` print through io_lib_pretty (pretty.ts): broken over lines of the field
+ * width (80 by default) from the column the text before them on the same line ends at, as
+ * io_lib_format:build_limited/5 computes it. Text shows as on a node with the default printable
+ * range (`+pc latin1`).
  */
-import { isUtf8 } from 'node:buffer';
-import { compareMapKeys } from './compare.js';
-import { format } from './format.js';
-import { escapeChar, isPrintableLatin1 } from './format-text.js';
-import { Atom, BitBinary, ImproperList, isList, isTuple, type TermInput } from './types.js';
+import { prettyPrint } from './pretty.js';
+import { charsLength, ioLibWrite, type TextEncoding } from './io-lib-write.js';
+import { Atom, ImproperList, isList, type TermInput } from './types.js';
 
 /** `io_lib:format` raised `badarg`: a control sequence that does not fit its argument, or a bad format. */
 export class IoFormatError extends Error {
@@ -27,6 +25,8 @@ interface Control {
   precision?: number;
   pad: string;
   unicode: boolean;
+  /** False with the `l` modifier: `~lp` prints lists and binaries of characters as numbers. */
+  strings: boolean;
   char: string;
 }
 
@@ -37,6 +37,11 @@ interface Control {
 export function ioFormat(fmt: TermInput, args: readonly TermInput[]): string {
   const text = typeof fmt === 'string' ? fmt : fmt instanceof Atom ? fmt.name : charsToString(fmt, true);
   const out: string[] = [];
+  let column = 0; // io_lib_format:indentation/2 of everything written so far
+  const emit = (piece: string): void => {
+    out.push(piece);
+    column = indentation(piece, column);
+  };
   let next = 0;
   const take = (): TermInput => {
     if (next >= args.length) throw new IoFormatError(`too few arguments for format ${JSON.stringify(text)}`);
@@ -46,16 +51,27 @@ export function ioFormat(fmt: TermInput, args: readonly TermInput[]): string {
   while (i < text.length) {
     const tilde = text.indexOf('~', i);
     if (tilde < 0) {
-      out.push(text.slice(i));
+      emit(text.slice(i));
       break;
     }
-    out.push(text.slice(i, tilde));
+    emit(text.slice(i, tilde));
     const [control, end] = parseControl(text, tilde + 1, take);
-    out.push(render(control, take));
+    emit(render(control, take, column));
     i = end;
   }
   if (next !== args.length) throw new IoFormatError(`${args.length - next} argument(s) left over for format ${JSON.stringify(text)}`);
   return out.join('');
+}
+
+/** io_lib_format:indentation/2: the column after `text` from `column`, tabs stopping every 8. */
+function indentation(text: string, column: number): number {
+  let col = column;
+  for (const ch of text) {
+    if (ch === '\n') col = 0;
+    else if (ch === '\t') col = (Math.floor(col / 8) + 1) * 8;
+    else col++;
+  }
+  return col;
 }
 
 /** Reads `F.P.PadMod` and the control character after a `~`; `*` takes the value from the arguments. */
@@ -73,7 +89,7 @@ function parseControl(text: string, at: number, take: () => TermInput): [Control
     i += m[0].length;
     return Number(m[0]);
   };
-  const control: Control = { pad: ' ', unicode: false, char: '' };
+  const control: Control = { pad: ' ', unicode: false, strings: true, char: '' };
   control.width = number();
   if (text[i] === '.') {
     i++;
@@ -84,13 +100,18 @@ function parseControl(text: string, at: number, take: () => TermInput): [Control
       control.pad = text[i++]!;
     }
   }
-  while (text[i] === 't' || text[i] === 'l') control.unicode ||= text[i++] === 't';
+  while (text[i] === 't' || text[i] === 'l') {
+    if (text[i++] === 't') control.unicode = true;
+    else control.strings = false;
+  }
   if (i >= text.length) throw new IoFormatError('format ends inside a control sequence');
   control.char = text[i]!;
   return [control, i + 1];
 }
 
-function render(c: Control, take: () => TermInput): string {
+/** One control's text; `column` is where it starts (0-based), for `~p`. */
+function render(c: Control, take: () => TermInput, column: number): string {
+  const encoding: TextEncoding = c.unicode ? 'unicode' : 'latin1';
   switch (c.char) {
     case '~':
       return adjust('~'.repeat(c.precision ?? Math.abs(c.width ?? 1)), c);
@@ -109,12 +130,20 @@ function render(c: Control, take: () => TermInput): string {
       const s = take();
       let str = s instanceof Atom ? s.name : charsToString(s, c.unicode);
       if (c.precision !== undefined) str = [...str].slice(0, c.precision).join('');
-      return adjust(str, c, true);
+      return adjust(str, c);
     }
     case 'w':
-      return adjust(writeTerm(take()), c, true);
+      return termField(ioLibWrite(take(), -1, { encoding }), c);
+    case 'W': {
+      const t = take();
+      return termField(ioLibWrite(t, depthArgument(take()), { encoding }), c);
+    }
     case 'p':
-      return adjust(printTerm(take(), c.unicode), c, true);
+      return pretty(take(), -1, c, column);
+    case 'P': {
+      const t = take();
+      return pretty(t, depthArgument(take()), c, column);
+    }
     case 'b':
     case 'B': {
       const n = take();
@@ -129,69 +158,49 @@ function render(c: Control, take: () => TermInput): string {
   }
 }
 
+function depthArgument(d: TermInput): number {
+  if (typeof d !== 'number' || !Number.isInteger(d)) throw new IoFormatError(`the depth of ~P and ~W must be an integer`);
+  return d;
+}
+
 /**
- * Pads to the field width: right-justified, or left with a negative width. A field narrower than
- * a term is filled with `*` as io_lib does; strings (`~s`) are cut instead.
+ * io_lib_format:print/10: the field width is the line length, the precision the start column
+ * (default: where the text before ends); a left-adjusted `~p` is badarg in OTP.
  */
-function adjust(text: string, c: Control, term = false): string {
+function pretty(t: TermInput, depth: number, c: Control, column: number): string {
+  if (c.width !== undefined && c.width < 0) throw new IoFormatError(`~${c.char} cannot be left-adjusted`);
+  return prettyPrint(t, {
+    column: c.precision ?? column + 1,
+    lineLength: c.width ?? 80,
+    depth,
+    encoding: c.unicode ? 'unicode' : 'latin1',
+    strings: c.strings,
+  });
+}
+
+/**
+ * Pads to the field width: right-justified, or left with a negative width; strings (`~s`) longer
+ * than the field are cut.
+ */
+function adjust(text: string, c: Control): string {
   if (c.width === undefined) return text;
   const width = Math.abs(c.width);
   const len = [...text].length;
-  if (len > width) return term && c.char !== 's' ? '*'.repeat(width) : [...text].slice(0, width).join('');
+  if (len > width) return [...text].slice(0, width).join('');
   const fill = c.pad.repeat(width - len);
   return c.width < 0 ? text + fill : fill + text;
 }
 
-/** `~w`: like `format`, but lists and binaries as numbers (no string detection). */
-function writeTerm(t: TermInput): string {
-  if (isTuple(t)) return `{${t.map(writeTerm).join(',')}}`;
-  if (Array.isArray(t)) return `[${t.map(writeTerm).join(',')}]`;
-  if (t instanceof ImproperList) return `[${t.elements.map(writeTerm).join(',')}|${writeTerm(t.tail)}]`;
-  if (Buffer.isBuffer(t) || t instanceof Uint8Array) return `<<${[...t].join(',')}>>`;
-  if (typeof t === 'string') return writeTerm(Buffer.from(t));
-  if (t instanceof BitBinary) {
-    const whole = [...t.bytes.subarray(0, -1)];
-    const last = t.bytes[t.bytes.length - 1]! >> (8 - t.bits);
-    return `<<${[...whole, `${last}:${t.bits}`].join(',')}>>`;
-  }
-  if (t instanceof Map) return mapText(t, writeTerm);
-  return format(t);
+/** io_lib_format:term/5: a written term in its field; one that does not fit the precision is all `*`. */
+function termField(text: string, c: Control): string {
+  if (c.width === undefined && c.precision === undefined) return text;
+  const width = Math.abs(c.width ?? c.precision!);
+  const len = charsLength(text);
+  const p = Math.min(len, c.precision === undefined ? width : Math.min(c.precision, width));
+  const body = len > p ? '*'.repeat(p) : text;
+  const fill = c.pad.repeat(width - (len > p ? p : len));
+  return (c.width ?? 0) < 0 ? body + fill : fill + body;
 }
-
-/** A map's `#{K => V, ...}` in map-key order, each key and value shown by `show`. */
-function mapText(m: ReadonlyMap<TermInput, TermInput>, show: (t: TermInput) => string): string {
-  const keys = [...m.keys()].sort(compareMapKeys);
-  return `#{${keys.map((k) => `${show(k)} => ${show(m.get(k)!)}`).join(',')}}`;
-}
-
-/**
- * `~p` and `~tp` (io_lib_pretty with printable range latin1): a list is a string when it is all
- * printable Latin-1; a binary is text when its bytes are, and under `~tp` when it is UTF-8 whose
- * characters are (then marked `/utf8` if any is beyond ASCII).
- */
-function printTerm(t: TermInput, unicode: boolean): string {
-  const p = (x: TermInput): string => printTerm(x, unicode);
-  if (isTuple(t)) return `{${t.map(p).join(',')}}`;
-  if (Array.isArray(t)) return isLatin1Text(t) ? `"${quoted(t as number[])}"` : `[${t.map(p).join(',')}]`;
-  if (t instanceof ImproperList) return `[${t.elements.map(p).join(',')}|${p(t.tail)}]`;
-  if (typeof t === 'string') return p(Buffer.from(t));
-  if (Buffer.isBuffer(t) || t instanceof Uint8Array) return printBinary(Buffer.from(t.buffer, t.byteOffset, t.byteLength), unicode);
-  if (t instanceof Map) return mapText(t, p);
-  return writeTerm(t);
-}
-
-function printBinary(b: Buffer, unicode: boolean): string {
-  if (unicode && isUtf8(b)) {
-    const codes = [...b.toString('utf8')].map((ch) => ch.codePointAt(0)!);
-    if (!isLatin1Text(codes)) return writeTerm(b); // UTF-8 of characters out of range: bytes, as OTP shows it
-    return codes.some((x) => x > 127) ? `<<"${quoted(codes)}"/utf8>>` : `<<"${quoted(codes)}">>`;
-  }
-  return isLatin1Text([...b]) ? `<<"${quoted(b)}">>` : writeTerm(b);
-}
-
-const quoted = (codes: Iterable<number>): string => [...codes].map((ch) => escapeChar(ch, 34)).join('');
-const isLatin1Text = (items: readonly TermInput[]): boolean =>
-  items.length > 0 && items.every((x) => typeof x === 'number' && Number.isInteger(x) && isPrintableLatin1(x));
 
 /** An Erlang string (a list of code points) of JS text: the inverse of {@link charsToString}. */
 export function codePoints(text: string): number[] {
