@@ -44,6 +44,7 @@ import { globalModule } from '../global/module.js';
 import { erlangShellModule, shellModule } from '../shell/served.js';
 import type { ErlangShellHost } from '../shell/erl-shell.js';
 import { cModule } from '../shell/c.js';
+import { getUntil } from '../erlang/get-until.js';
 import { NODERL_VERSION } from './version.js';
 import { isAuthYes, NET_KERNEL } from './is-auth.js';
 import { NetKernel } from './net-kernel.js';
@@ -185,6 +186,7 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('shell', erlangShellModule(this.erlangShellHost(modules)));
     modules.register('noderl_shell', shellModule({ node: this, quit: stop }));
     modules.register('c', cModule(apply));
+    modules.register('io_lib', { get_until: (_self: Process, state: Term, chars: Term, encoding: Term, mfa: Term) => getUntil(state, chars, encoding, mfa) });
     // Closures (an erl shell's funs, and the evaluator's own) run in src/erlang/, unless refused.
     if (!this.options.refuseFuns) modules.runClosures(closureRunner(modules));
     else modules.refuseClosures((self, fun) => this.log(`** noderl ${this.name}: refused a fun of ${fun.module.name} from ${String(fun.pid)} in ${String(self.pid)} (the node refuses funs) **`));

@@ -22,19 +22,20 @@ export interface TextOutcome {
 
 /** Evaluates `text` in `self` and gives what the shell would print for it. */
 export async function evaluateText(self: Process, text: string, host: ErlangShellHost): Promise<TextOutcome> {
-  const scanned = scanString(text, tuple(1, 1));
-  if (!isTuple(scanned) || scanned[0] !== atom('ok')) return { ok: false, text: `* ${errorInfoText(scanned[1]!)}\n` };
+  const scanned = scanString(text, [1, 1]);
+  if (!isTuple(scanned)) throw new Error('scanString gives a tuple');
+  if (scanned[0] !== atom('ok')) return { ok: false, text: `${errorInfoText(scanned[1]!)}\n` };
   const tokens = scanned[1] as Term[];
   const last = tokens[tokens.length - 1];
   if (!(isTuple(last) && last[0] === atom('dot'))) tokens.push(tuple(atom('dot'), scanned[2]!));
   const command = parseCommand(tuple(atom('ok'), tokens, scanned[2]!));
-  if (!isTuple(command) || command[0] !== atom('ok')) return { ok: false, text: `* ${errorInfoText(isTuple(command) ? command[1]! : command)}\n` };
+  if (!isTuple(command) || command[0] !== atom('ok')) return { ok: false, text: `${errorInfoText(isTuple(command) ? command[1]! : command)}\n` };
   const unbound = unboundVariable(command[1]!, new Set());
-  if (unbound !== undefined) return { ok: false, text: `* ${errorInfoText(unbound)}\n` };
+  if (unbound !== undefined) return { ok: false, text: `${errorInfoText(unbound)}\n` };
   const session = { host, bindings: new Map<string, Term>(), history: new History(), catchException: false, server: self };
   try {
     const { value } = await evalExprs(self, command[1]!, session.bindings, { apply: host.apply, applyFun: host.applyFun, local: shellCommands(session) });
-    return { ok: true, text: `${printValue(value)}\n` };
+    return { ok: true, text: `${printValue(value, host.nodeAtom)}\n` };
   } catch (err) {
     const [cls, reason, stack] = classify(err);
     return { ok: false, text: exceptionReport((cls as { name: string }).name, reason, stack) };

@@ -37,7 +37,7 @@ function command(call: LocalCall, session: ShellSession): Term | Promise<Term> |
       return OK;
     }
     case 'b/0':
-      return printBindings(call, env);
+      return printBindings(call, env, session);
     case 'v/1':
       return then(call.evaluate(args[0]!), (n) => {
         const v = typeof n === 'number' ? session.history.value(n) : undefined;
@@ -86,10 +86,10 @@ function shellClause(fn: string, arity: number): ErlangError {
 }
 
 /** `b()`: each binding as `Name = Value`, sorted by name, as shell.erl's list_bindings prints them. */
-async function printBindings(call: LocalCall, env: Map<string, Term>): Promise<Term> {
+async function printBindings(call: LocalCall, env: Map<string, Term>, session: ShellSession): Promise<Term> {
   const names = [...env.keys()].sort();
   let text = '';
-  for (const name of names) text += `${name} = ${printValue(env.get(name)!, name.length + 4)}\n`;
+  for (const name of names) text += `${name} = ${printValue(env.get(name)!, session.host.nodeAtom, name.length + 4)}\n`;
   if (text !== '') await call.rt.self.print(text);
   return OK;
 }

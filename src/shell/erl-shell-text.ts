@@ -21,7 +21,7 @@ export function parseCommand(reply: Term): Term {
     try {
       return tuple(OK, parseExprs(reply[1]));
     } catch (err) {
-      if (err instanceof ErlParseError) return tuple(ERROR, err.errorInfo);
+      if (err instanceof ErlParseError) return tuple(ERROR, err.info);
       throw err;
     }
   }
@@ -31,11 +31,11 @@ export function parseCommand(reply: Term): Term {
   return tuple(ERROR, atom('terminated'));
 }
 
-/** An ErrorInfo `{Location, Module, Description}` as the shell prints it after `* `. */
+/** An ErrorInfo `{Location, Module, Description}` as the shell prints it: `* 1:5: syntax error before: ')'`. */
 export function errorInfoText(info: Term): string {
   if (isTuple(info) && info.length === 3 && info[1] === atom('erl_lint')) {
     const d = info[2];
-    if (isTuple(d) && d[0] === atom('unbound_var')) return `${position(info[0]!)}: ${ioFormat('variable ~w is unbound', [d[1]!])}`;
+    if (isTuple(d) && d[0] === atom('unbound_var')) return `* ${position(info[0]!)}: ${ioFormat('variable ~w is unbound', [d[1]!])}`;
   }
   return formatErrorInfo(info);
 }
@@ -44,9 +44,9 @@ function position(loc: Term): string {
   return isTuple(loc) ? `${String(loc[0])}:${String(loc[1])}` : String(loc);
 }
 
-/** A value as the shell prints it, starting at `column` (1: the start of the line). */
-export function printValue(value: Term, column = 1, lineLength = 80): string {
-  return prettyPrint(value, { column, lineLength, depth: DEPTH, lineMaxChars: LINE_MAX_CHARS, encoding: 'unicode' });
+/** A value as the shell prints it on `node` (its pids as `<0.N.M>`), starting at `column` (1: the start of the line). */
+export function printValue(value: Term, node: Atom, column = 1, lineLength = 80): string {
+  return prettyPrint(value, { column, lineLength, depth: DEPTH, lineMaxChars: LINE_MAX_CHARS, encoding: 'unicode', localNode: node });
 }
 
 /** The lines shell.erl's report_exception prints for an exception of `cls`. */
@@ -54,4 +54,3 @@ export function exceptionReport(cls: string, reason: Term, stack: Term, _session
   return formatShellException(cls as 'error' | 'exit' | 'throw', reason, Array.isArray(stack) ? stack : [], {});
 }
 
-export { Atom };

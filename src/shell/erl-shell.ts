@@ -91,7 +91,7 @@ async function serve(self: Process, session: ShellSession): Promise<void> {
       return; // the end of input ends the shell (erl halts its node; a noderl node goes on)
     }
     if (isTuple(read) && read[0] === ERROR) {
-      await self.print(`* ${errorInfoText(read[1]!)}\n`);
+      await self.print(`${errorInfoText(read[1]!)}\n`);
       continue; // a syntax error keeps the command number
     }
     const forms = session.history.expand((read as Tuple)[1]!, n);
@@ -101,7 +101,7 @@ async function serve(self: Process, session: ShellSession): Promise<void> {
     }
     const unbound = unboundVariable(forms, new Set(session.bindings.keys()));
     if (unbound !== undefined) {
-      await self.print(`* ${errorInfoText(unbound)}\n`);
+      await self.print(`${errorInfoText(unbound)}\n`);
     } else {
       evaluator = await run(self, evaluator, forms, n, session);
     }
@@ -170,7 +170,7 @@ async function evaluate(self: Process, server: Pid, session: ShellSession): Prom
       const { value, bindings } = await evalExprs(self, forms!, session.bindings, { apply: session.host.apply, applyFun: session.host.applyFun, local });
       session.bindings = bindings;
       session.history.add(n as number, forms!, value);
-      await self.print(`${printValue(value)}\n`);
+      await self.print(`${printValue(value, session.host.nodeAtom)}\n`);
       self.send(server, tuple(SHELL_REP, self.pid, OK));
     } catch (err) {
       if (!self.alive) throw err; // killed: the server sees our EXIT

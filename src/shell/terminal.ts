@@ -13,7 +13,7 @@ import { EOF, ERROR, IO_REPLY, IO_REQUEST, OK, UNICODE } from '../term/atoms.js'
 import type { Process } from '../process/process.js';
 import type { LineInput } from './line-input.js';
 import { ioReply } from '../modules/user.js';
-import { scanTokens } from '../erlang/scan.js';
+import { scanTokens, type ScanContinuation, type ScanLocation, type ScanOptions } from '../erlang/scan.js';
 
 const BINARY = atom('binary');
 const LIST = atom('list');
@@ -179,11 +179,11 @@ class Terminal {
    * tokens are scanned here (src/erlang/scan.ts) line by line, as group.erl runs erl_scan.
    */
   private async scanHere(prompt: string, as: Term): Promise<Term> {
-    const start = Array.isArray(as) && as.length > 0 ? as[0]! : 1;
-    let continuation: unknown;
+    const [start, options] = scanArgs(as);
+    let continuation: ScanContinuation | null = null;
     for (let p = prompt; ; p = '') {
       const line = await this.line(p);
-      const r = scanTokens(continuation, line ?? 'eof', start);
+      const r = scanTokens(continuation, line ?? 'eof', start, options);
       if ('done' in r) {
         if (r.rest === 'eof') this.rest = null;
         else if (r.rest !== '') this.rest = r.rest;
@@ -215,6 +215,13 @@ class Terminal {
   private data(text: string): Term {
     return this.binary ? Buffer.from(text, 'utf8') : [...text].map((c) => c.codePointAt(0)!);
   }
+}
+
+/** erl_scan:tokens's extra arguments `[StartLocation]` or `[StartLocation, Options]` (a line or `{Line, Column}`; `text`). */
+function scanArgs(as: Term): [ScanLocation, ScanOptions] {
+  const [loc, opts] = Array.isArray(as) ? as : [];
+  const start: ScanLocation = isTuple(loc) && typeof loc[0] === 'number' && typeof loc[1] === 'number' ? [loc[0], loc[1]] : typeof loc === 'number' ? loc : 1;
+  return [start, { text: Array.isArray(opts) && opts.includes(atom('text')) }];
 }
 
 function isInputRequest(r: Term): r is Tuple {

@@ -214,7 +214,7 @@ test('noderl remsh --erlang onto a noderl node runs an Erlang shell there', { sk
   const p = (n) => `(${served.name})${n}> `;
   assert.equal(
     r.stdout.split('\n').slice(1).join('\n'),
-    [`${p(1)}${served.name}`, `${p(2)}4`, `${p(3)}8`, `${p(4)}* 1:3: syntax error before: '.'`, `${p(4)}4`, p(5)].join('\n'),
+    [`${p(1)}${served.name}`, `${p(2)}4`, `${p(3)}8`, `${p(4)}* 1:4: syntax error before: '.'`, `${p(4)}4`, p(5)].join('\n'),
   );
   assert.equal(served.child.exitCode, null);
 });
