@@ -132,21 +132,19 @@ export function readOptfile(text: string): TlsDistConfig {
 }
 
 /**
- * `erl -ssl_dist_opt server_certfile F client_verify verify_peer ...` as Node options: each key is
- * `server_` or `client_` and an option name; each value is text, made into the option's term as
- * inet_tls_dist's `ssl_option/2` does (atoms for `verify` and the booleans, integers for `depth`,
- * an Erlang term for `versions`).
+ * `erl -ssl_dist_opt server_certfile F client_verify verify_peer ...` as the optfile that says the
+ * same (for {@link readOptfile}): each key is `server_` or `client_` and an option name; each value
+ * is text, made into the option's term as inet_tls_dist's `ssl_option/2` does (atoms for `verify`
+ * and the booleans, integers for `depth`; `versions` is written as an Erlang term).
  */
-export function readDistOpts(pairs: ReadonlyArray<readonly [string, string]>): TlsDistConfig {
-  const lists: Record<Side, Term[]> = { server: [], client: [] };
+export function distOptsText(pairs: ReadonlyArray<readonly [string, string]>): string {
+  const lists: Record<Side, string[]> = { server: [], client: [] };
   for (const [key, value] of pairs) {
     const match = /^(server|client)_(.+)$/.exec(key);
     if (!match) throw new TlsOptionError(`--ssl-dist-opt key '${key}' must start with server_ or client_`, key);
-    const side = match[1] as Side;
-    const name = match[2]!;
-    lists[side].push(parse(`{${quoteAtom(name)}, ${optionTermText(name, value)}}`));
+    lists[match[1] as Side].push(`{${quoteAtom(match[2]!)}, ${optionTermText(match[2]!, value)}}`);
   }
-  return { server: buildSide('server', lists.server), client: buildSide('client', lists.client) } as TlsDistConfig;
+  return `[{server, [${lists.server.join(', ')}]}, {client, [${lists.client.join(', ')}]}].`;
 }
 
 /** Node `tls` options given directly: used as they are, with no checks beyond Node's. */
