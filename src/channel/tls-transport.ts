@@ -6,7 +6,7 @@
  * a {@link TlsRefusal} that names the reason and the peer's address.
  */
 import { isIP, type Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, createSecureContext, TLSSocket, type PeerCertificate, type SecureContext } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, createSecureContext, createServer, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { PeerChecks, TlsDistConfig } from './tls-options.js';
 
 /** A TLS handshake that failed or timed out, or a peer certificate refused after it. */
@@ -26,27 +26,37 @@ export class TlsRefusal extends Error {
   }
 }
 
-/** One node's TLS: the server context made once (a bad certificate or key fails `Node.start`). */
+/** One node's TLS: the options are checked once (a bad certificate or key fails `Node.start`). */
 export class TlsTransport {
-  private readonly serverContext: SecureContext;
-
   constructor(private readonly config: TlsDistConfig) {
-    this.serverContext = createSecureContext(config.server.options);
+    createSecureContext(config.server.options);
   }
 
-  /** TLS as the server on an accepted socket; resolves once the peer's certificate passed our checks. */
+  /**
+   * TLS as the server on an accepted socket; resolves once the peer's certificate passed our
+   * checks. Each connection gets a `tls.Server` of its own that never listens: it runs Node's
+   * server side (client certificate verification, `rejectUnauthorized`), and its
+   * `tlsClientError` can only be about this peer.
+   */
   accept(socket: Socket, timeoutMs: number): Promise<TLSSocket> {
     const address = `${socket.remoteAddress}:${socket.remotePort}`;
-    const { requestCert, rejectUnauthorized } = this.config.server.options;
-    const secure = new TLSSocket(socket, { isServer: true, secureContext: this.serverContext, requestCert, rejectUnauthorized });
-    return settle(secure, socket, 'secure', address, timeoutMs, () => {
-      // Node has already destroyed a socket whose certificate failed with rejectUnauthorized;
-      // verify_peer without fail_if_no_peer_cert refuses here a certificate sent that fails.
-      const cert = secure.getPeerCertificate(true);
-      const sent = cert !== null && Object.keys(cert).length > 0;
-      if (requestCert && sent && !secure.authorized) return `client certificate refused: ${secure.authorizationError ?? 'not verified'}`;
-      if (requestCert && !sent && rejectUnauthorized) return 'the client sent no certificate (fail_if_no_peer_cert)';
-      return depthRefusal(requestCert === true && sent ? cert : undefined, this.config.server.checks);
+    const { options, checks } = this.config.server;
+    const server = createServer({ ...options, handshakeTimeout: timeoutMs });
+    return new Promise<TLSSocket>((resolve, reject) => {
+      server.once('tlsClientError', (err: Error & { reason?: string; code?: string }, secure: TLSSocket) => {
+        secure.destroy();
+        // Node destroys a socket whose certificate failed under rejectUnauthorized: the close is the error.
+        const reason = secure.authorizationError !== undefined && secure.authorizationError !== null ? `client certificate refused: ${String(secure.authorizationError)}` : openSslReason(err);
+        const probe = err.code === 'ECONNRESET' && socket.bytesRead === 0;
+        reject(new TlsRefusal(reason, address, probe, err));
+      });
+      server.once('secureConnection', (secure: TLSSocket) => {
+        const refusal = serverRefusal(secure, options.requestCert === true, checks);
+        if (refusal === undefined) return resolve(secure);
+        secure.destroy();
+        reject(new TlsRefusal(refusal, address, false));
+      });
+      server.emit('connection', socket);
     });
   }
 
@@ -62,17 +72,14 @@ export class TlsTransport {
       servername: name === false || isIP(name) !== 0 ? undefined : name,
       checkServerIdentity: name === false ? () => undefined : (_host, cert) => checkServerIdentity(name, cert),
     });
-    return settle(secure, secure, 'secureConnect', `${host}:${port}`, timeoutMs, () =>
+    return settle(secure, `${host}:${port}`, timeoutMs, () =>
       depthRefusal(options.rejectUnauthorized === false ? undefined : secure.getPeerCertificate(true), checks),
     );
   }
 }
 
-/**
- * Waits for `event` on a TLS socket, then for `check` to find nothing to refuse. The socket is
- * destroyed on any failure; `raw` tells a port probe (nothing read) from a real refusal.
- */
-function settle(secure: TLSSocket, raw: Socket, event: 'secure' | 'secureConnect', address: string, timeoutMs: number, check: () => string | undefined): Promise<TLSSocket> {
+/** Waits for the client side's handshake, then for `check` to find nothing to refuse; the socket is destroyed on any failure. */
+function settle(secure: TLSSocket, address: string, timeoutMs: number, check: () => string | undefined): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     let done = false;
     const fail = (reason: string, cause?: Error): void => {
@@ -80,15 +87,15 @@ function settle(secure: TLSSocket, raw: Socket, event: 'secure' | 'secureConnect
       done = true;
       clearTimeout(timer);
       secure.destroy();
-      reject(new TlsRefusal(reason, address, cause === undefined && raw.bytesRead === 0 && event === 'secure', cause));
+      reject(new TlsRefusal(reason, address, false, cause));
     };
     const timer = setTimeout(() => fail(`TLS handshake timed out (${timeoutMs} ms)`), timeoutMs);
-    const onError = (err: Error & { reason?: string; code?: string }): void => fail(err.reason === undefined ? err.message : `${err.reason} (${err.code})`, err);
+    const onError = (err: Error & { reason?: string; code?: string }): void => fail(openSslReason(err), err);
     const onClose = (): void => fail('connection closed during the TLS handshake');
     secure.once('error', onError);
     secure.once('close', onClose);
-    secure.once(event, () => {
-      const refusal = secure.destroyed ? `certificate refused: ${secure.authorizationError ?? 'closed'}` : check();
+    secure.once('secureConnect', () => {
+      const refusal = check();
       if (refusal !== undefined) return fail(refusal);
       done = true;
       clearTimeout(timer);
@@ -97,6 +104,23 @@ function settle(secure: TLSSocket, raw: Socket, event: 'secure' | 'secureConnect
       resolve(secure);
     });
   });
+}
+
+/** OpenSSL's short reason (`wrong version number`) and the code, else Node's message. */
+function openSslReason(err: Error & { reason?: string; code?: string }): string {
+  return err.reason === undefined ? err.message : `${err.reason} (${err.code})`;
+}
+
+/**
+ * What Node's server side leaves to us: `verify_peer` without `fail_if_no_peer_cert` verifies a
+ * certificate the client sent (none is fine), and OTP's `depth`.
+ */
+function serverRefusal(secure: TLSSocket, requested: boolean, checks: PeerChecks): string | undefined {
+  if (!requested) return undefined;
+  const cert = secure.getPeerCertificate(true);
+  const sent = Object.keys(cert).length > 0;
+  if (sent && !secure.authorized) return `client certificate refused: ${String(secure.authorizationError ?? 'not verified')}`;
+  return sent ? depthRefusal(cert, checks) : undefined;
 }
 
 /**
