@@ -13,6 +13,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
+// The least `openssl ca` needs to sign with chosen validity dates.
+const EXPIRED_CA_CONFIG = `[ca]
+default_ca = ca_default
+[ca_default]
+dir = .
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = policy_any
+[policy_any]
+commonName = supplied
+`;
+
 function openssl(args, cwd) {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
@@ -43,11 +57,13 @@ export function makePki({ days = 2 } = {}) {
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'node.key', '-out', 'node.csr', '-subj', `/CN=${host}`], dir);
   openssl(['x509', '-req', '-in', 'node.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'node.pem', '-days', String(days), '-extfile', 'node.ext'], dir);
   const paths = { ca: join(dir, 'ca.pem'), cert: join(dir, 'node.pem'), key: join(dir, 'node.key') };
-  const side = (extra) =>
-    `[{certfile, ${erlString(paths.cert)}}, {keyfile, ${erlString(paths.key)}}, {cacertfile, ${erlString(paths.ca)}}, {verify, verify_peer}${extra}]`;
-  const optfileText = `[{server, ${side(', {fail_if_no_peer_cert, true}')}},\n {client, ${side('')}}].\n`;
-  const optfile = join(dir, 'ssl_dist.conf');
-  writeFileSync(optfile, optfileText);
+  const optfileFor = (cert, name) => {
+    const side = (extra) => `[{certfile, ${erlString(cert)}}, {keyfile, ${erlString(paths.key)}}, {cacertfile, ${erlString(paths.ca)}}, {verify, verify_peer}${extra}]`;
+    const text = `[{server, ${side(', {fail_if_no_peer_cert, true}')}},\n {client, ${side('')}}].\n`;
+    writeFileSync(join(dir, name), text);
+    return { optfile: join(dir, name), optfileText: text };
+  };
+  const { optfile, optfileText } = optfileFor(paths.cert, 'ssl_dist.conf');
   return {
     dir,
     host,
@@ -58,6 +74,18 @@ export function makePki({ days = 2 } = {}) {
     certPem: () => readFileSync(paths.cert, 'utf8'),
     /** `erl` arguments for TLS distribution with this optfile. */
     erlArgs: () => ['-proto_dist', 'inet_tls', '-ssl_dist_optfile', optfile],
+    /**
+     * The same node key in a certificate of this CA that expired in 2020 (`openssl ca` with
+     * -startdate/-enddate), and its optfile: { cert, optfile, optfileText, erlArgs() }.
+     */
+    expired() {
+      writeFileSync(join(dir, 'ca.cnf'), EXPIRED_CA_CONFIG);
+      writeFileSync(join(dir, 'index.txt'), '');
+      writeFileSync(join(dir, 'serial'), '1000\n');
+      openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', 'node.csr', '-out', 'expired.pem', '-notext', '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-extfile', 'node.ext'], dir);
+      const files = optfileFor(join(dir, 'expired.pem'), 'ssl_dist_expired.conf');
+      return { cert: join(dir, 'expired.pem'), ...files, erlArgs: () => ['-proto_dist', 'inet_tls', '-ssl_dist_optfile', files.optfile] };
+    },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -2,9 +2,10 @@
 // inet_tls_dist): certificates made here with `openssl` (a private CA, a node certificate for
 // server and client use), one optfile read by erl and by noderl alike. Connect, rpc, remote spawn
 // with output through the group leader and a 200,000-element list, both ways; `noderl rpc` and
-// `noderl ping` into the TLS BEAM node; a plain node and a node of another CA refused with a log
-// line naming the reason and the peer's address while the node keeps serving; `openssl s_client`
-// against noderl's distribution port, with erl's port beside it as the oracle of what OTP does.
+// `noderl ping` into the TLS BEAM node; a plain node, a node of another CA and an expired
+// certificate refused with a log line naming the reason and the peer's address while the node
+// keeps serving; `openssl s_client` against noderl's distribution port, with erl's port beside it
+// as the oracle of what OTP does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -238,6 +239,29 @@ test('a node whose certificate another CA signed is refused both ways, erl and n
     assert.equal(await node.ping(otherErl.node), 'pang');
   } finally {
     await otherErl.stop();
+  }
+  assert.equal(await erl.eval(`rpc:call(${N()}, erlang, node, [])`), format(atom(node.name)));
+});
+
+test('an expired certificate of our own CA is refused both ways, erl and noderl; the node keeps serving', { skip }, async () => {
+  const { Node } = await import('../../dist/index.js');
+  const expired = pki.expired();
+  const old = await Node.start({ sname: uniqueName('jsexpired'), cookie: erl.cookie, epmdPort: epmd.port, tls: expired.optfileText, log: () => {}, output: () => {} });
+  started.push(old);
+  const lines = await logsDuring(async () => assert.equal(await old.ping(node.name), 'pang'));
+  const refusal = lines.map((l) => REFUSED.exec(l)).find(Boolean);
+  assert.ok(refusal, JSON.stringify(lines));
+  assert.match(refusal[3], /CERT_HAS_EXPIRED|expired/);
+  const ours = await logsDuring(async () => assert.equal(await node.ping(old.name), 'pang'));
+  assert.ok(ours.some((l) => l.includes(`TLS connection to node ${old.name} at `)), JSON.stringify(ours));
+  // erl refuses it too: the oracle agrees the certificate is no good.
+  const oldErl = await startErlNode({ epmdPort: epmd.port, cookie: erl.cookie, args: expired.erlArgs() });
+  try {
+    assert.equal(await oldErl.eval(`net_adm:ping('${erl.node}')`), 'pang');
+    const erlLines = await logsDuring(async () => assert.equal(await oldErl.eval(`net_adm:ping(${N()})`), 'pang'));
+    assert.ok(erlLines.some((l) => REFUSED.test(l) && /expired/i.test(l)), JSON.stringify(erlLines));
+  } finally {
+    await oldErl.stop();
   }
   assert.equal(await erl.eval(`rpc:call(${N()}, erlang, node, [])`), format(atom(node.name)));
 });
