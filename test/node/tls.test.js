@@ -197,6 +197,51 @@ test('noderl rpc and noderl ping into the TLS BEAM node (optfile and --ssl-dist-
   assert.equal(plain.stdout, 'pang\n');
 });
 
+test('noderl start --proto-dist inet_tls --ssl-dist-optfile: erl reaches it over TLS; SIGTERM stops it', { skip }, async () => {
+  const { NODERL_BIN } = await import('../support/noderl-cli.js');
+  const name = uniqueName('clitls');
+  const child = spawn(process.execPath, [NODERL_BIN, 'start', '--sname', name, '--cookie', erl.cookie, '--proto-dist', 'inet_tls', '--ssl-dist-optfile', pki.optfile], {
+    env: { ...process.env, ERL_EPMD_PORT: String(epmd.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  try {
+    await new Promise((resolve, reject) => {
+      child.stdout.on('data', (d) => ((out += d), out.includes('\n') && resolve()));
+      exited.then(() => reject(new Error(`exited early: ${err}`)));
+    });
+    const peer = `${name}@${erl.node.split('@')[1]}`;
+    assert.equal(out, `node ${peer} started\n`);
+    assert.equal(await erl.eval(`net_adm:ping('${peer}')`), 'pong');
+    assert.equal(await erl.eval(`element(4, proplists:get_value(address, element(2, net_kernel:node_info('${peer}'))))`), 'tls');
+  } finally {
+    if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+  }
+  assert.deepEqual(await exited, { code: 0, signal: null });
+});
+
+test('the TLS flags are checked: a wrong protocol, options without inet_tls, inet_tls without options, a bad option', { skip }, async () => {
+  const run = (args) => runNoderl(['ping', 'x@localhost', ...args], { epmdPort: epmd.port });
+  const problems = [
+    [['--proto-dist', 'inet6_tls', '--ssl-dist-optfile', pki.optfile], /noderl speaks inet_tcp and inet_tls/],
+    [['--ssl-dist-optfile', pki.optfile], /give it too/],
+    [['--proto-dist', 'inet_tls'], /needs --ssl-dist-optfile/],
+    [['--proto-dist', 'inet_tls', '--ssl-dist-opt', 'server_certfile'], /KEY VALUE pairs/],
+    [['--proto-dist', 'inet_tls', '--ssl-dist-opt', 'certfile', pki.cert], /must start with server_ or client_/],
+  ];
+  for (const [args, message] of problems) {
+    const r = await run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+  const unknown = await run(['--proto-dist', 'inet_tls', '--ssl-dist-opt', 'client_certfil', pki.cert]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /unknown ssl_dist option 'certfil' in the client list/);
+});
+
 test('a plain-TCP peer is refused with a log line naming the reason and its address; the node keeps serving', { skip }, async () => {
   const { Node } = await import('../../dist/index.js');
   const plain = await Node.start({ sname: uniqueName('jsplain'), cookie: erl.cookie, epmdPort: epmd.port, log: () => {}, output: () => {} });
