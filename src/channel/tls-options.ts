@@ -128,7 +128,7 @@ export function readOptfile(text: string): TlsDistConfig {
     }
     lists[entry[0].name as Side].push(...entry[1]);
   }
-  return { server: buildSide('server', lists.server), client: buildSide('client', lists.client) } as TlsDistConfig;
+  return { server: buildSide('server', lists.server), client: buildSide('client', lists.client) };
 }
 
 /**

@@ -6,8 +6,8 @@
  * a {@link TlsRefusal} that names the reason and the peer's address.
  */
 import { isIP, type Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, createSecureContext, createServer, type PeerCertificate, type TLSSocket } from 'node:tls';
-import type { PeerChecks, TlsDistConfig } from './tls-options.js';
+import { checkServerIdentity, connect as tlsConnect, createSecureContext, createServer, type PeerCertificate, type SecureContext, type SecureContextOptions, type TLSSocket } from 'node:tls';
+import { TlsOptionError, type PeerChecks, type TlsDistConfig } from './tls-options.js';
 
 /** A TLS handshake that failed or timed out, or a peer certificate refused after it. */
 export class TlsRefusal extends Error {
@@ -26,10 +26,13 @@ export class TlsRefusal extends Error {
   }
 }
 
-/** One node's TLS: the options are checked once (a bad certificate or key fails `Node.start`). */
+/** One node's TLS: the options are checked once (a bad certificate, key or password fails `Node.start`). */
 export class TlsTransport {
+  private readonly clientContext: SecureContext;
+
   constructor(private readonly config: TlsDistConfig) {
-    createSecureContext(config.server.options);
+    contextOf(config.server.options, 'server');
+    this.clientContext = contextOf(config.client.options, 'client');
   }
 
   /**
@@ -66,6 +69,7 @@ export class TlsTransport {
     const name = checks.serverName === undefined ? (options.servername ?? host) : checks.serverName;
     const secure = tlsConnect({
       ...options,
+      secureContext: this.clientContext,
       host,
       port,
       // RFC 6066 has no IP addresses as server names: then Node checks the certificate against `host`.
@@ -75,6 +79,15 @@ export class TlsTransport {
     return settle(secure, `${host}:${port}`, timeoutMs, () =>
       depthRefusal(options.rejectUnauthorized === false ? undefined : secure.getPeerCertificate(true), checks),
     );
+  }
+}
+
+/** OpenSSL's verdict on one role's certificate, key, password, ciphers and versions, as a {@link TlsOptionError}. */
+function contextOf(options: SecureContextOptions, side: 'server' | 'client'): SecureContext {
+  try {
+    return createSecureContext(options);
+  } catch (err) {
+    throw new TlsOptionError(`the ${side} TLS options are not usable: ${openSslReason(err as Error)}`, undefined, side);
   }
 }
 

@@ -11,7 +11,7 @@
  * so `net_adm:ping` gives pong. Handshake failures are judged by `HandshakeError`'s fields
  * (`status`, `missing`, `stage`), and logged in OTP's words.
  */
-import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { ensureEpmd } from '../epmd/daemon.js';
 import { EpmdRegistration, lookupNode } from '../epmd/client.js';
 import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
@@ -19,8 +19,9 @@ import { Atom, atom, Pid, Ref } from '../term/types.js';
 import { advertisedFlags, flagList } from '../channel/flags.js';
 import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../channel/handshake.js';
 import { Connection } from '../channel/connection.js';
-import { fromNodeOptions, readOptfile, type TlsDistConfig, type TlsDistOptions } from '../channel/tls-options.js';
-import { TlsRefusal, TlsTransport } from '../channel/tls-transport.js';
+import type { TlsDistOptions } from '../channel/tls-options.js';
+import { TlsRefusal, type TlsTransport } from '../channel/tls-transport.js';
+import { listenInRange, openSocket, tlsTransport } from './dist-sockets.js';
 import { dialRefusal, resolveNodeName, splitNode } from './names.js';
 import { NET_KERNEL, netKernelAnswer } from './is-auth.js';
 import type { Signal, SpawnRequest } from '../channel/control.js';
@@ -129,7 +130,7 @@ export class Distribution {
    */
   static async start(host: DistributionHost, options: DistributionOptions): Promise<Distribution> {
     const { node, longNames } = resolveNodeName(options);
-    const tls = options.tls === undefined ? undefined : new TlsTransport(tlsConfig(options.tls));
+    const tls = options.tls === undefined ? undefined : tlsTransport(options.tls);
     const port = options.epmdPort ?? defaultEpmdPort();
     await ensureEpmd({ port });
     const server = await listenInRange(options.listen);
@@ -383,36 +384,4 @@ export class Distribution {
     }
     processes.deliverToName(to, signal);
   }
-}
-
-/** Listens on the first free port of the range (as inet_tcp_dist does), or on any port. */
-async function listenInRange(range: DistributionOptions['listen']): Promise<Server> {
-  const min = range?.min ?? 0;
-  const max = range?.max ?? min;
-  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max > 65535 || max < min) {
-    throw new RangeError(`listen range ${min}..${max} is not a range of TCP ports`);
-  }
-  for (let port = min; port <= max; port++) {
-    const server = createServer();
-    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
-      server.once('error', resolve);
-      server.listen(port, () => (server.removeAllListeners('error'), resolve(undefined)));
-    });
-    if (error === undefined) return server;
-    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
-  }
-  throw new Error(`no free port to listen on in ${min}..${max} (inet_dist_listen_min/max)`);
-}
-
-function tlsConfig(tls: string | TlsDistOptions): TlsDistConfig {
-  return typeof tls === 'string' ? readOptfile(tls) : fromNodeOptions(tls);
-}
-
-function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = tcpConnect({ host, port });
-    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`connect to ${host}:${port} timed out`))), timeoutMs);
-    socket.once('connect', () => (clearTimeout(timer), socket.off('error', reject), resolve(socket)));
-    socket.once('error', (err) => (clearTimeout(timer), reject(err)));
-  });
 }

@@ -115,6 +115,17 @@ test('an unknown option, or one of the wrong side or form, is an error naming th
   assert.deepEqual(refusal('[{server, [{secure_renegotiate, false}]}].').slice(0, 2), ['secure_renegotiate', 'server']);
 });
 
+test('a key that does not fit, or ciphers OpenSSL does not know, stop Node.start with a TlsOptionError naming the side', async () => {
+  const { Node } = await import('../../dist/index.js');
+  const cases = [
+    [`[{server, [{certfile, ${JSON.stringify(pki.cert)}}, {keyfile, ${JSON.stringify(stranger.key)}}]}].`, 'server', /not usable/],
+    ['[{client, [{ciphers, "NO-SUCH-CIPHER"}]}].', 'client', /no cipher match/],
+  ];
+  for (const [text, side, message] of cases) {
+    await assert.rejects(Node.start({ sname: uniqueName('jsbad'), tls: text, epmdPort: 1, log: () => {} }), (err) => err instanceof TlsOptionError && err.side === side && message.test(err.message));
+  }
+});
+
 test('--ssl-dist-opt pairs say what the same optfile says', () => {
   const text = distOptsText([
     ['server_certfile', pki.cert],
