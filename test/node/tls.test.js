@@ -1,11 +1,11 @@
 // TLS distribution against real `erl -proto_dist inet_tls -ssl_dist_optfile F` nodes (OTP's
 // inet_tls_dist): certificates made here with `openssl` (a private CA, a node certificate for
 // server and client use), one optfile read by erl and by noderl alike. Connect, rpc, remote spawn
-// with output through the group leader and a 200,000-element list, both ways; `noderl rpc` and
-// `noderl ping` into the TLS BEAM node; a plain node, a node of another CA and an expired
-// certificate refused with a log line naming the reason and the peer's address while the node
-// keeps serving; `openssl s_client` against noderl's distribution port, with erl's port beside it
-// as the oracle of what OTP does.
+// with output through the group leader and a 200,000-element list, both ways; ticks on an idle
+// connection; `noderl start`, `noderl rpc` and `noderl ping` with the TLS flags; a plain node, a
+// node of another CA and an expired certificate refused with a log line naming the reason and the
+// peer's address while the node keeps serving; `openssl s_client` against noderl's distribution
+// port, with erl's port beside it as the oracle of what OTP does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -193,6 +193,24 @@ test('a 200,000-element list both ways', { skip }, async () => {
   assert.equal(list[199999], 200000);
   const big = Array.from({ length: 200000 }, (_, i) => i + 1);
   assert.equal(await node.rpc.call(erl.node, 'lists', 'sum', [big]), (200000 * 200001) / 2);
+});
+
+test('ticks flow inside TLS both ways: an idle connection at net_ticktime 2 stays up for 6 s', { skip }, async () => {
+  const { Node } = await import('../../dist/index.js');
+  const quick = await startErlNode({ epmdPort: epmd.port, cookie: erl.cookie, args: [...pki.erlArgs(), '-kernel', 'net_ticktime', '2'] });
+  const downs = [];
+  const idle = await Node.start({ sname: uniqueName('jstick'), cookie: erl.cookie, epmdPort: epmd.port, ticktime: 2, tls: pki.optfileText, log: () => {}, output: () => {} });
+  started.push(idle);
+  idle.on('nodedown', (peer, reason) => downs.push(`${peer}: ${reason}`));
+  try {
+    assert.equal(await idle.ping(quick.node), 'pong');
+    await new Promise((r) => setTimeout(r, 6000)); // three ticktimes with nothing but ticks on the wire
+    assert.deepEqual(downs, []);
+    assert.deepEqual(idle.nodes(), [quick.node]);
+    assert.equal(await quick.eval(`lists:member('${idle.name}', nodes())`), 'true');
+  } finally {
+    await quick.stop();
+  }
 });
 
 test('noderl rpc and noderl ping into the TLS BEAM node (optfile and --ssl-dist-opt)', { skip }, async () => {
