@@ -132,7 +132,8 @@ function serverRefusal(secure: TLSSocket, requested: boolean, checks: PeerChecks
   if (!requested) return undefined;
   const cert = secure.getPeerCertificate(true);
   const sent = Object.keys(cert).length > 0;
-  if (sent && !secure.authorized) return `client certificate refused: ${String(secure.authorizationError ?? 'not verified')}`;
+  // Node options given as they are (no checks) keep Node's meaning of rejectUnauthorized: false.
+  if (sent && !secure.authorized && checks.verifyIfSent === true) return `client certificate refused: ${String(secure.authorizationError ?? 'not verified')}`;
   return sent ? depthRefusal(cert, checks) : undefined;
 }
 

@@ -340,6 +340,54 @@ test('an expired certificate of our own CA is refused both ways, erl and noderl;
   assert.equal(await erl.eval(`rpc:call(${N()}, erlang, node, [])`), format(atom(node.name)));
 });
 
+test('verify_peer without fail_if_no_peer_cert, as OTP: a client without a certificate is served, one of another CA refused', { skip }, async () => {
+  const { Node } = await import('../../dist/index.js');
+  const q = JSON.stringify;
+  const lenientText = `[{server, [{certfile, ${q(pki.cert)}}, {keyfile, ${q(pki.key)}}, {cacertfile, ${q(pki.ca)}}, {verify, verify_peer}]}, {client, [{verify, verify_none}]}].`;
+  const lenientLogs = [];
+  const lenient = await Node.start({ sname: uniqueName('jslenient'), cookie: erl.cookie, epmdPort: epmd.port, tls: lenientText, log: (l) => lenientLogs.push(l), output: () => {} });
+  started.push(lenient);
+  // A client with no certificate at all (its server side has one, which nobody asks for here).
+  const bare = await Node.start({ sname: uniqueName('jsbare'), cookie: erl.cookie, epmdPort: epmd.port, tls: `[{server, [{certfile, ${q(pki.cert)}}, {keyfile, ${q(pki.key)}}]}, {client, [{verify, verify_none}]}].`, log: () => {}, output: () => {} });
+  started.push(bare);
+  assert.equal(await bare.ping(lenient.name), 'pong');
+  const other = await Node.start({ sname: uniqueName('jsother2'), cookie: erl.cookie, epmdPort: epmd.port, tls: stranger.optfileText.replace('{verify, verify_peer}]}].', '{verify, verify_none}]}].'), log: () => {}, output: () => {} });
+  started.push(other);
+  const from = lenientLogs.length;
+  assert.equal(await other.ping(lenient.name), 'pang');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(lenientLogs.slice(from).some((l) => REFUSED.test(l) && /client certificate refused/.test(l)), JSON.stringify(lenientLogs));
+  // erl with the same server options serves a client without a certificate too (the oracle).
+  const { writeFileSync } = await import('node:fs');
+  const lenientFile = `${pki.dir}/lenient.conf`;
+  writeFileSync(lenientFile, lenientText);
+  const lenientErl = await startErlNode({ epmdPort: epmd.port, cookie: erl.cookie, args: ['-proto_dist', 'inet_tls', '-ssl_dist_optfile', lenientFile] });
+  try {
+    assert.equal(await bare.ping(lenientErl.node), 'pong');
+    assert.equal(await other.ping(lenientErl.node), 'pang');
+  } finally {
+    await lenientErl.stop();
+  }
+});
+
+test('Node tls options for each role, instead of an optfile, interoperate with erl both ways', { skip }, async () => {
+  const { Node } = await import('../../dist/index.js');
+  const { readFileSync } = await import('node:fs');
+  const [cert, key, ca] = [pki.cert, pki.key, pki.ca].map((f) => readFileSync(f));
+  const direct = await Node.start({
+    sname: uniqueName('jsdirect'),
+    cookie: erl.cookie,
+    epmdPort: epmd.port,
+    tls: { server: { cert, key, ca, requestCert: true, rejectUnauthorized: true }, client: { cert, key, ca } },
+    log: () => {},
+    output: () => {},
+  });
+  started.push(direct);
+  assert.equal(await erl.eval(`net_adm:ping('${direct.name}')`), 'pong');
+  assert.equal(String(await direct.rpc.call(erl.node, 'erlang', 'node', [])), erl.node);
+  assert.equal(await direct.ping(node.name), 'pong');
+});
+
 test('openssl s_client completes a TLS handshake with the configured certificate; TLS 1.3 and a missing client certificate are refused, as by erl', { skip }, async () => {
   const withCert = ['-CAfile', pki.ca, '-cert', pki.cert, '-key', pki.key, '-verify_return_error'];
   // s_client exits 1 here: it reads the node's close after its own EOF as an error.
