@@ -68,3 +68,5 @@ export { NodeNameError } from './node/names.js';
 export { NetKernelError, type NetKernel, type MonitorNodesOptions, type NodeEvent, type NodeType } from './node/net-kernel.js';
 export { DistFlag, type DistFlagName } from './channel/flags.js';
 export { HandshakeError } from './channel/handshake.js';
+export { TlsOptionError, readOptfile, distOptsText, type TlsDistOptions, type TlsDistConfig, type TlsSide, type PeerChecks } from './channel/tls-options.js';
+export { TlsRefusal } from './channel/tls-transport.js';

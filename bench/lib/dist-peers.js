@@ -3,6 +3,7 @@
 // a child Node process), each in its own OS process, all behind one interface:
 //
 //   const cluster = await Cluster.start();                 // real epmd on a free port, one cookie
+//   const tls = await Cluster.start({ tls: true });        // every node on TLS distribution, one optfile
 //   const a = await cluster.beam({ ticktime: 4 });          // or cluster.noderl(...)
 //   await a.sink('sink'); await b.send({ peer: a.node, name: 'sink', shape: 'seq', total, senders });
 //   a.signal('SIGSTOP'); a.wchar();                         // the OS process, by pid
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 import { compileErlang, ErlLineServer, kill, track } from './erl.js';
 import { accepts, freePort } from './net.js';
+import { makePki } from './tls-certs.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ERL_MODULE = join(HERE, '../erl/dist_bench.erl');
@@ -33,8 +35,12 @@ function uniqueName(kind) {
 }
 
 export class Cluster {
-  /** A private `epmd -port P` in the foreground (never the host's 4369), and a random cookie. */
-  static async start() {
+  /**
+   * A private `epmd -port P` in the foreground (never the host's 4369), and a random cookie.
+   * `tls`: every node runs TLS distribution (`erl -proto_dist inet_tls`, noderl's `tls`) with one
+   * optfile and a private CA made by lib/tls-certs.js.
+   */
+  static async start({ tls = false } = {}) {
     const port = await freePort();
     const child = track(spawn('epmd', ['-port', String(port)], { stdio: 'ignore' }));
     const deadline = Date.now() + 10_000;
@@ -45,7 +51,9 @@ export class Cluster {
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-    return new Cluster(port, child, await compileErlang([ERL_MODULE, LINE_SERVER]));
+    const cluster = new Cluster(port, child, await compileErlang([ERL_MODULE, LINE_SERVER]));
+    if (tls) cluster.pki = makePki();
+    return cluster;
   }
 
   #peers = new Set();
@@ -63,6 +71,7 @@ export class Cluster {
     const args = ['-sname', name, '-setcookie', this.cookie, '-start_epmd', 'false', '-noshell', '-pa', this.beamDir];
     if (ticktime) args.push('-kernel', 'net_ticktime', String(ticktime));
     if (hidden) args.push('-hidden');
+    if (this.pki) args.push(...this.pki.erlArgs());
     const server = await ErlLineServer.start([...args, '-s', 'dist_bench', 'main'], { env: { ERL_EPMD_PORT: String(this.epmdPort) } });
     const node = await server.request('node.');
     if (!node.startsWith('ok ')) throw new Error(`erl ${name} answered "${node}" to node.`);
@@ -76,7 +85,7 @@ export class Cluster {
     const child = track(fork(NODERL_PEER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     const peer = new NoderlPeer(child);
     await peer.ready;
-    const { node } = await peer.request('start', { sname: uniqueName('js'), cookie: this.cookie, epmdPort: this.epmdPort, ticktime, hidden });
+    const { node } = await peer.request('start', { sname: uniqueName('js'), cookie: this.cookie, epmdPort: this.epmdPort, ticktime, hidden, tls: this.pki?.optfileText });
     peer.node = node;
     this.#peers.add(peer);
     return peer;
@@ -96,6 +105,7 @@ export class Cluster {
     await Promise.all([...this.#peers].map((p) => p.stop()));
     this.#peers.clear();
     kill(this.epmd);
+    this.pki?.remove();
   }
 }
 

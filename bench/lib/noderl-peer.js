@@ -38,8 +38,8 @@ let node;
 const watchers = new Map(); // peer node -> { at?: number, waiting?: (us) => void }
 
 const commands = {
-  async start({ sname, cookie, epmdPort, ticktime, hidden }) {
-    node = await Node.start({ sname, cookie, epmdPort, ticktime, hidden, log: () => {} });
+  async start({ sname, cookie, epmdPort, ticktime, hidden, tls }) {
+    node = await Node.start({ sname, cookie, epmdPort, ticktime, hidden, tls, log: () => {} });
     node.on('nodedown', (peer) => {
       const w = watchers.get(peer);
       if (!w || w.at !== undefined) return;

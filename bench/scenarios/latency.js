@@ -23,9 +23,10 @@ const ECHO = 'bench_echo';
 const ECHO_SERVER = 'bench_echo_server';
 const STATS = ['p50', 'p99', 'p999', 'max'];
 
-export async function run({ quick }) {
+/** `tls`: every node on TLS distribution; `kinds`: which round trips (bench/scenarios/tls.js times ping). */
+export async function run({ quick, tls = false, kinds = KINDS }) {
   const settings = quick ? QUICK : FULL;
-  const cluster = await Cluster.start();
+  const cluster = await Cluster.start({ tls });
   try {
     const nodes = {
       BEAM: [await cluster.beam(), await cluster.beam()],
@@ -43,7 +44,7 @@ export async function run({ quick }) {
     const pairs = PAIRS.map(([ka, kb]) => ({ label: `${ka} → ${kb}`, a: nodes[ka][0], b: nodes[kb][1], missing: missing[kb] }));
 
     const results = [];
-    for (const kind of KINDS) {
+    for (const kind of kinds) {
       const group = [];
       for (const pair of pairs) group.push(await measurePair(pair, kind, settings));
       const reference = group[0].p50?.median;

@@ -29,9 +29,10 @@ export const PAIRS = [
 ];
 const SINK = 'bench_sink';
 
-export async function run({ quick }) {
+/** `tls`: every node on TLS distribution (bench/scenarios/tls.js). */
+export async function run({ quick, tls = false }) {
   const settings = quick ? QUICK : FULL;
-  const cluster = await Cluster.start();
+  const cluster = await Cluster.start({ tls });
   try {
     const pairs = await startPairs(cluster);
     for (const { b } of pairs) if (!b.hasSink) (await b.sink(SINK), (b.hasSink = true));

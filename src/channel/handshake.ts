@@ -9,7 +9,8 @@
  *   send_challenge_reply 'r' ────────►   recv_challenge_reply: digest of cookie ++ challenge B
  *                 ◄───────────────────   send_challenge_ack 'a': digest of cookie ++ challenge A
  *
- * Every message is `Len:16` + body over TCP. Each step must finish within the setup time (OTP's
+ * Every message is `Len:16` + body over TCP, `Len:32` + body inside TLS (`inet_tls_dist` runs its
+ * socket with `{packet, 4}` from the start). Each step must finish within the setup time (OTP's
  * `net_setuptime`, 7 s), restarted after every step as OTP does. Bytes that arrive after the
  * last message belong to the connection and are handed over in `rest`.
  */
@@ -103,6 +104,8 @@ export interface LocalNode {
   cookieFor(peer: string): string;
   /** ms per handshake step. */
   setupTimeMs: number;
+  /** Bytes of each message's length prefix: 2 over TCP (default), 4 inside TLS. */
+  headerBytes?: 2 | 4;
 }
 
 /** The acceptor's answer to a send_name, chosen by the node (it knows its connections). */
@@ -128,7 +131,7 @@ export function isNodeName(name: string): boolean {
 }
 
 /**
- * Reads `Len:16`-framed handshake messages from a socket as a stream (a message may span chunks;
+ * Reads `Len:16`- (or `Len:32`-) framed handshake messages from a socket as a stream (a message may span chunks;
  * a chunk may hold more than one), each within the step deadline.
  */
 class HandshakeReader {
@@ -148,6 +151,7 @@ class HandshakeReader {
   constructor(
     private readonly socket: Socket,
     private readonly stepMs: number,
+    private readonly headerBytes: 2 | 4,
     /** The step being waited for: the first message's until {@link next} names another. */
     private stage: HandshakeStage,
   ) {
@@ -173,11 +177,12 @@ class HandshakeReader {
   }
 
   private deliver(): void {
-    if (!this.waiter || this.buffered.length < 2) return;
-    const len = this.buffered.readUInt16BE(0);
-    if (this.buffered.length < 2 + len) return;
-    const body = this.buffered.subarray(2, 2 + len);
-    this.buffered = this.buffered.subarray(2 + len);
+    const h = this.headerBytes;
+    if (!this.waiter || this.buffered.length < h) return;
+    const len = h === 2 ? this.buffered.readUInt16BE(0) : this.buffered.readUInt32BE(0);
+    if (this.buffered.length < h + len) return;
+    const body = this.buffered.subarray(h, h + len);
+    this.buffered = this.buffered.subarray(h + len);
     const w = this.waiter;
     this.waiter = undefined;
     w.resolve(body);
@@ -200,10 +205,11 @@ class HandshakeReader {
   }
 }
 
-/** Sends one handshake message: `Len:16` then the body. */
-function send(socket: Socket, body: Buffer): void {
-  const w = new ByteWriter(2 + body.length);
-  w.u16(body.length);
+/** Sends one handshake message: `Len:16` (or `Len:32`) then the body. */
+function sendMessage(socket: Socket, body: Buffer, headerBytes: 2 | 4): void {
+  const w = new ByteWriter(headerBytes + body.length);
+  if (headerBytes === 2) w.u16(body.length);
+  else w.u32(body.length);
   w.bytes(body);
   socket.write(w.take());
 }
@@ -263,7 +269,8 @@ function parseNameMessage(body: Buffer, nFields: number, step: 'send_name' | 'se
  * socket toward `peerName` and resolves once both digests checked out.
  */
 export async function dialHandshake(socket: Socket, local: LocalNode, peerName: string, stillWanted: () => boolean = () => true): Promise<HandshakeResult> {
-  const reader = new HandshakeReader(socket, local.setupTimeMs, 'send_status');
+  const reader = new HandshakeReader(socket, local.setupTimeMs, local.headerBytes ?? 2, 'send_status');
+  const send = (s: Socket, body: Buffer): void => sendMessage(s, body, local.headerBytes ?? 2);
   try {
     send(socket, nameMessage(TAG_N, local.flags, [local.creation], local.name));
     const status = await reader.next('send_status');
@@ -310,7 +317,8 @@ export async function acceptHandshake(
   decide: (peer: string) => NameStatus,
   onAliveReply: (peer: string, replaceOld: boolean) => void,
 ): Promise<HandshakeResult> {
-  const reader = new HandshakeReader(socket, local.setupTimeMs, 'send_name');
+  const reader = new HandshakeReader(socket, local.setupTimeMs, local.headerBytes ?? 2, 'send_name');
+  const send = (s: Socket, body: Buffer): void => sendMessage(s, body, local.headerBytes ?? 2);
   let peer: string | undefined;
   try {
     const first = await reader.next('send_name');

@@ -47,14 +47,15 @@ export class Command {
 
   /**
    * Runs `fn` on a hidden temporary node able to reach `target` (exit 2 when `target` is not a
-   * node name, 1 when the node cannot start); the node stops whatever `fn` does.
+   * node name, 1 when the node cannot start); the node stops whatever `fn` does. `tls`: the
+   * optfile's text when the command was given `--proto-dist inet_tls` (src/cli/dist-flags.ts).
    */
-  async onTempNode(target: string | undefined, cookie: string | undefined, fn: (node: Node, target: string) => Promise<number>): Promise<number> {
+  async onTempNode(target: string | undefined, cookie: string | undefined, fn: (node: Node, target: string) => Promise<number>, tls?: string): Promise<number> {
     const parts = target === undefined ? undefined : splitNode(target);
     if (parts === undefined) return this.usageError(`give one node name, alive@host${target === undefined ? '' : `, not '${target}'`}`);
     let node: Node;
     try {
-      node = await startTempNode(this.name, parts.host, cookie);
+      node = await startTempNode(this.name, parts.host, cookie, tls);
     } catch (err) {
       return this.failure((err as Error).message);
     }

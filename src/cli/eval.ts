@@ -10,17 +10,20 @@ import { hostname } from 'node:os';
 import { Node } from '../node/node.js';
 import { startTempNode } from './temp-node.js';
 import { Command } from './command.js';
+import { DIST_USAGE, takeDistFlags } from './dist-flags.js';
 import { Evaluator, type Outcome } from '../shell/evaluator.js';
 import { evaluateText, type TextOutcome } from '../shell/erl-eval-text.js';
 import { shellHelpers } from '../shell/helpers.js';
 import { exceptionText, valueText } from '../shell/exception-text.js';
 import type { Process } from '../process/process.js';
 
-const EVAL = new Command('eval', "Usage: noderl eval [--sname N | --name N] [--cookie C] [--hidden] [--erlang] 'EXPR'\n");
+const EVAL = new Command('eval', `Usage: noderl eval [--sname N | --name N] [--cookie C] [--hidden] [--erlang] ${DIST_USAGE} 'EXPR'\n`);
 
 /** Runs `noderl eval`. */
 export async function run(args: string[]): Promise<number> {
-  const parsed = EVAL.parse(args, { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' }, erlang: { type: 'boolean' } });
+  const dist = takeDistFlags(args);
+  if (typeof dist === 'string') return EVAL.usageError(dist);
+  const parsed = EVAL.parse(dist.rest, { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' }, erlang: { type: 'boolean' } });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || (values.sname !== undefined && values.name !== undefined)) {
@@ -30,8 +33,8 @@ export async function run(args: string[]): Promise<number> {
   try {
     node =
       values.sname === undefined && values.name === undefined
-        ? await startTempNode('eval', hostname().split('.')[0]!, values.cookie)
-        : await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden });
+        ? await startTempNode('eval', hostname().split('.')[0]!, values.cookie, dist.tls)
+        : await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, tls: dist.tls });
   } catch (err) {
     return EVAL.failure((err as Error).message);
   }

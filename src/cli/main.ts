@@ -39,6 +39,8 @@ function help(): string {
     '',
     ...(planned.length > 0 ? ['Planned (DESIGN.md), not built yet:', ...planned.map((c) => `  ${c.usage}`), ''] : []),
     'ERL_EPMD_PORT sets the port mapper port (default 4369), as for erl.',
+    'start, shell, eval, ping, rpc and remsh take --proto-dist inet_tls --ssl-dist-optfile FILE (or',
+    '--ssl-dist-opt KEY VALUE ...) for TLS distribution, as erl -proto_dist inet_tls -ssl_dist_optfile.',
     "The library: import { encode, decode, format, parse, compare, equals } from 'noderl'.",
     '',
   ].join('\n');

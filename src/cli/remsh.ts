@@ -10,6 +10,7 @@
  * its node goes away (exit 0); 1 when NODE cannot be reached or will not start a shell.
  */
 import { Command } from './command.js';
+import { DIST_USAGE, takeDistFlags } from './dist-flags.js';
 import { startConsole } from '../shell/console.js';
 import { atom, isTuple, Pid, type Term, type Tuple } from '../term/types.js';
 import { valueText } from '../shell/exception-text.js';
@@ -17,11 +18,13 @@ import { type Process } from '../process/process.js';
 import { downOf } from '../process/gen.js';
 import { EXIT } from '../term/atoms.js';
 
-const REMSH = new Command('remsh', 'Usage: noderl remsh NODE [--cookie C] [--erlang]\n');
+const REMSH = new Command('remsh', `Usage: noderl remsh NODE [--cookie C] [--erlang] ${DIST_USAGE}\n`);
 
 /** Runs `noderl remsh`. */
 export async function run(args: string[]): Promise<number> {
-  const parsed = REMSH.parse(args, { cookie: { type: 'string' }, erlang: { type: 'boolean' } });
+  const dist = takeDistFlags(args);
+  if (typeof dist === 'string') return REMSH.usageError(dist);
+  const parsed = REMSH.parse(dist.rest, { cookie: { type: 'string' }, erlang: { type: 'boolean' } });
   if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length > 1) return REMSH.usageError('give one node name, alive@host');
   return REMSH.onTempNode(parsed.positionals[0], parsed.values.cookie, async (node, target) => {
@@ -37,7 +40,7 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     return REMSH.failure(ending.problem);
-  });
+  }, dist.tls);
 }
 
 /** How a session ended: the input or the shell ended (ok; `note` says why the shell did), or the shell could not start. */

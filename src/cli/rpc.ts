@@ -6,15 +6,18 @@
  * `{badrpc, …}`, 2 on bad usage.
  */
 import { Command } from './command.js';
+import { DIST_USAGE, takeDistFlags } from './dist-flags.js';
 import { parse } from '../term/parse.js';
 import { format } from '../term/format.js';
 import { isTuple, atom, type Term } from '../term/types.js';
 
-const RPC = new Command('rpc', "Usage: noderl rpc NODE MODULE FUNCTION 'ARGS' [--cookie C] [--timeout MS]\n  ARGS is an Erlang list, e.g. '[1, foo, \"text\"]'\n");
+const RPC = new Command('rpc', `Usage: noderl rpc NODE MODULE FUNCTION 'ARGS' [--cookie C] [--timeout MS] ${DIST_USAGE}\n  ARGS is an Erlang list, e.g. '[1, foo, "text"]'\n`);
 
 /** Runs `noderl rpc`: 0 a result, 1 badrpc or no node, 2 usage. */
 export async function run(args: string[]): Promise<number> {
-  const parsed = RPC.parse(args, { cookie: { type: 'string' }, timeout: { type: 'string' } });
+  const dist = takeDistFlags(args);
+  if (typeof dist === 'string') return RPC.usageError(dist);
+  const parsed = RPC.parse(dist.rest, { cookie: { type: 'string' }, timeout: { type: 'string' } });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 4) return RPC.usageError('give NODE MODULE FUNCTION ARGS');
@@ -36,5 +39,5 @@ export async function run(args: string[]): Promise<number> {
     } catch (err) {
       return RPC.failure((err as Error).message); // rpc:call raised (badarg)
     }
-  });
+  }, dist.tls);
 }

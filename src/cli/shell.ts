@@ -7,6 +7,7 @@
  * which stops the node as erl's `q()` does.
  */
 import { Command } from './command.js';
+import { DIST_USAGE, takeDistFlags } from './dist-flags.js';
 import { Node } from '../node/node.js';
 import { startConsole } from '../shell/console.js';
 import { startShell } from '../shell/shell.js';
@@ -14,17 +15,19 @@ import { startErlangShell } from '../shell/erl-shell.js';
 import { atom, type Pid } from '../term/types.js';
 import type { Process } from '../process/process.js';
 
-const SHELL = new Command('shell', 'Usage: noderl shell --sname N | --name N [--cookie C] [--hidden] [--erlang]\n');
+const SHELL = new Command('shell', `Usage: noderl shell --sname N | --name N [--cookie C] [--hidden] [--erlang] ${DIST_USAGE}\n`);
 
 /** Runs `noderl shell`: 0 when the shell ended, 1 when the node could not start, 2 usage. */
 export async function run(args: string[]): Promise<number> {
-  const parsed = SHELL.parse(args, { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' }, erlang: { type: 'boolean' } });
+  const dist = takeDistFlags(args);
+  if (typeof dist === 'string') return SHELL.usageError(dist);
+  const parsed = SHELL.parse(dist.rest, { sname: { type: 'string' }, name: { type: 'string' }, cookie: { type: 'string' }, hidden: { type: 'boolean' }, erlang: { type: 'boolean' } });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if ((values.sname === undefined) === (values.name === undefined) || positionals.length > 0) return SHELL.usageError('give exactly one of --sname and --name');
   let node: Node;
   try {
-    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden });
+    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, tls: dist.tls });
   } catch (err) {
     return SHELL.failure((err as Error).message);
   }

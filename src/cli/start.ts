@@ -5,16 +5,20 @@
  * when a peer calls `init:stop()` on it, with exit code 0. `--code-path DIR` serves the ES modules
  * in DIR as Erlang modules (remote spawn, rpc); `--connect-all false` keeps the node out of
  * global's mesh and name sync, as `erl -connect_all false`; `--refuse-funs` refuses closures from
- * peers (an erl shell's funs), so only the built-ins and the code path run.
+ * peers (an erl shell's funs), so only the built-ins and the code path run. `--proto-dist inet_tls`
+ * with `--ssl-dist-optfile F` or `--ssl-dist-opt K V ...` runs TLS distribution (src/cli/dist-flags.ts).
  */
 import { Command } from './command.js';
+import { DIST_USAGE, takeDistFlags } from './dist-flags.js';
 import { Node } from '../node/node.js';
 
-const START = new Command('start', 'Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]] [--code-path DIR] [--connect-all false] [--refuse-funs]\n');
+const START = new Command('start', `Usage: noderl start --sname N | --name N [--cookie C] [--hidden] [--ticktime S] [--listen-min P [--listen-max P]] [--code-path DIR] [--connect-all false] [--refuse-funs] ${DIST_USAGE}\n`);
 
 /** Runs `noderl start`; resolves to the exit code once the node stopped. */
 export async function run(args: string[]): Promise<number> {
-  const parsed = START.parse(args, {
+  const dist = takeDistFlags(args);
+  if (typeof dist === 'string') return START.usageError(dist);
+  const parsed = START.parse(dist.rest, {
     sname: { type: 'string' },
     name: { type: 'string' },
     cookie: { type: 'string' },
@@ -40,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
   let node: Node;
   try {
     const listen = values['listen-min'] === undefined ? undefined : { min: Number(values['listen-min']), max: values['listen-max'] === undefined ? undefined : Number(values['listen-max']) };
-    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen, codePath: values['code-path'], connectAll: connectAll === undefined ? undefined : connectAll === 'true', refuseFuns: values['refuse-funs'] });
+    node = await Node.start({ sname: values.sname, name: values.name, cookie: values.cookie, hidden: values.hidden, ticktime, listen, codePath: values['code-path'], connectAll: connectAll === undefined ? undefined : connectAll === 'true', refuseFuns: values['refuse-funs'], tls: dist.tls });
   } catch (err) {
     return START.failure((err as Error).message);
   }

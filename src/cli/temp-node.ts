@@ -7,10 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Node } from '../node/node.js';
 
-/** Starts a hidden node named `noderl_<command>_<pid>_<random>` able to reach `targetHost`. */
-export function startTempNode(command: string, targetHost: string, cookie: string | undefined): Promise<Node> {
+/**
+ * Starts a hidden node named `noderl_<command>_<pid>_<random>` able to reach `targetHost`; `tls`
+ * (an ssl_dist optfile's text) makes it speak TLS distribution, for a target that does.
+ */
+export function startTempNode(command: string, targetHost: string, cookie: string | undefined, tls?: string): Promise<Node> {
   const alive = `noderl_${command}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  return Node.start(targetHost.includes('.') ? { name: `${alive}@${longHost()}`, cookie, hidden: true } : { sname: alive, cookie, hidden: true });
+  return Node.start(targetHost.includes('.') ? { name: `${alive}@${longHost()}`, cookie, hidden: true, tls } : { sname: alive, cookie, hidden: true, tls });
 }
 
 /** Our long host name: the full hostname when it has a domain, else 127.0.0.1. */

@@ -11,7 +11,7 @@
  * so `net_adm:ping` gives pong. Handshake failures are judged by `HandshakeError`'s fields
  * (`status`, `missing`, `stage`), and logged in OTP's words.
  */
-import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { ensureEpmd } from '../epmd/daemon.js';
 import { EpmdRegistration, lookupNode } from '../epmd/client.js';
 import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
@@ -19,6 +19,9 @@ import { Atom, atom, Pid, Ref } from '../term/types.js';
 import { advertisedFlags, flagList } from '../channel/flags.js';
 import { acceptHandshake, dialHandshake, HandshakeError, type HandshakeResult, type LocalNode, type NameStatus } from '../channel/handshake.js';
 import { Connection } from '../channel/connection.js';
+import type { TlsDistOptions } from '../channel/tls-options.js';
+import { TlsRefusal, type TlsTransport } from '../channel/tls-transport.js';
+import { listenInRange, openSocket, tlsTransport } from './dist-sockets.js';
 import { dialRefusal, resolveNodeName, splitNode } from './names.js';
 import { NET_KERNEL, netKernelAnswer } from './is-auth.js';
 import type { Signal, SpawnRequest } from '../channel/control.js';
@@ -43,6 +46,13 @@ export interface DistributionOptions {
   listen?: { min: number; max?: number };
   /** Port mapper port (default `ERL_EPMD_PORT`, else 4369). */
   epmdPort?: number;
+  /**
+   * TLS distribution, as `erl -proto_dist inet_tls`: every connection, accepted or dialled, is TLS
+   * from its first byte, with the distribution handshake and traffic inside. Either the text of
+   * an `-ssl_dist_optfile` (`[{server, [...]}, {client, [...]}]`, Erlang terms; the files it names
+   * are read at start), or Node `tls` options for each role. Every peer must then speak TLS too.
+   */
+  tls?: string | TlsDistOptions;
 }
 
 /** What a distributed node needs from its node. */
@@ -93,6 +103,8 @@ export class Distribution {
     node: string,
     private readonly server: Server,
     private readonly registration: EpmdRegistration,
+    /** Present when the node speaks TLS distribution. */
+    private readonly tls: TlsTransport | undefined,
   ) {
     this.name = node;
     this.nodeAtom = atom(node);
@@ -106,6 +118,7 @@ export class Distribution {
       creation: this.creation,
       cookieFor: (peer) => host.cookieFor(peer),
       setupTimeMs: options.setupTimeMs ?? 7000,
+      headerBytes: tls === undefined ? 2 : 4,
     };
     server.on('connection', (socket) => this.accept(socket));
     registration.on('lost', (err) => host.log(`** noderl ${this.name}: port mapper registration lost: ${err.message} **`));
@@ -117,6 +130,7 @@ export class Distribution {
    */
   static async start(host: DistributionHost, options: DistributionOptions): Promise<Distribution> {
     const { node, longNames } = resolveNodeName(options);
+    const tls = options.tls === undefined ? undefined : tlsTransport(options.tls);
     const port = options.epmdPort ?? defaultEpmdPort();
     await ensureEpmd({ port });
     const server = await listenInRange(options.listen);
@@ -137,7 +151,7 @@ export class Distribution {
       throw err;
     }
     server.off('connection', early);
-    return new Distribution(host, { ...options, longNames }, node, server, registration);
+    return new Distribution(host, { ...options, longNames }, node, server, registration, tls);
   }
 
   /** The connection to `peer`, if one is up. */
@@ -211,9 +225,12 @@ export class Distribution {
     try {
       const found = await lookupNode(alive, { host, port: this.registration.epmdPort, timeoutMs: this.local.setupTimeMs });
       if (found === null) return false;
-      socket = await openSocket(host, found.port, this.local.setupTimeMs);
-    } catch {
-      return false; // nothing answers: pang, as OTP gives without a log line
+      socket = this.tls === undefined ? await openSocket(host, found.port, this.local.setupTimeMs) : await this.tls.dial(host, found.port, this.local.setupTimeMs);
+    } catch (err) {
+      // A TLS peer that refused us, or that we refused, is worth a line; nothing answering is
+      // pang, as OTP gives it without a log line.
+      if (err instanceof TlsRefusal) this.host.log(`** ${this.name}: TLS connection to node ${peer} at ${err.address} failed: ${err.reason} **`);
+      return false;
     }
     attempt.socket = socket;
     if (this.stopping) {
@@ -281,9 +298,20 @@ export class Distribution {
     return 'ok';
   }
 
-  private async accept(socket: Socket): Promise<void> {
-    socket.on('error', () => {});
-    const from = `${socket.remoteAddress}:${socket.remotePort}`;
+  private async accept(raw: Socket): Promise<void> {
+    raw.on('error', () => {});
+    const from = `${raw.remoteAddress}:${raw.remotePort}`;
+    let socket = raw;
+    if (this.tls !== undefined) {
+      raw.setNoDelay(true);
+      try {
+        socket = await this.tls.accept(raw, this.local.setupTimeMs);
+      } catch (err) {
+        if (err instanceof TlsRefusal && !err.silent) this.host.log(`** ${this.name}: TLS distribution connection from ${from} refused: ${err.reason} **`);
+        return;
+      }
+      socket.on('error', () => {});
+    }
     let result: HandshakeResult;
     try {
       result = await acceptHandshake(
@@ -356,32 +384,4 @@ export class Distribution {
     }
     processes.deliverToName(to, signal);
   }
-}
-
-/** Listens on the first free port of the range (as inet_tcp_dist does), or on any port. */
-async function listenInRange(range: DistributionOptions['listen']): Promise<Server> {
-  const min = range?.min ?? 0;
-  const max = range?.max ?? min;
-  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max > 65535 || max < min) {
-    throw new RangeError(`listen range ${min}..${max} is not a range of TCP ports`);
-  }
-  for (let port = min; port <= max; port++) {
-    const server = createServer();
-    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
-      server.once('error', resolve);
-      server.listen(port, () => (server.removeAllListeners('error'), resolve(undefined)));
-    });
-    if (error === undefined) return server;
-    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
-  }
-  throw new Error(`no free port to listen on in ${min}..${max} (inet_dist_listen_min/max)`);
-}
-
-function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = tcpConnect({ host, port });
-    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`connect to ${host}:${port} timed out`))), timeoutMs);
-    socket.once('connect', () => (clearTimeout(timer), socket.off('error', reject), resolve(socket)));
-    socket.once('error', (err) => (clearTimeout(timer), reject(err)));
-  });
 }
