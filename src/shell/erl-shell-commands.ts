@@ -9,7 +9,7 @@ import { Atom, atom, isTuple, tuple, type Term } from '../term/types.js';
 import { OK, UNDEF } from '../term/atoms.js';
 import { ErlangError } from '../process/exceptions.js';
 import { all, then, type LocalCall, type LocalHandler } from '../erlang/runtime.js';
-import type { ShellSession } from './erl-shell.js';
+import type { ShellSession } from './erl-shell-session.js';
 import { printValue } from './erl-shell-text.js';
 
 const C = atom('c');

@@ -17,13 +17,15 @@ import { EOF, ERROR, EXIT, OK, UNICODE } from '../term/atoms.js';
 import { ioRequest } from '../process/io.js';
 import { ProcessExit } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
-import type { Apply, ApplyFun } from '../modules/registry.js';
 import { evalExprs } from '../erlang/eval.js';
 import { classify } from '../erlang/control.js';
 import { unboundVariable } from '../erlang/unbound.js';
 import { shellCommands } from './erl-shell-commands.js';
 import { errorInfoText, parseCommand, printValue, exceptionReport } from './erl-shell-text.js';
 import { History } from './erl-shell-history.js';
+import type { ErlangShellHost, ShellSession } from './erl-shell-session.js';
+
+export type { ErlangShellHost, ShellSession } from './erl-shell-session.js';
 
 const KILL = atom('kill');
 const INTERRUPT = atom('interrupt');
@@ -32,29 +34,6 @@ const SHELL_REP = atom('shell_rep');
 const EV_EXIT = atom('ev_exit');
 const SHELL_REQ = atom('shell_req');
 const READ = atom('shell_read');
-
-/** What an Erlang shell needs from the node it runs on. */
-export interface ErlangShellHost {
-  /** The node's name now (it changes with net_kernel:start/stop). */
-  readonly nodeAtom: Atom;
-  /** Whether the node is distributed (the prompt shows its name then). */
-  readonly alive: boolean;
-  apply: Apply;
-  applyFun: ApplyFun;
-  /** The words after `Eshell` on the first line. */
-  readonly banner: string;
-}
-
-/** A shell's state shared by its server and its evaluators. */
-export interface ShellSession {
-  readonly host: ErlangShellHost;
-  bindings: Map<string, Term>;
-  readonly history: History;
-  /** Whether an exception leaves the evaluator alive (shell:catch_exception/1). */
-  catchException: boolean;
-  /** The server, for `exit()`. */
-  server?: Process;
-}
 
 /**
  * Starts an Erlang shell in a process made by `spawn` (whose group leader gets all its I/O);
