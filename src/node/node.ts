@@ -28,6 +28,7 @@ import { mapsModule } from '../modules/maps.js';
 import { proplistsModule } from '../modules/proplists.js';
 import { mathModule } from '../modules/math.js';
 import { stringModule } from '../modules/string.js';
+import { binaryModule } from '../modules/binary.js';
 import { timerModule } from '../modules/timer.js';
 import { ioModule } from '../modules/io.js';
 import { initModule } from '../modules/init.js';
@@ -170,6 +171,7 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('proplists', proplistsModule);
     modules.register('math', mathModule);
     modules.register('string', stringModule);
+    modules.register('binary', binaryModule);
     modules.register('timer', timerModule);
     modules.register('io', ioModule);
     modules.register('init', initModule(stop));
