@@ -29,6 +29,7 @@ import { proplistsModule } from '../modules/proplists.js';
 import { mathModule } from '../modules/math.js';
 import { stringModule } from '../modules/string.js';
 import { binaryModule } from '../modules/binary.js';
+import { unicodeModule } from '../modules/unicode.js';
 import { timerModule } from '../modules/timer.js';
 import { ioModule } from '../modules/io.js';
 import { initModule } from '../modules/init.js';
@@ -172,6 +173,7 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('math', mathModule);
     modules.register('string', stringModule);
     modules.register('binary', binaryModule);
+    modules.register('unicode', unicodeModule);
     modules.register('timer', timerModule);
     modules.register('io', ioModule);
     modules.register('init', initModule(stop));
