@@ -30,6 +30,7 @@ import { mathModule } from '../modules/math.js';
 import { stringModule } from '../modules/string.js';
 import { binaryModule } from '../modules/binary.js';
 import { unicodeModule } from '../modules/unicode.js';
+import { ioLibModule } from '../modules/io_lib.js';
 import { timerModule } from '../modules/timer.js';
 import { ioModule } from '../modules/io.js';
 import { initModule } from '../modules/init.js';
@@ -174,6 +175,7 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('string', stringModule);
     modules.register('binary', binaryModule);
     modules.register('unicode', unicodeModule);
+    modules.register('io_lib', ioLibModule);
     modules.register('timer', timerModule);
     modules.register('io', ioModule);
     modules.register('init', initModule(stop));
