@@ -19,12 +19,19 @@ export interface Converted {
 
 /** True when `t` is chardata as erl_unicode.c accepts it: binaries, integers and lists of them, a binary as a list's tail. */
 export function isChardata(t: Term): boolean {
-  if (Buffer.isBuffer(t)) return true;
-  if (!isList(t) && !(t instanceof ImproperList)) return false;
-  const [elements, tail] = isList(t) ? [t, []] : [t.elements, t.tail];
-  if (!(Buffer.isBuffer(tail) || isList(tail) || tail instanceof ImproperList)) return false;
-  if (!elements.every((e) => typeof e === 'number' ? Number.isInteger(e) : typeof e === 'bigint' || isChardata(e))) return false;
-  return isList(tail) && tail.length === 0 ? true : isChardata(tail);
+  const stack: Term[] = [t];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (Buffer.isBuffer(x)) continue;
+    if (!isList(x) && !(x instanceof ImproperList)) return false;
+    const [elements, tail] = isList(x) ? [x, undefined] : [x.elements, x.tail];
+    for (const e of elements) {
+      if (typeof e === 'number' ? !Number.isInteger(e) : typeof e !== 'bigint' && !Buffer.isBuffer(e) && !isList(e) && !(e instanceof ImproperList)) return false;
+      if (isList(e) || e instanceof ImproperList) stack.push(e);
+    }
+    if (tail !== undefined) stack.push(tail);
+  }
+  return true;
 }
 
 /** The list `[e | rest]`, keeping an improper tail improper. */
@@ -102,20 +109,44 @@ class Reader {
     return new Stop('error', whole, p);
   }
 
-  /** Reads a list's elements and tail; a Stop comes back with the rest of this level. */
+  /**
+   * Reads a list, its nested lists on a stack of frames rather than the JS stack (iolists nest
+   * as deep as their producer likes). A Stop comes back with the whole rest: its own level's,
+   * wrapped by each enclosing level as `[Rest | Tail]`.
+   */
   list(elements: readonly Term[], tail: Term): Stop | undefined {
-    for (let i = 0; i < elements.length; i++) {
-      const found = this.element(elements[i]!, () => listFrom(elements, i, tail));
-      if (found) {
-        if (!found.levelRest) found.stop.rest = cons(found.stop.rest, listFrom(elements, i + 1, tail));
-        return found.stop;
+    const frames: Frame[] = [{ elements, i: 0, tail }];
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1]!;
+      if (f.i < f.elements.length) {
+        const e = f.elements[f.i]!;
+        if (isList(e) || e instanceof ImproperList) {
+          frames.push(frameOf(e)); // f.i stays on it until it is read: the rest wraps around it
+          continue;
+        }
+        const found = this.element(e, () => listFrom(f.elements, f.i, f.tail));
+        if (found) {
+          if (!found.levelRest) found.stop.rest = cons(found.stop.rest, listFrom(f.elements, f.i + 1, f.tail));
+          return wrap(frames.slice(0, -1), found.stop);
+        }
+        f.i++;
+      } else if (isList(f.tail) || f.tail instanceof ImproperList) {
+        if (isList(f.tail) && f.tail.length === 0) {
+          frames.pop();
+          if (frames.length > 0) frames[frames.length - 1]!.i++;
+        } else frames[frames.length - 1] = frameOf(f.tail); // a list as a tail continues this level
+      } else {
+        const b = f.tail as Buffer;
+        const stop = this.pending ? this.continuePending(b, () => b)?.stop : this.binary(b);
+        if (stop) return wrap(frames.slice(0, -1), stop); // a tail's rest is its level's rest
+        frames.pop();
+        if (frames.length > 0) frames[frames.length - 1]!.i++;
       }
     }
-    if (isList(tail) && tail.length === 0) return undefined;
-    if (!Buffer.isBuffer(tail)) return this.list(isList(tail) ? tail : (tail as ImproperList).elements, isList(tail) ? [] : (tail as ImproperList).tail);
-    return this.pending ? this.continuePending(tail, () => tail)?.stop : this.binary(tail);
+    return undefined;
   }
 
+  /** An integer or a binary element (lists are frames of {@link list}). */
   private element(e: Term, whole: () => Term): ElementStop {
     if (typeof e === 'number' || typeof e === 'bigint') {
       if (this.pending) return { stop: this.failPending(whole()), levelRest: true };
@@ -123,8 +154,7 @@ class Reader {
       this.cps.push(e);
       return undefined;
     }
-    if (Buffer.isBuffer(e)) return this.pending ? this.continuePending(e, whole) : own(this.binary(e));
-    return own(isList(e) ? this.list(e, []) : this.list((e as ImproperList).elements, (e as ImproperList).tail));
+    return this.pending ? this.continuePending(e as Buffer, whole) : own(this.binary(e as Buffer));
   }
 
   /** A binary after a sequence cut short: its first bytes complete the sequence, or join it. */
@@ -173,6 +203,24 @@ class Reader {
 }
 
 const own = (stop: Stop | undefined): ElementStop => stop && { stop, levelRest: false };
+
+/** A list being read: its elements, the one being read, its tail. */
+interface Frame {
+  readonly elements: readonly Term[];
+  i: number;
+  readonly tail: Term;
+}
+
+const frameOf = (l: Term[] | ImproperList): Frame => (isList(l) ? { elements: l, i: 0, tail: [] } : { elements: l.elements, i: 0, tail: l.tail });
+
+/** The rest of the innermost level wrapped by the enclosing ones (`frames`, outermost first). */
+function wrap(frames: readonly Frame[], stop: Stop): Stop {
+  for (let j = frames.length - 1; j >= 0; j--) {
+    const g = frames[j]!;
+    stop.rest = cons(stop.rest, listFrom(g.elements, g.i + 1, g.tail));
+  }
+  return stop;
+}
 
 /**
  * Reads chardata (checked with {@link isChardata} first) in `unicode` or, with `latin1`, Latin-1.

@@ -10,8 +10,26 @@ import { ImproperList, isList, type Term } from '../term/types.js';
 import { cons, listFrom } from './unicode-chardata.js';
 import { Crash, decodeBinary, encodeChar, encodeChars, type Encoding } from './unicode-encodings.js';
 
+/** A list being walked: its elements (replaced when a binary is split), the one being read, its tail. */
+interface Frame {
+  elements: readonly Term[];
+  i: number;
+  readonly tail: Term;
+}
+
+const frameOf = (l: Term[] | ImproperList): Frame => (isList(l) ? { elements: l, i: 0, tail: [] } : { elements: l.elements, i: 0, tail: l.tail });
+
+/** An error's rest wrapped by the enclosing lists (`frames`, outermost first) as `[Rest | Tail]`. */
+function wrap(frames: readonly Frame[], r: ErrorResult): Result {
+  let rest = r.rest;
+  for (let j = frames.length - 1; j >= 0; j--) rest = cons(rest, listFrom(frames[j]!.elements, frames[j]!.i + 1, frames[j]!.tail));
+  return { kind: 'error', rest };
+}
+
 /** How ml_map ended; what it converted is in the walk's `out`. */
 type Result = { kind: 'ok' } | { kind: 'error'; rest: Term } | { kind: 'incomplete'; rest: Buffer; missing: number };
+
+type ErrorResult = Extract<Result, { kind: 'error' }>;
 
 const OK: Result = { kind: 'ok' };
 const CHUNK = 8192;
@@ -49,38 +67,64 @@ class Walk {
     return OK;
   }
 
-  /** `ml_map(ML, Fun, Accum)`. */
+  /**
+   * `ml_map(ML, Fun, Accum)`, its nested lists on a stack of frames rather than the JS stack (an
+   * iolist built by accumulation nests as deep as it is long).
+   */
   map(ml: Term): Result {
     if (Buffer.isBuffer(ml)) return this.binaryTail(ml);
     if (!isList(ml) && !(ml instanceof ImproperList)) throw new Crash('function_clause');
-    let elements = isList(ml) ? ml : ml.elements;
-    const tail = isList(ml) ? [] : ml.tail;
-    for (let i = 0; i < elements.length; i++) {
-      const part = elements[i]!;
-      const after = (): Term => listFrom(elements, i + 1, tail);
-      if (typeof part === 'bigint' || (typeof part === 'number' && Number.isInteger(part))) {
-        if (this.pending) return { kind: 'error', rest: cons(this.pending.bytes, listFrom(elements, i, tail)) };
-        const r = this.integerPart(part);
-        if (r.kind === 'error') return { kind: 'error', rest: cons(r.rest, after()) };
-      } else if (Buffer.isBuffer(part)) {
-        const split = this.pending ? this.fillIn(part) : part.length > CHUNK ? [part.subarray(0, CHUNK), part.subarray(CHUNK)] : undefined;
-        if (split === null) continue; // it all went into the pending sequence
-        if (split) {
-          elements = [...split, ...elements.slice(i + 1)];
-          i = -1;
+    const frames: Frame[] = [frameOf(ml)];
+    for (;;) {
+      const f = frames[frames.length - 1]!;
+      let r: Result | undefined; // set when the frame on top is done: its list's result
+      if (f.i < f.elements.length) {
+        const part = f.elements[f.i]!;
+        if (isList(part) || part instanceof ImproperList) {
+          frames.push(frameOf(part)); // f.i stays on it until it is read: an error's rest wraps around it
           continue;
         }
+        const stop = this.element(f, part);
+        if (stop) return wrap(frames.slice(0, -1), stop);
+        continue;
+      }
+      if (isList(f.tail) && f.tail.length === 0) r = this.end();
+      else if (isList(f.tail) || f.tail instanceof ImproperList) {
+        frames[frames.length - 1] = frameOf(f.tail); // a list as a tail continues this level
+        continue;
+      } else if (Buffer.isBuffer(f.tail)) r = this.binaryTail(f.tail);
+      else throw new Crash('function_clause');
+      frames.pop();
+      if (frames.length === 0) return r;
+      if (r.kind === 'error') return wrap(frames, r);
+      if (r.kind === 'incomplete') this.pending = { bytes: r.rest, missing: r.missing };
+      frames[frames.length - 1]!.i++;
+    }
+  }
+
+  /** One integer or binary element of the frame on top; an error comes back with its level's rest. */
+  private element(f: Frame, part: Term): ErrorResult | undefined {
+    const after = (): Term => listFrom(f.elements, f.i + 1, f.tail);
+    if (typeof part === 'bigint' || (typeof part === 'number' && Number.isInteger(part))) {
+      if (this.pending) return { kind: 'error', rest: cons(this.pending.bytes, listFrom(f.elements, f.i, f.tail)) };
+      const r = this.integerPart(part);
+      if (r.kind === 'error') return { kind: 'error', rest: cons(r.rest, after()) };
+    } else if (Buffer.isBuffer(part)) {
+      const split = this.pending ? this.fillIn(part) : part.length > CHUNK ? [part.subarray(0, CHUNK), part.subarray(CHUNK)] : undefined;
+      if (split) {
+        // ml_map goes on with the list [Completed, Trailing | T] (or the two pieces of a long binary)
+        f.elements = [...split, ...f.elements.slice(f.i + 1)];
+        f.i = 0;
+        return undefined;
+      }
+      if (split === undefined) {
         const r = this.binaryPart(part);
         if (r.kind === 'error') return { kind: 'error', rest: cons(r.rest, after()) };
         if (r.kind === 'incomplete') this.pending = { bytes: r.rest, missing: r.missing };
-      } else if (isList(part) || part instanceof ImproperList) {
-        const r = this.map(part);
-        if (r.kind === 'error') return { kind: 'error', rest: cons(r.rest, after()) };
-        if (r.kind === 'incomplete') this.pending = { bytes: r.rest, missing: r.missing };
-      } else throw new Crash('function_clause');
-    }
-    if (isList(tail) && tail.length === 0) return this.end();
-    return this.map(tail);
+      }
+    } else throw new Crash('function_clause');
+    f.i++;
+    return undefined;
   }
 
   /**

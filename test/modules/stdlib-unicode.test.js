@@ -71,3 +71,21 @@ test('unicode: generated chardata agrees with OTP 25 in every encoding pair', { 
   const diffs = await diff(calls);
   assert.deepEqual(diffs.slice(0, 10), [], `seed ${SEED}: ${diffs.length} of ${calls.length} calls differ`);
 });
+
+/** `[[[[], C1], C2], ...]`: an iolist built by accumulation, nested as deep as it is long. */
+function accumulated(n, last) {
+  let acc = [];
+  for (let i = 0; i < n; i++) acc = [acc, i === 0 && last !== undefined ? last : 97 + (i % 26)];
+  return acc;
+}
+
+test('unicode: iolists nested thousands deep, converted and stopped as on OTP 25', { skip }, async () => {
+  const calls = [accumulated(3000), accumulated(3000, -1), accumulated(3000, Buffer.from([0xe2]))].flatMap((d) => [
+    U('characters_to_binary', d), U('characters_to_binary', d, unicode, latin1), U('characters_to_binary', d, unicode, utf16), U('characters_to_list', d, utf8),
+  ]);
+  assert.deepEqual(await diff(calls), []);
+  // far deeper than the JS stack would allow a recursive walk
+  const deep = accumulated(200000);
+  const text = Buffer.from(Array.from({ length: 200000 }, (_, i) => 97 + (i % 26)));
+  for (const out of [unicode, latin1]) assert.ok(unicodeModule.characters_to_binary(null, deep, unicode, out).equals(text));
+});
