@@ -3,14 +3,16 @@
  * strings and binaries, atoms to and from lists and binaries, binaries to lists and iolists to
  * binaries. Mirrors erts/emulator/beam/bif.c (`integer_to_list`, `list_to_integer`,
  * `float_to_list` as `%.20e`, `list_to_float`), atom.c/erl_unicode.c (atom texts) and
- * erl_bif_binary.c/utils.c (`iolist_to_binary`, `iolist_size`) as OTP 25 behaves. Part of
+ * erl_bif_binary.c/utils.c (`iolist_to_binary`, `iolist_size`) as OTP 25 behaves; float texts
+ * with options are float-text.ts. Part of
  * erlangTermBifs (erlang-terms.ts).
  */
 import { Atom, atom, BitBinary, ImproperList, isList, type Term } from '../term/types.js';
 import { codePoints as chars } from '../term/io-format.js';
 import { callError } from '../process/exceptions.js';
 import { bifTable, type PureBif } from './bif-table.js';
-import { canonicalInt, floatTerm, isFloatTerm, isInteger, toDouble } from './numbers.js';
+import { canonicalInt, floatTerm, isInteger } from './numbers.js';
+import { floatText } from './float-text.js';
 import type { BuiltinModule } from './registry.js';
 
 const SYSTEM_LIMIT = atom('system_limit');
@@ -45,16 +47,6 @@ function parseInteger(text: string | undefined, base: Term = 10): Term | undefin
     v = v * b + BigInt(d);
   }
   return canonicalInt(m[1] === '-' ? -v : v);
-}
-
-/** `float_to_list/1`: C's `%.20e` (two exponent digits at least). */
-function floatText(f: Term): string | undefined {
-  if (!isFloatTerm(f)) return undefined;
-  const x = toDouble(f)!;
-  const [mantissa, exp] = Math.abs(x).toExponential(20).split('e');
-  const e = Number(exp);
-  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
-  return `${sign}${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
 
 /** `list_to_float`/`binary_to_float` text: Erlang's float syntax (a dot with digits both sides). */
@@ -143,6 +135,49 @@ function iolistBytes(t: Term, binaryOk: boolean): Buffer | undefined {
   return Buffer.concat(parts);
 }
 
+/** Bits written one after another, whatever their alignment. */
+class BitWriter {
+  private readonly bytes: number[] = [];
+  private bits = 0;
+
+  /** The `n` high bits of `byte`. */
+  write(byte: number, n = 8): void {
+    const high = byte & (0xff << (8 - n)) & 0xff;
+    const used = this.bits & 7;
+    if (used === 0) this.bytes.push(high);
+    else {
+      this.bytes[this.bytes.length - 1]! |= high >> used;
+      if (n > 8 - used) this.bytes.push((high << (8 - used)) & 0xff);
+    }
+    this.bits += n;
+  }
+
+  /** A binary when whole bytes were written, else a bitstring. */
+  result(): Buffer | BitBinary {
+    const buf = Buffer.from(this.bytes);
+    return this.bits % 8 === 0 ? buf : new BitBinary(buf, this.bits % 8);
+  }
+}
+
+/** `list_to_bitstring/1`: an iolist whose binaries may be bitstrings (and so may its tail). */
+function bitstringOfList(t: Term): Term | undefined {
+  if (!isList(t) && !(t instanceof ImproperList)) return undefined;
+  const w = new BitWriter();
+  const stack: Term[] = [t];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 255) w.write(x);
+    else if (Buffer.isBuffer(x)) for (const b of x) w.write(b);
+    else if (x instanceof BitBinary) x.bytes.forEach((b, i) => w.write(b, i === x.bytes.length - 1 ? x.bits : 8));
+    else if (isList(x)) for (let i = x.length - 1; i >= 0; i--) stack.push(x[i]);
+    else if (x instanceof ImproperList && (Buffer.isBuffer(x.tail) || x.tail instanceof BitBinary || isList(x.tail) || x.tail instanceof ImproperList)) {
+      stack.push(x.tail);
+      for (let i = x.elements.length - 1; i >= 0; i--) stack.push(x.elements[i]);
+    } else return undefined;
+  }
+  return w.result();
+}
+
 /** `binary_to_list(B, Start, Stop)`: 1-based, both ends included. */
 function binaryRange(b: Term, start: Term, stop: Term): Term | undefined {
   if (!Buffer.isBuffer(b) || typeof start !== 'number' || typeof stop !== 'number' || !Number.isInteger(start) || !Number.isInteger(stop)) return undefined;
@@ -162,8 +197,8 @@ const numberTexts: Record<string, [number[], PureBif]> = {
   integer_to_binary: [[1, 2], (n, b) => { const t = integerText(n, b); return t === undefined ? undefined : Buffer.from(t, 'latin1'); }],
   list_to_integer: [[1, 2], (l, b) => parseInteger(stringOf(l), b)],
   binary_to_integer: [[1, 2], (l, b) => parseInteger(Buffer.isBuffer(l) ? l.toString('latin1') : undefined, b)],
-  float_to_list: [[1], (f) => { const t = floatText(f); return t === undefined ? undefined : chars(t); }],
-  float_to_binary: [[1], (f) => { const t = floatText(f); return t === undefined ? undefined : Buffer.from(t, 'latin1'); }],
+  float_to_list: [[1, 2], (f, o) => { const t = floatText(f, o); return t === undefined ? undefined : chars(t); }],
+  float_to_binary: [[1, 2], (f, o) => { const t = floatText(f, o); return t === undefined ? undefined : Buffer.from(t, 'latin1'); }],
   list_to_float: [[1], (l) => parseFloat(stringOf(l))],
   binary_to_float: [[1], (b) => parseFloat(Buffer.isBuffer(b) ? b.toString('latin1') : undefined)],
 };
@@ -172,6 +207,7 @@ const byteTexts: Record<string, [number[], PureBif]> = {
   binary_to_list: [[1, 3], (b, s, e) => (s !== undefined ? binaryRange(b, s, e!) : Buffer.isBuffer(b) ? [...b] : undefined)],
   bitstring_to_list: [[1], bitstringList],
   list_to_binary: [[1], (l) => iolistBytes(l, false)],
+  list_to_bitstring: [[1], bitstringOfList],
   iolist_to_binary: [[1], (l) => iolistBytes(l, true)],
   iolist_size: [[1], (l) => iolistBytes(l, true)?.length],
 };

@@ -4,7 +4,7 @@
  * Mirrors erts/emulator/beam/bif.c, erl_bif_binary.c, erl_map.c, erl_arith.c (`abs`, `round`,
  * `float`) and external.c (`term_to_binary`, `binary_to_term`) as OTP 25 behaves; the text
  * conversions (`integer_to_list`, `list_to_atom`, `iolist_to_binary`, ...) are in
- * erlang-conversions.ts. `phash2` is not served yet (it must equal make_hash2 in utils.c exactly).
+ * erlang-conversions.ts; the term hashes (`phash2`, `phash`) in erlang-hash.ts.
  */
 import {
   Atom,
@@ -30,6 +30,7 @@ import { callError } from '../process/exceptions.js';
 import { canonicalInt, floatTerm, isInteger, isNumber, toDouble, truncToInt } from './numbers.js';
 import { bifTable, type PureBif } from './bif-table.js';
 import { conversionBifs } from './erlang-conversions.js';
+import { hashBifs } from './erlang-hash.js';
 import type { BuiltinModule } from './registry.js';
 
 const is = (test: (t: Term) => boolean): [number[], PureBif] => [[1], (t) => test(t)];
@@ -256,4 +257,5 @@ export const erlangTermBifs: BuiltinModule = {
   ...bifTable({ term_to_binary: [[1, 2], termToBinary], binary_to_term: [[1, 2], binaryToTerm] }),
   ...mapBifs(),
   ...conversionBifs,
+  ...hashBifs,
 };

@@ -28,6 +28,13 @@ import { mapsModule } from '../modules/maps.js';
 import { proplistsModule } from '../modules/proplists.js';
 import { mathModule } from '../modules/math.js';
 import { stringModule } from '../modules/string.js';
+import { binaryModule } from '../modules/binary.js';
+import { unicodeModule } from '../modules/unicode.js';
+import { ioLibModule } from '../modules/io_lib.js';
+import { netAdmModule } from '../modules/net_adm.js';
+import { EpmdError, listNames } from '../epmd/client.js';
+import { epmdPort as defaultEpmdPort } from '../epmd/protocol.js';
+import { hostname } from 'node:os';
 import { timerModule } from '../modules/timer.js';
 import { ioModule } from '../modules/io.js';
 import { initModule } from '../modules/init.js';
@@ -174,6 +181,17 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('proplists', proplistsModule);
     modules.register('math', mathModule);
     modules.register('string', stringModule);
+    modules.register('binary', binaryModule);
+    modules.register('unicode', unicodeModule);
+    modules.register('io_lib', ioLibModule);
+    modules.register('net_adm', netAdmModule({
+      ping: (peer) => this.ping(peer),
+      hostname: () => hostname(),
+      names: (host) => listNames({ host, port: this.options.epmdPort ?? defaultEpmdPort() }).then((r) => r.nodes, (err: unknown) => {
+        if (err instanceof EpmdError) return undefined;
+        throw err;
+      }),
+    }));
     modules.register('timer', timerModule);
     modules.register('io', ioModule);
     modules.register('init', initModule(stop));

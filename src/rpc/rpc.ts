@@ -3,7 +3,7 @@
  * (otp-distribution.md §7.4, §7.5): each returns what `rpc` returns, with failures as
  * `{badrpc, Reason}` Tuple terms rather than exceptions.
  */
-import { Atom, atom, isList, tuple, type Term, type TermInput } from '../term/types.js';
+import { Atom, atom, ImproperList, isList, Ref, tuple, type Pid, type Term, type TermInput } from '../term/types.js';
 import { callOutcome, cast, ErpcError, mfaName, timeoutOf, within, type CallOptions, type ErpcOutcome } from './erpc.js';
 import { TIMEOUT } from '../process/mailbox.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
@@ -14,6 +14,7 @@ import { arities, type BuiltinModule } from '../modules/registry.js';
 
 const BADRPC = atom('badrpc');
 const VALUE = atom('value');
+const INFINITY = atom('infinity');
 
 /** What `rpc:async_call/4` returns: a key for {@link Rpc.yield} and {@link Rpc.nbYield}. */
 export class RpcKey {
@@ -133,7 +134,10 @@ function nameOf(node: string | Atom): string {
 
 // Serving: the `rpc` module evaluated code calls (a shell fun running here, `rpc:call(Me, M, F, A)`).
 
-/** The `rpc` module a noderl node serves: `call/4,5`, `block_call/4,5`, `cast/4`, `multicall/3,4,5`, `eval_everywhere/3,4`, through `rpc`. */
+/**
+ * The `rpc` module a noderl node serves: `call/4,5`, `block_call/4,5`, `cast/4`,
+ * `multicall/3,4,5`, `eval_everywhere/3,4`, and `async_call/4`, `yield/1`, `nb_yield/1,2`, through `rpc`.
+ */
 export function rpcModule(rpc: Rpc, everyNode: () => string[]): BuiltinModule {
   const call = (fn: string) =>
     arities([4, 5], (_self: Process, node?: Term, m?: Term, f?: Term, args?: Term, t?: Term) => {
@@ -162,12 +166,56 @@ export function rpcModule(rpc: Rpc, everyNode: () => string[]): BuiltinModule {
       const [results, bad] = await rpc.multicall(nodes as Atom[], m, f, args, options);
       return tuple(results, bad);
     }),
+    ...asyncCalls(rpc),
     eval_everywhere: arities([3, 4], (_self: Process, ...a: Term[]) => {
       const [nodes, m, f, args] = a.length === 4 ? a : [undefined, ...a];
       if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(args) || (nodes !== undefined && !(isList(nodes) && nodes.every((n) => n instanceof Atom)))) {
         throw callError(BADARG, 'rpc', 'eval_everywhere', a);
       }
       return rpc.evalEverywhere(nodes as Atom[] | undefined, m, f, args);
+    }),
+  };
+}
+
+/**
+ * `rpc:async_call/4`, `yield/1` and `nb_yield/1,2` for evaluated code. The key is what OTP 25's is
+ * (erpc's request id, `[Ref | Ref]`); the call it names is kept until its result is taken, and
+ * only the process that made it can take it: from another process, as on BEAM (where the reply
+ * went to the caller's mailbox), yield waits for ever and nb_yield times out.
+ */
+function asyncCalls(rpc: Rpc): BuiltinModule {
+  const calls = new Map<string, { key: RpcKey; owner: Pid }>();
+  const refText = (r: Ref): string => `${r.node.name}.${r.ids.join('.')}.${r.creation}`;
+  const idOf = (k: Term): string | undefined => (k instanceof ImproperList && k.elements.length === 1 && k.elements[0] instanceof Ref && k.tail instanceof Ref ? `${refText(k.elements[0])}|${refText(k.tail)}` : undefined);
+  /** The call `k` names for `self`; undefined when it is not this process's; badarg for what is no key. */
+  const callOf = (self: Process, k: Term, fn: string, args: Term[]): [string, RpcKey] | undefined => {
+    const id = idOf(k);
+    if (id === undefined) throw callError(BADARG, 'rpc', fn, args);
+    const entry = calls.get(id);
+    return entry && entry.owner.equals(self.pid) ? [id, entry.key] : undefined;
+  };
+  const never = new Promise<Term>(() => {});
+  return {
+    async_call: (self, node, m, f, args) => {
+      if (!(node instanceof Atom) || !(m instanceof Atom) || !(f instanceof Atom) || !isList(args)) throw callError(BADARG, 'rpc', 'async_call', [node!, m!, f!, args!]);
+      const k = new ImproperList([self.makeRef()], self.makeRef());
+      calls.set(idOf(k)!, { key: rpc.asyncCall(node, m, f, args), owner: self.pid });
+      return k;
+    },
+    yield: async (self, k) => {
+      const found = callOf(self, k!, 'yield', [k!]);
+      if (!found) return never;
+      calls.delete(found[0]);
+      return rpc.yield(found[1]);
+    },
+    nb_yield: arities([1, 2], async (self: Process, ...args: Term[]) => {
+      const [k, t = 0] = args;
+      if (t !== INFINITY && !(typeof t === 'number' && Number.isInteger(t) && t >= 0)) throw callError(BADARG, 'rpc', 'nb_yield', args);
+      const found = callOf(self, k!, 'nb_yield', args);
+      if (!found) return t === INFINITY ? never : new Promise<Term>((resolve) => setTimeout(() => resolve(TIMEOUT_REASON), t as number));
+      const r = t === INFINITY ? tuple(VALUE, await rpc.yield(found[1])) : await rpc.nbYield(found[1], t as number);
+      if (r !== TIMEOUT_REASON) calls.delete(found[0]);
+      return r;
     }),
   };
 }

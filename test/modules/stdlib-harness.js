@@ -164,8 +164,9 @@ function ulpDistance(a, b) {
 /**
  * The setup every stdlib test file shares: one erl, one harness, the fast-check seed
  * (FC_SEED=<seed> reproduces a run), and `diff(calls)`, the differences between them.
+ * `register(registry)` adds the modules a test file needs beyond the ones above.
  */
-export function useStdlib() {
+export function useStdlib(register) {
   const oracle = useErl();
   const ctx = {
     skip: oracle.skip,
@@ -174,7 +175,7 @@ export function useStdlib() {
     diff: (calls) => differences(oracle.erl, harness, calls),
   };
   let harness;
-  before(async () => (harness = await startHarness()));
+  before(async () => (harness = await startHarness(register)));
   after(() => harness?.stop());
   return ctx;
 }
