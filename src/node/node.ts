@@ -183,7 +183,8 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('string', stringModule);
     modules.register('binary', binaryModule);
     modules.register('unicode', unicodeModule);
-    modules.register('io_lib', ioLibModule);
+    // io_lib:get_until/4 (erl_scan tokens) is the evaluator's: a terminal elsewhere reads for a shell here with it.
+    modules.register('io_lib', { ...ioLibModule, get_until: (_self: Process, state: Term, chars: Term, encoding: Term, mfa: Term) => getUntil(state, chars, encoding, mfa) });
     modules.register('net_adm', netAdmModule({
       ping: (peer) => this.ping(peer),
       hostname: () => hostname(),
@@ -204,7 +205,6 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('shell', erlangShellModule(this.erlangShellHost(modules)));
     modules.register('noderl_shell', shellModule({ node: this, quit: stop }));
     modules.register('c', cModule(apply));
-    modules.register('io_lib', { get_until: (_self: Process, state: Term, chars: Term, encoding: Term, mfa: Term) => getUntil(state, chars, encoding, mfa) });
     // Closures (an erl shell's funs, and the evaluator's own) run in src/erlang/, unless refused.
     if (!this.options.refuseFuns) modules.runClosures(closureRunner(modules));
     else modules.refuseClosures((self, fun) => this.log(`** noderl ${this.name}: refused a fun of ${fun.module.name} from ${String(fun.pid)} in ${String(self.pid)} (the node refuses funs) **`));
