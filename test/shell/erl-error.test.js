@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from '../../dist/term/decode.js';
-import { formatShellException } from '../../dist/shell/erl-error.js';
+import { formatShellException, shellPrint } from '../../dist/shell/erl-error.js';
 import { useErl } from '../support/erl.js';
 import { erlString, evalWithStack } from '../support/erl-eval.js';
 
@@ -159,5 +159,25 @@ for (const encoding of ['latin1', 'unicode']) {
     }
     assert.deepEqual(portFailures, [], `${portFailures.length} of ${CASES.length} differ with BEAM's stacks`);
     assert.deepEqual(noderlFailures, [], `${noderlFailures.length} of ${CASES.length} differ with noderl's stacks`);
+  });
+}
+
+// Values, as the shell prints a result (shell.erl's pp/3 from column 1): depth 30, 60 characters a line.
+const VALUES = [
+  'lists:seq(1, 100).',
+  '{a, lists:seq(1, 50), "a string", <<"bin">>}.',
+  '#{a => lists:seq(1, 40), b => {nested, [1, 2, 3], #{c => d}}}.',
+  'lists:duplicate(5, {aaaaaaaaaa, bbbbbbbbbbbbb, ccccccccccc}).',
+  '<<1:1000>>.',
+  'lists:foldl(fun(I, A) -> [I, A] end, [], lists:seq(1, 40)).',
+  '{state, [{child, I, lists:seq(1, I)} || I <- lists:seq(1, 12)]}.',
+  '[list_to_atom([26085]), <<"caf", 195, 169>>, "caf\\x{e9}"].',
+];
+
+for (const encoding of ['latin1', 'unicode']) {
+  test(`shellPrint prints results as the OTP 25 shell does (${encoding})`, { skip }, async () => {
+    const shell = realShell(VALUES, encoding);
+    const values = decode(await oracle.erl.evalTerm(`[${VALUES.map((v) => v.slice(0, -1)).join(', ')}]`));
+    values.forEach((v, i) => assert.equal(shellPrint(v, 1, { encoding }) + '\n', shell[i], VALUES[i]));
   });
 }
