@@ -219,7 +219,7 @@ function call(e: Expr & { k: 'local' | 'remote' }, sub: (x: Expr) => Code): Code
         });
       };
     }
-    return (env, rt) => then(all(args, env, rt), (as) => rt.host.apply(rt.self, ERLANG, name, as));
+    return (env, rt) => then(all(args, env, rt), (as) => applyFromEval(rt, ERLANG, name, as));
   }
   const m = sub(e.module), f = sub(e.name);
   return (env, rt) =>
@@ -227,10 +227,30 @@ function call(e: Expr & { k: 'local' | 'remote' }, sub: (x: Expr) => Code): Code
       then(f(env, rt), (fn) =>
         then(all(args, env, rt), (as) => {
           if (!(mod instanceof Atom) || !(fn instanceof Atom)) throw new ErlangError(tuple(atom('badfun'), tuple(mod, fn)), []);
-          return rt.host.apply(rt.self, mod, fn, as);
+          return applyFromEval(rt, mod, fn, as);
         }),
       ),
     );
+}
+
+/**
+ * `M:F(Args)` from evaluated code. erl_eval calls through apply, and there BEAM puts no frame of
+ * erlang:error/1,2,3 itself on the stack (the raising BIFs never add their own, erts'
+ * save_stacktrace), where noderl's error BIF does, as BEAM's does when it is a process's first call.
+ */
+function applyFromEval(rt: Rt, mod: Atom, fn: Atom, as: Term[]): Value {
+  if (mod.name !== 'erlang' || fn.name !== 'error') return rt.host.apply(rt.self, mod, fn, as);
+  const dropOwnFrame = (e: unknown): never => {
+    const top = e instanceof ErlangError ? e.stacktrace[0] : undefined;
+    if (top instanceof Tuple && top[0] instanceof Atom && top[0].name === 'erlang' && top[1] instanceof Atom && top[1].name === 'error') (e as ErlangError).stacktrace.shift();
+    throw e;
+  };
+  try {
+    const v = rt.host.apply(rt.self, mod, fn, as);
+    return v instanceof Promise ? v.catch(dropOwnFrame) : v;
+  } catch (e) {
+    return dropOwnFrame(e);
+  }
 }
 
 /** `F(Args)`: an evaluator fun directly (a tail call goes back to the trampoline), any other through `applyFun`. */

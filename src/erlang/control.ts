@@ -78,6 +78,13 @@ export function classify(err: unknown): [Term, Term, Term] {
   return [THROW, err as Term, []];
 }
 
+/** BEAM raises a bad `after` value in prim_eval:'receive'/2, which erl_eval:receive_clauses/8 called. */
+function receiveTimeoutError(): ErlangError {
+  const e = evalError(atom('timeout_value'), 'receive_clauses', 8);
+  e.stacktrace.unshift(tuple(atom('prim_eval'), atom('receive'), 2, []));
+  return e;
+}
+
 /** `receive Clauses after T -> Body end` on the running process's mailbox. */
 function receive(e: Expr & { k: 'receive' }, tail: boolean, cc: Compiler): Code {
   const clauses = e.clauses.map((c) => compileCaseClause(c, cc, tail));
@@ -85,7 +92,7 @@ function receive(e: Expr & { k: 'receive' }, tail: boolean, cc: Compiler): Code 
   const after = cc.body(e.after.length ? e.after : [{ k: 'lit', value: atom('ok') }], tail);
   return (env, rt) =>
     then(timeout ? timeout(env, rt) : INFINITY, async (t) => {
-      if (t !== INFINITY && (typeof t !== 'number' || !Number.isInteger(t) || t < 0)) throw evalError(atom('timeout_value'), 'receive_clauses', 8);
+      if (t !== INFINITY && (typeof t !== 'number' || !Number.isInteger(t) || t < 0)) throw receiveTimeoutError();
       // The match looks at each message without binding anything: the clause is chosen again once taken.
       const match = (m: Term): boolean => anyClauseMatches(clauses, m, env, rt);
       const msg = await rt.self.receive({ match, timeout: t === INFINITY ? undefined : (t as number) });

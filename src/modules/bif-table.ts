@@ -1,12 +1,12 @@
 /**
  * How the pure term BIFs (erlang-terms.ts, erlang-conversions.ts) become `erlang` module
  * functions: each is written as `(...args) => Term | undefined`, where undefined means the
- * argument was wrong, and raises `badarg` with the BIF's own stack entry `[{erlang, F, Args, []}]`,
+ * argument was wrong, and raises `badarg` with the BIF's own stack entry `[{erlang, F, Args, [{error_info, ...}]}]`,
  * as BEAM's BIFs do (erts/emulator/beam/bif.c's `BIF_ERROR(p, BADARG)`).
  */
 import { BADARG } from '../term/atoms.js';
 import type { Term } from '../term/types.js';
-import { callError } from '../process/exceptions.js';
+import { bifError } from '../process/exceptions.js';
 import { arities, type BuiltinModule } from './registry.js';
 import type { Process } from '../process/process.js';
 
@@ -19,7 +19,7 @@ export function bifTable(defs: Record<string, [number[], PureBif]>): BuiltinModu
   for (const [name, [list, impl]] of Object.entries(defs)) {
     out[name] = arities(list, (_self: Process, ...args: Term[]) => {
       const r = impl(...args);
-      if (r === undefined) throw callError(BADARG, 'erlang', name, args);
+      if (r === undefined) throw bifError(BADARG, 'erlang', name, args);
       return r;
     });
   }

@@ -9,7 +9,7 @@
  */
 import { Atom, atom, BitBinary, ImproperList, isList, type Term } from '../term/types.js';
 import { codePoints as chars } from '../term/io-format.js';
-import { callError } from '../process/exceptions.js';
+import { bifError } from '../process/exceptions.js';
 import { bifTable, type PureBif } from './bif-table.js';
 import { canonicalInt, floatTerm, isInteger } from './numbers.js';
 import { floatText } from './float-text.js';
@@ -57,7 +57,7 @@ function parseFloat(text: string | undefined): Term | undefined {
 
 /** An atom from its text; `true` and `false` are JS booleans. More than 255 characters is system_limit. */
 function atomOf(name: string, bif: string, args: Term[]): Term {
-  if ([...name].length > 255) throw callError(SYSTEM_LIMIT, 'erlang', bif, args);
+  if ([...name].length > 255) throw bifError(SYSTEM_LIMIT, 'erlang', bif, args);
   return name === 'true' ? true : name === 'false' ? false : atom(name);
 }
 

@@ -9,7 +9,7 @@
  */
 import { Atom, atom, ErlFun, ExportFun, isList, Pid, Ref, tuple, type Term } from '../term/types.js';
 import { BADARG, NOCONNECTION, PROCESS, UNDEFINED } from '../term/atoms.js';
-import { callError } from '../process/exceptions.js';
+import { bifError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { isDestination } from '../process/router.js';
 import { SpawnError } from '../process/spawn-options.js';
@@ -37,7 +37,7 @@ export function erlangProcessBifs(host: ProcessBifHost): BuiltinModule {
   // A BIF runs in a live process of this node, so its dictionary is there.
   const dict = (self: Process) => table.dictionary(self.pid)!;
   const pidArg = (fn: string, pid: Term | undefined, args: Term[]): Pid => {
-    if (!(pid instanceof Pid)) throw callError(BADARG, 'erlang', fn, args);
+    if (!(pid instanceof Pid)) throw bifError(BADARG, 'erlang', fn, args);
     return pid;
   };
   return {
@@ -47,40 +47,40 @@ export function erlangProcessBifs(host: ProcessBifHost): BuiltinModule {
     link: (self, pid) => (self.link(pidArg('link', pid, [pid!])), true),
     unlink: (self, pid) => (self.unlink(pidArg('unlink', pid, [pid!])), true),
     monitor: (self, type, target) => {
-      if (type !== PROCESS || !isDestination(target!) || target instanceof Ref) throw callError(BADARG, 'erlang', 'monitor', [type!, target!]);
+      if (type !== PROCESS || !isDestination(target!) || target instanceof Ref) throw bifError(BADARG, 'erlang', 'monitor', [type!, target!]);
       return self.monitor(target);
     },
     demonitor: arities([1, 2], (self: Process, ref?: Term, options: Term = []) => {
-      if (!(ref instanceof Ref) || !isList(options)) throw callError(BADARG, 'erlang', 'demonitor', [ref!, options]);
+      if (!(ref instanceof Ref) || !isList(options)) throw bifError(BADARG, 'erlang', 'demonitor', [ref!, options]);
       const removed = self.demonitor(ref); // always flushes: a DOWN for a removed monitor is never wanted
       return options.includes(INFO) ? removed : true;
     }),
     process_flag: (self, flag, value) => {
-      if (flag !== TRAP_EXIT || typeof value !== 'boolean') throw callError(BADARG, 'erlang', 'process_flag', [flag!, value!]);
+      if (flag !== TRAP_EXIT || typeof value !== 'boolean') throw bifError(BADARG, 'erlang', 'process_flag', [flag!, value!]);
       return self.trapExit(value);
     },
     register: (_self, name, pid) => {
-      if (!(name instanceof Atom) || name === UNDEFINED || !(pid instanceof Pid) || !table.register(name, pid)) throw callError(BADARG, 'erlang', 'register', [name!, pid!]);
+      if (!(name instanceof Atom) || name === UNDEFINED || !(pid instanceof Pid) || !table.register(name, pid)) throw bifError(BADARG, 'erlang', 'register', [name!, pid!]);
       return true;
     },
     unregister: (_self, name) => {
-      if (!(name instanceof Atom) || !table.registry.unregister(name)) throw callError(BADARG, 'erlang', 'unregister', [name!]);
+      if (!(name instanceof Atom) || !table.registry.unregister(name)) throw bifError(BADARG, 'erlang', 'unregister', [name!]);
       return true;
     },
     whereis: (_self, name) => {
-      if (!(name instanceof Atom)) throw callError(BADARG, 'erlang', 'whereis', [name!]);
+      if (!(name instanceof Atom)) throw bifError(BADARG, 'erlang', 'whereis', [name!]);
       return table.whereis(name) ?? UNDEFINED;
     },
     registered: () => table.registry.names(),
     processes: () => table.pids(),
     is_process_alive: (_self, pid) => {
-      if (!(pid instanceof Pid) || pid.node !== table.nodeAtom) throw callError(BADARG, 'erlang', 'is_process_alive', [pid!]);
+      if (!(pid instanceof Pid) || pid.node !== table.nodeAtom) throw bifError(BADARG, 'erlang', 'is_process_alive', [pid!]);
       return table.isAlive(pid);
     },
     process_info: arities([1, 2], (self: Process, pid?: Term, item?: Term) => (item === undefined ? processInfoAll(table, self, pid!) : processInfo(table, self, pid!, item))),
     group_leader: arities([0, 2], (self: Process, leader?: Term, pid?: Term) => {
       if (leader === undefined) return self.groupLeader;
-      if (!(leader instanceof Pid) || !(pid instanceof Pid)) throw callError(BADARG, 'erlang', 'group_leader', [leader, pid!]);
+      if (!(leader instanceof Pid) || !(pid instanceof Pid)) throw bifError(BADARG, 'erlang', 'group_leader', [leader, pid!]);
       table.route(pid, { kind: 'group_leader', from: leader });
       return true;
     }),
@@ -91,7 +91,7 @@ export function erlangProcessBifs(host: ProcessBifHost): BuiltinModule {
     get_keys: arities([0, 1], (self: Process, value?: Term) => dict(self).keys(value)),
     erase: arities([0, 1], (self: Process, key?: Term) => (key === undefined ? dict(self).clear() : (dict(self).erase(key) ?? UNDEFINED))),
     monitor_node: (self, node, flag) => {
-      if (!(node instanceof Atom) || typeof flag !== 'boolean') throw callError(BADARG, 'erlang', 'monitor_node', [node!, flag!]);
+      if (!(node instanceof Atom) || typeof flag !== 'boolean') throw bifError(BADARG, 'erlang', 'monitor_node', [node!, flag!]);
       return self.monitorNode(node, flag);
     },
   };
@@ -112,7 +112,7 @@ function spawnCall(kind: SpawnKind, args: Term[]): SpawnCall {
   if (args.length === 2 && a instanceof Atom && isFun(b)) return { node: a, module: ERLANG, fn: APPLY, args: [b!, []] };
   if (args.length === 3 && a instanceof Atom && b instanceof Atom && isList(c)) return { module: a, fn: b, args: c };
   if (args.length === 4 && a instanceof Atom && b instanceof Atom && c instanceof Atom && isList(d)) return { node: a, module: b, fn: c, args: d };
-  throw callError(BADARG, 'erlang', kind, args);
+  throw bifError(BADARG, 'erlang', kind, args);
 }
 
 /**
@@ -134,7 +134,7 @@ async function spawnAny(host: ProcessBifHost, self: Process, kind: SpawnKind, ar
     if (kind === 'spawn_monitor') return tuple(...(await self.spawnMonitorRemote(call.node!, call.module, call.fn, call.args)));
     return await self.spawnRemote(call.node!, call.module, call.fn, call.args, { link: kind === 'spawn_link' });
   } catch (err) {
-    if (!(err instanceof SpawnError) || err.reason !== NOCONNECTION) throw callError(BADARG, 'erlang', kind, args);
+    if (!(err instanceof SpawnError) || err.reason !== NOCONNECTION) throw bifError(BADARG, 'erlang', kind, args);
     const nowhere = new Pid(call.node!, 0, 0, 0);
     if (kind === 'spawn_link') self.link(nowhere);
     if (kind === 'spawn_monitor') return tuple(nowhere, self.monitor(nowhere));

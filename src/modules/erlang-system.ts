@@ -14,7 +14,7 @@ import { arch, cpus, platform } from 'node:os';
 import { Atom, atom, isList, tuple, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
 import { codePoints as chars } from '../term/io-format.js';
-import { callError } from '../process/exceptions.js';
+import { bifError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { arities, type BuiltinModule } from './registry.js';
 
@@ -75,7 +75,7 @@ export function timestampOf(nanos: bigint): Term {
 function timed(name: string, nanos: () => bigint): ReturnType<typeof arities> {
   return arities([0, 1], (_self: Process, unit?: Term) => {
     const value = timeIn(nanos(), unit);
-    if (value === undefined) throw callError(BADARG, 'erlang', name, [unit!]);
+    if (value === undefined) throw bifError(BADARG, 'erlang', name, [unit!]);
     return value;
   });
 }
@@ -93,8 +93,8 @@ export function erlangSystemBifs(host: SystemHost): BuiltinModule {
     convert_time_unit: (_self, time, from, to) => {
       const f = perSecond(from!);
       const t = perSecond(to!);
-      if ((typeof time !== 'number' || !Number.isInteger(time)) && typeof time !== 'bigint') throw callError(BADARG, 'erlang', 'convert_time_unit', [time!, from!, to!]);
-      if (f === undefined || t === undefined) throw callError(BADARG, 'erlang', 'convert_time_unit', [time, from!, to!]);
+      if ((typeof time !== 'number' || !Number.isInteger(time)) && typeof time !== 'bigint') throw bifError(BADARG, 'erlang', 'convert_time_unit', [time!, from!, to!]);
+      if (f === undefined || t === undefined) throw bifError(BADARG, 'erlang', 'convert_time_unit', [time, from!, to!]);
       return convert(BigInt(time), f, t);
     },
     timestamp: () => timestampOf(systemNanos()),
@@ -124,7 +124,7 @@ export function erlangSystemBifs(host: SystemHost): BuiltinModule {
         return tuple(total, since);
       }
       if (item === atom('run_queue') || item === atom('total_run_queue_lengths')) return 0;
-      throw callError(BADARG, 'erlang', 'statistics', [item!]);
+      throw bifError(BADARG, 'erlang', 'statistics', [item!]);
     },
     memory: arities([0, 1], (_self: Process, type?: Term) => memory(type)),
     system_info: (_self, key) => systemInfo(host, key!),
@@ -148,7 +148,7 @@ function memory(type: Term | undefined): Term {
   };
   if (type === undefined) return Object.entries(figures).map(([k, v]) => tuple(atom(k), v));
   const one = (t: Term): number => {
-    if (!(t instanceof Atom) || figures[t.name] === undefined) throw callError(BADARG, 'erlang', 'memory', [type]);
+    if (!(t instanceof Atom) || figures[t.name] === undefined) throw bifError(BADARG, 'erlang', 'memory', [type]);
     return figures[t.name]!;
   };
   return isList(type) ? type.map((t) => tuple(t, one(t))) : one(type);
@@ -190,6 +190,6 @@ function systemInfo(host: SystemHost, key: Term): Term {
     case 'threads':
       return true;
     default:
-      throw callError(BADARG, 'erlang', 'system_info', [key]);
+      throw bifError(BADARG, 'erlang', 'system_info', [key]);
   }
 }

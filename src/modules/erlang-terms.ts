@@ -26,7 +26,7 @@ import { compare, compareMapKeys, mapGet } from '../term/compare.js';
 import { decode, decodeAt } from '../term/decode.js';
 import { Tag } from '../term/tags.js';
 import { encode, type EncodeOptions } from '../term/encode.js';
-import { callError } from '../process/exceptions.js';
+import { bifError } from '../process/exceptions.js';
 import { canonicalInt, floatTerm, isInteger, isNumber, toDouble, truncToInt } from './numbers.js';
 import { bifTable, type PureBif } from './bif-table.js';
 import { conversionBifs } from './erlang-conversions.js';
@@ -124,17 +124,17 @@ function makeTuple(n: Term, dflt: Term, init?: Term): Term | undefined {
 function mapBifs(): BuiltinModule {
   return {
     map_size: (_self, m) => {
-      if (!(m instanceof Map)) throw callError(tuple(atom('badmap'), m), 'erlang', 'map_size', [m]);
+      if (!(m instanceof Map)) throw bifError(tuple(atom('badmap'), m), 'erlang', 'map_size', [m]);
       return m.size;
     },
     map_get: (_self, key, m) => {
-      if (!(m instanceof Map)) throw callError(tuple(atom('badmap'), m), 'erlang', 'map_get', [key, m]);
+      if (!(m instanceof Map)) throw bifError(tuple(atom('badmap'), m), 'erlang', 'map_get', [key, m]);
       const v = mapGet(m, key);
-      if (v === undefined) throw callError(tuple(atom('badkey'), key), 'erlang', 'map_get', [key, m]);
+      if (v === undefined) throw bifError(tuple(atom('badkey'), key), 'erlang', 'map_get', [key, m]);
       return v;
     },
     is_map_key: (_self, key, m) => {
-      if (!(m instanceof Map)) throw callError(tuple(atom('badmap'), m), 'erlang', 'is_map_key', [key, m]);
+      if (!(m instanceof Map)) throw bifError(tuple(atom('badmap'), m), 'erlang', 'is_map_key', [key, m]);
       return mapGet(m, key) !== undefined;
     },
   };

@@ -5,7 +5,7 @@
  */
 import { Atom, atom, isList, Pid, Port, Ref, type Term } from '../term/types.js';
 import { BADARG, OK } from '../term/atoms.js';
-import { callError, ProcessExit } from '../process/exceptions.js';
+import { bifError, callError, ProcessExit } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { isDestination } from '../process/router.js';
 import { arities, type Apply, type ApplyFun, type BuiltinModule } from './registry.js';
@@ -31,30 +31,30 @@ export function erlangModule(host: ErlangHost): BuiltinModule {
     nodes: arities([0, 1], (_self: Process, kind?: Term) => (kind === undefined ? host.nodes('visible').map(atom) : nodesOf(host, kind))),
     is_alive: () => host.nodeAtom().name !== 'nonode@nohost', // false until net_kernel:start
     get_cookie: arities([0, 1], (_self: Process, peer?: Term) => {
-      if (peer !== undefined && !(peer instanceof Atom)) throw callError(BADARG, 'erlang', 'get_cookie', [peer]);
+      if (peer !== undefined && !(peer instanceof Atom)) throw bifError(BADARG, 'erlang', 'get_cookie', [peer]);
       return atom(host.cookie(peer?.name));
     }),
     set_cookie: arities([1, 2], (_self: Process, a?: Term, b?: Term) => {
       const [peer, cookie] = b === undefined ? [undefined, a] : [a, b];
-      if (!(cookie instanceof Atom) || (peer !== undefined && !(peer instanceof Atom))) throw callError(BADARG, 'erlang', 'set_cookie', b === undefined ? [a!] : [a!, b]);
+      if (!(cookie instanceof Atom) || (peer !== undefined && !(peer instanceof Atom))) throw bifError(BADARG, 'erlang', 'set_cookie', b === undefined ? [a!] : [a!, b]);
       host.setCookie(cookie.name, peer?.name);
       return true;
     }),
     disconnect_node: (_self, peer) => {
-      if (!(peer instanceof Atom)) throw callError(BADARG, 'erlang', 'disconnect_node', [peer!]);
+      if (!(peer instanceof Atom)) throw bifError(BADARG, 'erlang', 'disconnect_node', [peer!]);
       return host.disconnect(peer.name);
     },
     // send/3's options (noconnect, nosuspend) change nothing here: a send never blocks, and it
     // connects as `dist_auto_connect` does; the result is ok, as OTP gives when the send happened.
     send: arities([2, 3], (self: Process, dest?: Term, msg?: Term, options?: Term) => {
-      if (!isDestination(dest!) || (options !== undefined && !isList(options))) throw callError(BADARG, 'erlang', 'send', options === undefined ? [dest!, msg!] : [dest!, msg!, options]);
+      if (!isDestination(dest!) || (options !== undefined && !isList(options))) throw bifError(BADARG, 'erlang', 'send', options === undefined ? [dest!, msg!] : [dest!, msg!, options]);
       self.send(dest, msg!);
       return options === undefined ? msg : OK;
     }),
     self: (self) => self.pid,
     exit: arities([1, 2], (self: Process, a?: Term, b?: Term) => {
       if (b === undefined) throw new ProcessExit(a!);
-      if (!(a instanceof Pid)) throw callError(BADARG, 'erlang', 'exit', [a!, b]);
+      if (!(a instanceof Pid)) throw bifError(BADARG, 'erlang', 'exit', [a!, b]);
       self.exit(a, b);
       return true;
     }),
@@ -71,7 +71,7 @@ export function erlangModule(host: ErlangHost): BuiltinModule {
 /** `node(Arg)`: the node a pid, ref or port names; badarg for anything else. */
 function nodeOf(x: Term): Atom {
   if (x instanceof Pid || x instanceof Ref || x instanceof Port) return x.node;
-  throw callError(BADARG, 'erlang', 'node', [x]);
+  throw bifError(BADARG, 'erlang', 'node', [x]);
 }
 
 /** `erlang:nodes/1`: one kind or a list of kinds (`this`, `visible`, `hidden`, `connected`, `known`). */
@@ -79,20 +79,20 @@ function nodesOf(host: ErlangHost, arg: Term): Term {
   const kinds = isList(arg) ? arg : [arg];
   const out: Term[] = [];
   for (const k of kinds) {
-    if (!(k instanceof Atom)) throw callError(BADARG, 'erlang', 'nodes', [arg]);
+    if (!(k instanceof Atom)) throw bifError(BADARG, 'erlang', 'nodes', [arg]);
     if (k.name === 'this') out.push(host.nodeAtom());
     else if (k.name === 'visible' || k.name === 'hidden' || k.name === 'connected' || k.name === 'known') out.push(...host.nodes(k.name).map(atom));
-    else throw callError(BADARG, 'erlang', 'nodes', [arg]);
+    else throw bifError(BADARG, 'erlang', 'nodes', [arg]);
   }
   return out;
 }
 
 function applyMfa(host: ErlangHost, self: Process, m: Term, f: Term, args: Term): Promise<Term> {
-  if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(args)) throw callError(BADARG, 'erlang', 'apply', [m, f, args]);
+  if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(args)) throw bifError(BADARG, 'erlang', 'apply', [m, f, args]);
   return host.apply(self, m, f, args);
 }
 
 function applyFun(host: ErlangHost, self: Process, fun: Term, args: Term): Promise<Term> {
-  if (!isList(args)) throw callError(BADARG, 'erlang', 'apply', [fun, args]);
+  if (!isList(args)) throw bifError(BADARG, 'erlang', 'apply', [fun, args]);
   return host.applyFun(self, fun, args);
 }

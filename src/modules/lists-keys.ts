@@ -7,7 +7,7 @@
 import { atom, isTuple, tuple, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
 import { compare } from '../term/compare.js';
-import { callError, type ErlangError } from '../process/exceptions.js';
+import { bifError, type ErlangError } from '../process/exceptions.js';
 import type { BuiltinModule } from './registry.js';
 import { cells, clause, cons, isNil, restOf, type Cells } from './cons.js';
 import { isInteger } from './guards.js';
@@ -22,9 +22,9 @@ function hasKey(t: Term, key: Term, n: number): boolean {
 /** The BIFs' search: the index of the first tuple with the key, -1 when none; badarg as the BIF raises it. */
 function bifFind(name: string, key: Term, n: Term, l: Term): { c: Cells; i: number } {
   const c = cells(l);
-  if (!isInteger(n) || n < 1) throw callError(BADARG, 'lists', name, [key, n, l]);
+  if (!isInteger(n) || n < 1) throw bifError(BADARG, 'lists', name, [key, n, l]);
   const i = c.items.findIndex((t) => hasKey(t, key, Number(n)));
-  if (i < 0 && !isNil(c.tail)) throw callError(BADARG, 'lists', name, [key, n, l]);
+  if (i < 0 && !isNil(c.tail)) throw bifError(BADARG, 'lists', name, [key, n, l]);
   return { c, i };
 }
 

@@ -8,7 +8,7 @@
 import { Atom, atom, ErlFloat, isList, isTuple, tuple, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
 import { compare, equals } from '../term/compare.js';
-import { callError, ErlangError } from '../process/exceptions.js';
+import { bifError, callError, ErlangError } from '../process/exceptions.js';
 import { arities, type BuiltinModule } from './registry.js';
 import { cells, clause, cons, isCons, isNil, restOf } from './cons.js';
 import { isInteger } from './guards.js';
@@ -20,13 +20,13 @@ const fc = (f: string, ...args: Term[]): ErlangError => clause('lists', f, args)
 
 /** `L1 ++ L2`, raising badarg as `erlang:'++'/2` does when `L1` is not a proper list. */
 function append2(a: Term, b: Term): Term {
-  if (!isList(a)) throw callError(BADARG, 'erlang', '++', [a, b]);
+  if (!isList(a)) throw bifError(BADARG, 'erlang', '++', [a, b]);
   return cons(a, b);
 }
 
 /** `lists:reverse(L, T)`, the BIF: badarg with both arguments unless `L` is a proper list. */
 export function reverse2(l: Term, t: Term): Term {
-  if (!isList(l)) throw callError(BADARG, 'lists', 'reverse', [l, t]);
+  if (!isList(l)) throw bifError(BADARG, 'lists', 'reverse', [l, t]);
   return cons([...l].reverse(), t);
 }
 
@@ -46,7 +46,7 @@ export function appendAll(parts: readonly Term[]): Term {
   if (parts.length === 0) return [];
   const last = parts[parts.length - 1]!;
   for (let i = parts.length - 2; i >= 0; i--) {
-    if (!isList(parts[i]!)) throw callError(BADARG, 'erlang', '++', [parts[i]!, appendAll(parts.slice(i + 1))]);
+    if (!isList(parts[i]!)) throw bifError(BADARG, 'erlang', '++', [parts[i]!, appendAll(parts.slice(i + 1))]);
   }
   return cons((parts.slice(0, -1) as Term[][]).flat(), last);
 }
@@ -158,20 +158,20 @@ function prefix(p: Term, l: Term): boolean {
 
 /** `length/1`, badarg (from `erlang:length/1`) for anything but a proper list. */
 function lengthOf(l: Term): number {
-  if (!isList(l)) throw callError(BADARG, 'erlang', 'length', [l]);
+  if (!isList(l)) throw bifError(BADARG, 'erlang', 'length', [l]);
   return l.length;
 }
 
 function seq(first: Term, last: Term, inc: Term, arity: number): Term[] {
   const args = arity === 2 ? [first, last] : [first, last, inc];
-  if (!isInteger(first) || !isInteger(last) || !isInteger(inc)) throw arity === 2 ? fc('seq', ...args) : callError(BADARG, 'lists', 'seq', args);
+  if (!isInteger(first) || !isInteger(last) || !isInteger(inc)) throw arity === 2 ? fc('seq', ...args) : bifError(BADARG, 'lists', 'seq', args);
   const [f, l, d] = [BigInt(first), BigInt(last), BigInt(inc)];
   if (arity === 2 && f - 1n > l) throw fc('seq', ...args);
   const up = d > 0n && f - d <= l;
   const down = d < 0n && f - d >= l;
   if (!up && !down) {
     if (d === 0n && f === l) return [first];
-    throw callError(BADARG, 'lists', 'seq', args);
+    throw bifError(BADARG, 'lists', 'seq', args);
   }
   const out: Term[] = [];
   if (Number.isSafeInteger(first) && Number.isSafeInteger(last) && Number.isSafeInteger(inc)) {
@@ -210,7 +210,7 @@ function sublist3(l: Term, s: Term, n: Term): Term {
 }
 
 function subtract(a: Term, b: Term): Term {
-  if (!isList(a) || !isList(b)) throw callError(BADARG, 'erlang', '--', [a, b]);
+  if (!isList(a) || !isList(b)) throw bifError(BADARG, 'erlang', '--', [a, b]);
   const out = [...a];
   for (const x of b) {
     const i = out.findIndex((y) => equals(x, y));
@@ -224,7 +224,7 @@ function sum(l: Term): Term {
   let acc: Term = 0;
   for (const h of c.items) {
     const s = add(acc, h);
-    if (s === undefined) throw callError(BADARITH, 'erlang', '+', [acc, h]);
+    if (s === undefined) throw bifError(BADARITH, 'erlang', '+', [acc, h]);
     acc = s;
   }
   if (!isNil(c.tail)) throw fc('sum', c.tail, acc);
@@ -323,7 +323,7 @@ export const listsPlain: BuiltinModule = {
   member: (_self, x, l) => {
     const c = cells(l);
     if (c.items.some((y) => equals(x, y))) return true;
-    if (!isNil(c.tail)) throw callError(BADARG, 'lists', 'member', [x, l]);
+    if (!isNil(c.tail)) throw bifError(BADARG, 'lists', 'member', [x, l]);
     return false;
   },
   nth: (_self, n, l) => nth(n, l),

@@ -9,7 +9,7 @@
 import { atom, isTuple, tuple, type Term } from '../term/types.js';
 import { mapGet } from '../term/compare.js';
 import { BADARG, OK } from '../term/atoms.js';
-import { callError, ErlangError } from '../process/exceptions.js';
+import { bifError, ErlangError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { arities, type ApplyFun, type BuiltinModule } from './registry.js';
 import { cells, clause, isNil, restOf, type Cells } from './cons.js';
@@ -186,7 +186,7 @@ export function listsModule(applyFun: ApplyFun): BuiltinModule {
       const c = cells(l);
       const out: Term[] = [];
       for (const t of c.items) {
-        if (!isInteger(n) || !isTuple(t) || n < 1 || n > t.length) throw callError(BADARG, 'erlang', 'element', [n, t]);
+        if (!isInteger(n) || !isTuple(t) || n < 1 || n > t.length) throw bifError(BADARG, 'erlang', 'element', [n, t]);
         const k = Number(n) - 1;
         const v = await call(self, f, t[k]!);
         out.push(tuple(...t.slice(0, k), v, ...t.slice(k + 1)));

@@ -9,7 +9,7 @@
 import { atom, ExportFun, ImproperList, isList, isTuple, tuple, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
 import { compareMapKeys, mapKeyOf, NOT_FOUND } from '../term/compare.js';
-import { callError, ErlangError } from '../process/exceptions.js';
+import { bifError, ErlangError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { arities, type ApplyFun, type BuiltinModule } from './registry.js';
 import { cells, clause, isNil } from './cons.js';
@@ -19,7 +19,7 @@ type TermMap = Map<Term, Term>;
 const NONE = atom('none');
 const REMOVE = new ExportFun(atom('maps'), atom('remove'), 2);
 const isMap = (m: Term): m is TermMap => m instanceof Map;
-const err = (reason: Term, f: string, args: Term[]): ErlangError => callError(reason, 'maps', f, args);
+const err = (reason: Term, f: string, args: Term[]): ErlangError => bifError(reason, 'maps', f, args);
 const badmap = (m: Term): Term => tuple(atom('badmap'), m);
 
 /** `{badmap, M}` unless every one of `maps` is a map (the first offender is named). */

@@ -9,7 +9,7 @@
 import { Atom, atom, ErlFloat, ImproperList, isList, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
 import { compare, equals } from '../term/compare.js';
-import { callError, type ErlangError } from '../process/exceptions.js';
+import { bifError, type ErlangError } from '../process/exceptions.js';
 import { canonicalInt, floatTerm, isInteger, toBig, toDouble } from './numbers.js';
 import { arities, type BuiltinModule } from './registry.js';
 import type { Process } from '../process/process.js';
@@ -20,7 +20,7 @@ const SYSTEM_LIMIT = atom('system_limit');
 const MAX_BIG_BITS = (2 ** 24 - 1) * 64;
 
 function opError(reason: Atom, op: Atom, args: Term[]): ErlangError {
-  return callError(reason, 'erlang', op, args);
+  return bifError(reason, 'erlang', op, args);
 }
 
 /**

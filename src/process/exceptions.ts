@@ -33,6 +33,19 @@ export function callError(reason: Term, module: string | Atom, fn: string | Atom
 }
 
 /**
+ * A BIF's error as BEAM (OTP 24 and later) raises it: the stack entry's location is
+ * `[{error_info, #{module => Explainer}}]`, naming the module whose format_error/2 explains the
+ * arguments in the shell (`*** argument 1: not an atom`): erl_erts_errors for `erlang`,
+ * erl_stdlib_errors for the STDLIB modules.
+ */
+export function bifError(reason: Term, module: string | Atom, fn: string | Atom, args: Term[]): ErlangError {
+  const m = toAtom(module);
+  const explainer = atom(m.name === 'erlang' ? 'erl_erts_errors' : 'erl_stdlib_errors');
+  const info = tuple(atom('error_info'), new Map<Term, Term>([[atom('module'), explainer]]));
+  return new ErlangError(reason, [tuple(m, toAtom(fn), args, [info])]);
+}
+
+/**
  * `erlang:monitor_node/2,3` on a node that is not distributed: OTP raises the error `notalive`
  * (for `false` too). An {@link ErlangError}, so a process that does not catch it exits
  * `{notalive, [{erlang, monitor_node, Args, []}]}` as a BEAM process does.

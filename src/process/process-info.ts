@@ -11,7 +11,7 @@
 import { Atom, atom, isList, Pid, tuple, type Term } from '../term/types.js';
 import { BADARG, NORMAL, PROCESS } from '../term/atoms.js';
 import { encode } from '../term/encode.js';
-import { callError } from './exceptions.js';
+import { bifError } from './exceptions.js';
 import { processInternals, type Process } from './process.js';
 import type { ProcessTable } from './table.js';
 
@@ -45,7 +45,7 @@ export function processInfoAll(table: ProcessTable, caller: Process, pid: Term):
 /** `process_info(Pid, Item)` and `process_info(Pid, [Item])`: `{Item, Value}` (a list for a list), `[]` for an unregistered process's `registered_name`, `undefined` for a dead process. */
 export function processInfo(table: ProcessTable, caller: Process, pid: Term, item: Term): Term {
   const items = isList(item) ? item : [item];
-  for (const i of items) if (!(i instanceof Atom) || itemValue(table, caller, undefined, i) === undefined) throw callError(BADARG, 'erlang', 'process_info', [pid, item]);
+  for (const i of items) if (!(i instanceof Atom) || itemValue(table, caller, undefined, i) === undefined) throw bifError(BADARG, 'erlang', 'process_info', [pid, item]);
   const proc = localProcess(table, pid, [pid, item]);
   if (!proc) return atom('undefined');
   const values = (items as Atom[]).map((i) => {
@@ -58,7 +58,7 @@ export function processInfo(table: ProcessTable, caller: Process, pid: Term, ite
 const UNREGISTERED = atom('$noderl_unregistered');
 
 function localProcess(table: ProcessTable, pid: Term, args: Term[]): Process | undefined {
-  if (!(pid instanceof Pid) || pid.node !== table.nodeAtom) throw callError(BADARG, 'erlang', 'process_info', args);
+  if (!(pid instanceof Pid) || pid.node !== table.nodeAtom) throw bifError(BADARG, 'erlang', 'process_info', args);
   return table.process(pid);
 }
 

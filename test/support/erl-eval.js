@@ -90,3 +90,24 @@ export function evalHere(node, registry, forms, bindings = new Map()) {
     });
   });
 }
+
+/**
+ * Evaluates `forms` in a new process of `node` like {@link evalHere}, but keeps the stack of an
+ * exception: `{ value }` or `{ cls, reason, stack }` (stack [] for throw and exit, which carry
+ * none in noderl).
+ */
+export function evalWithStack(node, registry, forms, bindings = new Map()) {
+  return new Promise((resolve, reject) => {
+    node.spawn(async (self) => {
+      try {
+        const { value } = await evalExprs(self, forms, bindings, registry);
+        resolve({ value });
+      } catch (err) {
+        if (err instanceof ErlangError) resolve({ cls: 'error', reason: err.error, stack: err.stacktrace });
+        else if (err instanceof ProcessExit) resolve({ cls: 'exit', reason: err.reason, stack: [] });
+        else if (err instanceof Error) reject(err);
+        else resolve({ cls: 'throw', reason: err, stack: [] });
+      }
+    });
+  });
+}
