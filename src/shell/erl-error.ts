@@ -189,6 +189,10 @@ function explainReason(ctx: Ctx, term: Term, cls: ExceptionClass, culprit: Culpr
       if (tag === 'unbound') return `variable ${ioLibWrite(v, -1, { encoding: 'latin1' })} is unbound`;
       if (tag === 'argument_limit') return 'limit of number of arguments to interpreted function exceeded';
     }
+    // A local call the shell does not know (the shell's own frame is trimmed from the stack).
+    if (term instanceof Tuple && term.length === 4 && atomName(term[0]) === 'shell_undef' && atomName(term[1] as Term) !== null) {
+      return `undefined shell command ${writeAtom(atomName(term[1] as Term)!, ctx.encoding)}/${nArgs(term[2] as Term)}`;
+    }
   }
   if (cls === 'error' && atomName(term) === 'function_clause') {
     if (culprit.kind === 'shell') return `no function clause matching call to ${writeAtom(atomName(culprit.f)!, 'latin1')}/${culprit.arity}`;

@@ -12,7 +12,7 @@ import { scanString } from '../erlang/scan.js';
 import type { ErlangShellHost } from './erl-shell.js';
 import { History } from './erl-shell-history.js';
 import { shellCommands } from './erl-shell-commands.js';
-import { errorInfoText, exceptionReport, parseCommand, printValue } from './erl-shell-text.js';
+import { errorInfoText, exceptionReport, parseCommand, printOptions, printValue } from './erl-shell-text.js';
 
 /** The outcome of {@link evaluateText}: the text to print, on stdout (`ok`) or stderr. */
 export interface TextOutcome {
@@ -35,9 +35,9 @@ export async function evaluateText(self: Process, text: string, host: ErlangShel
   const session = { host, bindings: new Map<string, Term>(), history: new History(), catchException: false, server: self };
   try {
     const { value } = await evalExprs(self, command[1]!, session.bindings, { apply: host.apply, applyFun: host.applyFun, local: shellCommands(session) });
-    return { ok: true, text: `${printValue(value, host.nodeAtom)}\n` };
+    return { ok: true, text: `${printValue(value, 1, await printOptions(self, host.nodeAtom))}\n` };
   } catch (err) {
     const [cls, reason, stack] = classify(err);
-    return { ok: false, text: exceptionReport((cls as { name: string }).name, reason, stack) };
+    return { ok: false, text: exceptionReport((cls as { name: string }).name, reason, stack, await printOptions(self, host.nodeAtom)) };
   }
 }

@@ -10,7 +10,7 @@ import { OK, UNDEF } from '../term/atoms.js';
 import { ErlangError } from '../process/exceptions.js';
 import { all, then, type LocalCall, type LocalHandler } from '../erlang/runtime.js';
 import type { ShellSession } from './erl-shell-session.js';
-import { printValue } from './erl-shell-text.js';
+import { printOptions, printValue } from './erl-shell-text.js';
 
 const C = atom('c');
 const SHELL = atom('shell');
@@ -88,8 +88,9 @@ function shellClause(fn: string, arity: number): ErlangError {
 /** `b()`: each binding as `Name = Value`, sorted by name, as shell.erl's list_bindings prints them. */
 async function printBindings(call: LocalCall, env: Map<string, Term>, session: ShellSession): Promise<Term> {
   const names = [...env.keys()].sort();
+  const options = await printOptions(call.rt.self, session.host.nodeAtom);
   let text = '';
-  for (const name of names) text += `${name} = ${printValue(env.get(name)!, session.host.nodeAtom, name.length + 4)}\n`;
+  for (const name of names) text += `${name} = ${printValue(env.get(name)!, name.length + 4, options)}\n`;
   if (text !== '') await call.rt.self.print(text);
   return OK;
 }

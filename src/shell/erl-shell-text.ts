@@ -1,19 +1,16 @@
 /**
  * What the Erlang shell reads and prints, in OTP 25's words: a `get_until` reply turned into
- * forms (src/erlang/parse.ts), an ErrorInfo as `1:5: syntax error before: ')'`, a value as
- * shell.erl's pp/3 prints it (io_lib_pretty, depth 30, 60 characters a line at most), and an
- * exception as report_exception does (erl_error's text after `** `).
+ * forms (src/erlang/parse.ts), an ErrorInfo as `* 1:5: syntax error before: ')'`, a value as
+ * shell.erl's pp/3 prints it (io_lib_pretty, depth 30, 60 characters a line at most, the group
+ * leader's width and encoding), and an exception as report_exception does (erl_error.ts).
  */
 import { Atom, atom, isTuple, tuple, type Term } from '../term/types.js';
 import { EOF, ERROR, OK } from '../term/atoms.js';
 import { ioFormat } from '../term/io-format.js';
-import { prettyPrint } from '../term/pretty.js';
+import { ioRequest } from '../process/io.js';
+import type { Process } from '../process/process.js';
 import { parseExprs, ErlParseError, formatErrorInfo } from '../erlang/parse.js';
-import { formatShellException } from './erl-error.js';
-
-/** shell.erl's pp: the depth and line length the shell prints values with. */
-const DEPTH = 30;
-const LINE_MAX_CHARS = 60;
+import { formatShellException, shellPrint, type ExceptionClass, type ShellPrintOptions } from './erl-error.js';
 
 /** `{ok, Forms}`, `{error, ErrorInfo}` or `eof` for io:scan_erl_exprs's reply. */
 export function parseCommand(reply: Term): Term {
@@ -44,13 +41,24 @@ function position(loc: Term): string {
   return isTuple(loc) ? `${String(loc[0])}:${String(loc[1])}` : String(loc);
 }
 
-/** A value as the shell prints it on `node` (its pids as `<0.N.M>`), starting at `column` (1: the start of the line). */
-export function printValue(value: Term, node: Atom, column = 1, lineLength = 80): string {
-  return prettyPrint(value, { column, lineLength, depth: DEPTH, lineMaxChars: LINE_MAX_CHARS, encoding: 'unicode', localNode: node });
+/** A value as the shell prints it from `column` (1: the start of the line), as shell.erl's pp/3. */
+export function printValue(value: Term, column: number, options: ShellPrintOptions): string {
+  return shellPrint(value, column, options);
 }
 
 /** The lines shell.erl's report_exception prints for an exception of `cls`. */
-export function exceptionReport(cls: string, reason: Term, stack: Term, _session?: unknown): string {
-  return formatShellException(cls as 'error' | 'exit' | 'throw', reason, Array.isArray(stack) ? stack : [], {});
+export function exceptionReport(cls: string, reason: Term, stack: Term, options: ShellPrintOptions): string {
+  return formatShellException(cls as ExceptionClass, reason, Array.isArray(stack) ? stack : [], options);
 }
 
+/**
+ * What the shell prints with, asked of its group leader as shell.erl asks (io:columns/0 and the
+ * encoding of io:getopts/0): the terminal's width (80 without one) and its encoding.
+ */
+export async function printOptions(self: Process, node: Atom): Promise<ShellPrintOptions> {
+  const columns = await ioRequest(self, tuple(atom('get_geometry'), atom('columns'))).catch(() => undefined);
+  const opts = await ioRequest(self, atom('getopts')).catch(() => undefined);
+  let encoding: 'unicode' | 'latin1' = 'latin1';
+  if (Array.isArray(opts)) for (const o of opts) if (isTuple(o) && o[0] === atom('encoding') && o[1] === atom('unicode')) encoding = 'unicode';
+  return { lineLength: typeof columns === 'number' && columns > 0 ? columns : 80, encoding, localNode: node };
+}

@@ -21,7 +21,7 @@ import { evalExprs } from '../erlang/eval.js';
 import { classify } from '../erlang/control.js';
 import { unboundVariable } from '../erlang/unbound.js';
 import { shellCommands } from './erl-shell-commands.js';
-import { errorInfoText, parseCommand, printValue, exceptionReport } from './erl-shell-text.js';
+import { errorInfoText, exceptionReport, parseCommand, printOptions, printValue } from './erl-shell-text.js';
 import { History } from './erl-shell-history.js';
 import type { ErlangShellHost, ShellSession } from './erl-shell-session.js';
 
@@ -57,7 +57,7 @@ async function serve(self: Process, session: ShellSession): Promise<void> {
       if (isTuple(m) && m[0] === READ && m[1] instanceof Pid && m[1].equals(reader)) read = m[2]!;
       else if (isExit(m) && m[1].equals(evaluator)) {
         // The evaluator died while the user was typing (a linked process took it down).
-        await self.print(exceptionReport('exit', exitReason(m[2]!), exitStack(m[2]!), session));
+        await report(self, session, 'exit', exitReason(m[2]!), exitStack(m[2]!));
         evaluator = startEvaluator(self, session);
       } else if (isExit(m) && m[2] !== INTERRUPT && !m[1].equals(reader)) {
         self.exit(evaluator, m[2]!);
@@ -114,11 +114,11 @@ async function run(self: Process, evaluator: Pid, forms: Term, n: number, sessio
     if (isTuple(m) && m[0] === SHELL_REP && m[1] instanceof Pid && m[1].equals(evaluator)) return evaluator;
     if (isTuple(m) && m[0] === EV_EXIT && m[1] instanceof Pid && m[1].equals(evaluator)) {
       await self.receive({ match: (x) => isExit(x) && x[1].equals(evaluator), timeout: 5000 });
-      await self.print(exceptionReport((m[2] as Atom).name, m[3]!, m[4]!, session));
+      await report(self, session, (m[2] as Atom).name, m[3]!, m[4]!);
       return startEvaluator(self, session);
     }
     if (isExit(m) && m[1].equals(evaluator)) {
-      await self.print(exceptionReport('exit', exitReason(m[2]!), exitStack(m[2]!), session));
+      await report(self, session, 'exit', exitReason(m[2]!), exitStack(m[2]!));
       return startEvaluator(self, session);
     }
     if (isTuple(m) && m[0] === SHELL_REQ && m[1] instanceof Pid && m[1].equals(evaluator) && m[2] === atom('exit')) {
@@ -149,14 +149,14 @@ async function evaluate(self: Process, server: Pid, session: ShellSession): Prom
       const { value, bindings } = await evalExprs(self, forms!, session.bindings, { apply: session.host.apply, applyFun: session.host.applyFun, local });
       session.bindings = bindings;
       session.history.add(n as number, forms!, value);
-      await self.print(`${printValue(value, session.host.nodeAtom)}\n`);
+      await self.print(`${printValue(value, 1, await printOptions(self, session.host.nodeAtom))}\n`);
       self.send(server, tuple(SHELL_REP, self.pid, OK));
     } catch (err) {
       if (!self.alive) throw err; // killed: the server sees our EXIT
       const [cls, reason, stack] = classify(err);
       session.history.add(n as number, forms!, tuple(EXIT, reason));
       if (session.catchException) {
-        await self.print(exceptionReport((cls as Atom).name, reason, stack, session));
+        await report(self, session, (cls as Atom).name, reason, stack);
         self.send(server, tuple(SHELL_REP, self.pid, OK));
         continue;
       }
@@ -164,6 +164,11 @@ async function evaluate(self: Process, server: Pid, session: ShellSession): Prom
       return; // ends normally; the server starts the next evaluator
     }
   }
+}
+
+/** Prints an exception as shell.erl's report_exception does, with the group leader's width and encoding. */
+async function report(self: Process, session: ShellSession, cls: string, reason: Term, stack: Term): Promise<void> {
+  await self.print(exceptionReport(cls, reason, stack, await printOptions(self, session.host.nodeAtom)));
 }
 
 function isExit(m: Term): m is [typeof EXIT, Pid, Term] & Term {
