@@ -77,12 +77,14 @@ test('JS shell on a terminal: ^C abandons a blocked receive() and the shell goes
     ['receive()\r', '\x03', 300], // ^C while the input waits: the evaluation is abandoned
     ['exception exit: killed', ''],
     [')3> ', 'x + 1\r'],
-    ['42', '\x03'], // ^C at the prompt: end of input, the shell and the node end
+    ['\n42\r\n', '\x03'], // ^C at the prompt: end of input, the shell and the node end
   ];
+  let from = 0; // each step waits for its text after where the previous one was seen (the node's name may hold "42")
   const done = new Promise((resolve) => {
     child.stdout.on('data', (d) => {
       out += d.toString();
-      while (steps.length > 0 && out.includes(steps[0][0])) {
+      for (let at; steps.length > 0 && (at = out.indexOf(steps[0][0], from)) >= 0; ) {
+        from = at + steps[0][0].length;
         const [, keys, delay] = steps.shift();
         if (delay) setTimeout(() => child.stdin.write(keys), delay);
         else child.stdin.write(keys);
