@@ -108,7 +108,7 @@ async function printProcesses(self: Process, bif: Bif, pids: Term[]): Promise<vo
     heap += n('heap_size');
     stack += n('stack_size');
     const name = i.get('registered_name');
-    text += row(format(pid), mfaText(initialCall(i)), String(n('heap_size')), String(n('reductions')), String(n('message_queue_len')));
+    text += row(format(pid, { localNode: self.pid.node }), mfaText(initialCall(i)), String(n('heap_size')), String(n('reductions')), String(n('message_queue_len')));
     text += row(Array.isArray(name) || name === undefined ? '' : format(name), mfaText(i.get('current_function')), String(n('stack_size')), '', '');
   }
   text += row('Total', '', String(heap), String(reds), String(msgs)) + row('', '', String(stack), '', '');
@@ -125,7 +125,7 @@ async function printRegs(self: Process, bif: Bif): Promise<void> {
     const pid = await bif(self, 'whereis', [name]);
     const i = pid instanceof Pid ? await info(self, bif, pid) : undefined;
     if (!i) continue;
-    text += line(format(name), format(pid), mfaText(initialCall(i)), String(i.get('reductions') ?? 0), String(i.get('message_queue_len') ?? 0));
+    text += line(format(name), format(pid, { localNode: self.pid.node }), mfaText(initialCall(i)), String(i.get('reductions') ?? 0), String(i.get('message_queue_len') ?? 0));
   }
   text += ioFormat('~n** Registered ports on node ~w **~n', [node]) + ioFormat('~-21ts ~-15s ~-40ts~n', ['Name', 'Id', 'Command']);
   await self.print(text);

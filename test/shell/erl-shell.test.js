@@ -170,3 +170,22 @@ test("the chapter's shell session from noderl shell --erlang with a real erl nod
     await ketchup.stop();
   }
 });
+
+test('the c commands a noderl Erlang shell serves: regs(), i(), pid/3, i/3, memory/0, uptime()', { skip }, async () => {
+  const name = uniqueName('cshell');
+  const input = 'regs().\ni().\nP = pid(0, 1, 0), is_pid(P).\nis_list(i(0, 1, 0)) orelse i(0, 1, 0) =:= undefined.\nis_list(memory()).\nuptime().\nc:pid(1, 2, 3).\n';
+  const r = await runNoderl(['shell', '--erlang', '--sname', name, '--cookie', cookie], { epmdPort: epmd.port, input });
+  assert.equal(r.code, 0, r.stderr);
+  const host = /@(\S+?) /.exec(r.stdout)?.[1];
+  // regs(): c.erl's table, with this node's own pids as <0.N.0>.
+  assert.match(r.stdout, new RegExp(`\\n\\*\\* Registered procs on node ${name}@${host} \\*\\*\\nName {18}Pid {10}Initial Call {22}Reds Msgs\\n`));
+  assert.match(r.stdout, /\nrex {19}<0\.\d+\.0> +\S+ +\d+ +\d+\n/);
+  assert.match(r.stdout, /\n\*\* Registered ports on node \S+ \*\*\nName {18}Id {14}Command/);
+  // i(): two lines a process, then the totals.
+  assert.match(r.stdout, /> Pid {19}Initial Call {26}Heap {5}Reds Msgs\nRegistered {12}Current Function {21}Stack {14}\n<0\.\d+\.0> /);
+  assert.match(r.stdout, /\nTotal +\d+ +\d+ +\d+\n/);
+  const answers = r.stdout.split(/\(\S+\)\d+> /).slice(3).map((t) => t.trim());
+  assert.deepEqual(answers.slice(0, 3), ['true', 'true', 'true']);
+  assert.match(answers[3], /^\d+ seconds\nok$/);
+  assert.match(answers[4], /^\*\* exception error: bad argument\n/); // <1.2.3> names another node: list_to_pid's badarg
+});
