@@ -8,6 +8,7 @@ import { charsLength, atomName, ioLibWrite, writeAtom, type TextEncoding } from 
 import { charsToString } from '../term/io-format.js';
 import { isPrintableLatin1 } from '../term/format-text.js';
 import { prettyPrint } from '../term/pretty.js';
+import type { RecordFields } from '../term/pretty-measure.js';
 import { ErlFun, ExportFun, Tuple, atom, isList, tuple, type Atom, type Term } from '../term/types.js';
 import { isAutoImported } from '../erlang/bifs.js';
 import { formatErrorInfo, type ErrorMap } from './error-info.js';
@@ -23,6 +24,8 @@ export interface ShellPrintOptions {
   encoding?: TextEncoding;
   /** The node whose pids print as `<0.N.M>`. */
   localNode?: Atom;
+  /** The shell's record definitions (record_print_fun). */
+  records?: RecordFields;
 }
 
 /** How the shell prints a term from `column` (shell.erl's pp/3): depth 30, 60 characters a line at most. */
@@ -34,6 +37,7 @@ export function shellPrint(term: Term, column = 1, options: ShellPrintOptions = 
     lineMaxChars: 60,
     encoding: options.encoding ?? 'unicode',
     localNode: options.localNode,
+    records: options.records,
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The second pass of io_lib_pretty:print/2 (OTP 25): given the measured pieces, where lines break
  * and how far each new line is indented. Each function mirrors the io_lib_pretty function of the
- * same name (pp, pp_tag_tuple, pp_list, pp_tail, pp_map, pp_binary, and cind* that chooses the
+ * same name (pp, pp_tag_tuple, pp_list, pp_tail, pp_map, pp_record, pp_binary, and cind* that chooses the
  * indentation of tagged tuples); the conditions are kept as OTP writes them, off-by-ones included.
  */
 import type { Piece, Seq } from './pretty-measure.js';
@@ -21,6 +21,10 @@ export function writePiece(p: Piece): string {
       return `#{${writeSeq(p.seq, ',')}}`;
     case 'pair':
       return `${writePiece(p.key)} => ${writePiece(p.value)}`;
+    case 'record':
+      return `${p.name}{${writeSeq(p.seq, ',')}}`;
+    case 'field':
+      return `${p.name} = ${writePiece(p.value)}`;
   }
 }
 
@@ -34,6 +38,8 @@ function writeSeq(seq: Seq, sep: string): string {
 /** ?ATM: the piece is plain text (not a structure), so it may share a line with its neighbours. */
 const atomic = (p: Piece): boolean => p.kind === 'text';
 const atomicPair = (p: Piece): boolean => p.kind === 'pair' && atomic(p.key) && atomic(p.value);
+/** ?ATM_FLD: a record field whose value is plain text. */
+const atomicField = (p: Piece): boolean => p.kind === 'field' && atomic(p.value);
 const spaces = (n: number): string => ' '.repeat(n);
 
 /** last_depth/2: the closing brackets that follow an element when it is the last one. */
@@ -86,6 +92,8 @@ export class Layout {
         return `#{${this.ppMap(p.seq, col + 2, ind + 2, ld, w + 1)}}`;
       case 'bin':
         return this.ppBinary(p.chunks, col + 2, ind + 2, ld, w);
+      case 'record':
+        return `${p.name}{${this.ppRecord(p.seq, p.nameLen, col, ind, ld, w + p.nameLen + 1)}}`;
       default:
         return writePiece(p);
     }
@@ -170,6 +178,46 @@ export class Layout {
     return [`${key} =>\n${spaces(i + ind)}${this.pp(p.value, col + i, i + ind, ld, 0)}`, this.ll];
   }
 
+  private ppRecord(seq: Seq, nameLen: number, col0: number, ind0: number, ld: number, w0: number): string {
+    const first = seq.items[0];
+    if (!first) return seq.end === 'dots' ? '...' : '';
+    const { col, ind, s, w } = this.recIndent(nameLen + 1, col0, ind0, w0);
+    const [fs, fw] = this.ppField(first, col, ind, lastDepth(seq, 1, ld), w);
+    let out = s + fs;
+    let c = col + fw;
+    let width = w + fw;
+    for (let i = 1; i < seq.items.length; i++) {
+      const f = seq.items[i]!;
+      const ld1 = lastDepth(seq, i + 1, ld);
+      if (atomicField(f) && this.fitsAfter(f.len, c, width, ld1)) {
+        out += ',' + writePiece(f);
+        c += 1 + f.len;
+        width += 1 + f.len;
+      } else {
+        const [s1, fw1] = this.ppField(f, col, ind, ld1, 0);
+        out += `,\n${spaces(ind)}${s1}`;
+        c = col + fw1;
+        width = fw1;
+      }
+    }
+    return seq.end === 'dots' ? out + ',...' : out;
+  }
+
+  private ppField(f: Piece, col0: number, ind0: number, ld: number, w0: number): [string, number] {
+    if (this.fits(f, col0, ld, w0)) return [writePiece(f), atomicField(f) ? f.len : this.ll];
+    if (f.kind !== 'field') return [this.pp(f, col0, ind0, ld, w0), this.ll];
+    const { col, ind, s, w } = this.recIndent(f.nameLen, col0, ind0, w0 + f.nameLen);
+    return [`${f.name}${s.startsWith('\n') ? ' =' : ' = '}${s}${this.pp(f.value, col, ind, ld, w)}`, this.ll];
+  }
+
+  /** rec_indent/5: a record's fields (or a field's value) go on the next line when the name is longer than the tag indentation. */
+  private recIndent(rInd: number, col0: number, ind0: number, w0: number): { col: number; ind: number; s: string; w: number } {
+    const nl = this.tInd > 0 && rInd > this.tInd;
+    const dCol = nl ? this.tInd : rInd;
+    const ind = ind0 + dCol;
+    return { col: col0 + dCol, ind, s: nl ? `\n${spaces(ind)}` : '', w: nl ? 0 : w0 };
+  }
+
   private mapValueIndent(): number {
     return this.tInd > 0 ? this.tInd : 4;
   }
@@ -204,6 +252,45 @@ export class Layout {
     else if (p.kind === 'tuple' && p.tagged) this.cindTagTuple(p.seq, col, ld, w + 1);
     else if (p.kind === 'tuple') this.cindList(p.seq, 0, col + 1, ld, w + 1);
     else if (p.kind === 'map') this.cindMap(p.seq, col + 2, ld, w + 2);
+    else if (p.kind === 'record') this.cindRecord(p.seq, p.nameLen, col, ld, w + p.nameLen + 1);
+  }
+
+  private cindRecord(seq: Seq, nameLen: number, col0: number, ld: number, w0: number): void {
+    const first = seq.items[0];
+    if (!first) return;
+    const { col, w } = this.cindRec(nameLen + 1, col0, w0);
+    const fw = this.cindField(first, col, lastDepth(seq, 1, ld), w);
+    let c = col + fw;
+    let width = w + fw;
+    for (let i = 1; i < seq.items.length; i++) {
+      const f = seq.items[i]!;
+      const ld1 = lastDepth(seq, i + 1, ld);
+      if (atomicField(f) && this.fitsAfter(f.len, c, width, ld1)) {
+        c += 1 + f.len;
+        width += 1 + f.len;
+      } else {
+        const fw1 = this.cindField(f, col, ld1, 0);
+        c += fw1; // OTP adds to the current column here (cind_fields_tail), where pp_fields_tail restarts from col
+        width = fw1;
+      }
+    }
+  }
+
+  private cindField(f: Piece, col0: number, ld: number, w0: number): number {
+    if (this.fits(f, col0, ld, w0)) return atomicField(f) ? f.len : this.ll;
+    if (f.kind === 'field') {
+      const { col, w } = this.cindRec(f.nameLen, col0, w0 + f.nameLen);
+      this.cind(f.value, col, ld, w);
+    }
+    return this.ll;
+  }
+
+  /** cind_rec/6: rec_indent, and no_good when the indented field would not fit. */
+  private cindRec(rInd: number, col0: number, w0: number): { col: number; w: number } {
+    const nl = this.tInd > 0 && rInd > this.tInd;
+    const col = col0 + (nl ? this.tInd : rInd);
+    if (!(this.m + col <= this.ll || col <= Math.floor(this.ll / 2))) throw new NoGood();
+    return { col, w: nl ? 0 : w0 };
   }
 
   private cindTagTuple(seq: Seq, col: number, ld: number, w: number): void {

@@ -1,11 +1,11 @@
 /**
  * The first pass of io_lib_pretty:print/2 (OTP 25's print_length/6): a term becomes a tree of
  * pieces, each with its one-line text length, cut at the print depth. The layout pass
- * (pretty.ts) then decides where the lines break. chars_limit and records are not ported: the
- * shell and `~p` of a node without record definitions never use them.
+ * (pretty.ts) then decides where the lines break. Records print with their field names when the
+ * caller knows them (the shell's record definitions: `record_print_fun`); chars_limit is not ported.
  */
 import {
-  atomName, binaryChunks, bitstringOf, charsLength, isAtomic, mapEntries, writeAtomic, writeString, type WriteContext,
+  atomName, binaryChunks, bitstringOf, charsLength, isAtomic, mapEntries, writeAtom, writeAtomic, writeString, type WriteContext,
 } from './io-lib-write.js';
 import { isPrintableLatin1 } from './format-text.js';
 import { ImproperList, Tuple, type TermInput } from './types.js';
@@ -26,12 +26,20 @@ export type Piece =
   | { kind: 'list'; seq: Seq; len: number }
   | { kind: 'tuple'; tagged: boolean; seq: Seq; len: number }
   | { kind: 'map'; seq: Seq; len: number }
-  | { kind: 'pair'; key: Piece; value: Piece; len: number };
+  | { kind: 'pair'; key: Piece; value: Piece; len: number }
+  /** `#name{...}`: `nameLen` counts the `#`; its items are `field` pieces. */
+  | { kind: 'record'; name: string; nameLen: number; seq: Seq; len: number }
+  /** `name = Value` in a record; `nameLen` counts the ` = `. */
+  | { kind: 'field'; name: string; nameLen: number; value: Piece; len: number };
+
+/** record_print_fun: the field names of record `tag` with `size` fields, or undefined when it is not a known record. */
+export type RecordFields = (tag: string, size: number) => readonly string[] | undefined;
 
 /** Options of the measuring pass. */
 export interface MeasureContext extends WriteContext {
   /** Print lists and binaries of printable characters as strings (io_lib_pretty's `strings`). */
   strings: boolean;
+  records?: RecordFields;
 }
 
 const text = (s: string): Piece => ({ kind: 'text', text: s, len: charsLength(s) });
@@ -41,7 +49,11 @@ export function measure(t: TermInput, depth: number, ctx: MeasureContext): Piece
   if (isAtomic(t)) return text(writeAtomic(t, ctx));
   const bin = bitstringOf(t);
   if (bin) return measureBinary(bin.bytes, bin.bits, depth, ctx);
-  if (t instanceof Tuple) return measureTuple(t, depth, ctx);
+  if (t instanceof Tuple) {
+    const tag = t.length > 0 ? atomName(t[0]) : null;
+    const fields = tag !== null ? ctx.records?.(tag, t.length - 1) : undefined;
+    return fields ? measureRecord(t, tag!, fields, depth, ctx) : measureTuple(t, depth, ctx);
+  }
   const entries = mapEntries(t);
   if (entries) return measureMap(entries, depth, ctx);
   if (Array.isArray(t)) return measureList(t, null, depth, ctx);
@@ -96,6 +108,27 @@ function measureTuple(t: readonly TermInput[], depth: number, ctx: MeasureContex
   }
   const tagged = atomName(t[0]) !== null && t.length > 1;
   return { kind: 'tuple', tagged, seq, len: seqLength(seq, 2) };
+}
+
+/** print_length_record: `#name{f = V, ...}`, each field one level deeper than the one before, as tuple elements are. */
+function measureRecord(t: readonly TermInput[], tag: string, fields: readonly string[], depth: number, ctx: MeasureContext): Piece {
+  if (depth === 1) return text('{...}');
+  const name = `#${writeAtom(tag, ctx.encoding)}`;
+  const nameLen = charsLength(name);
+  const seq: Seq = { items: [], end: null };
+  let d = depth - 1;
+  for (let i = 0; i < fields.length; i++) {
+    if (d === 1) {
+      seq.end = 'dots';
+      break;
+    }
+    const fieldName = writeAtom(fields[i]!, ctx.encoding);
+    const fieldNameLen = charsLength(fieldName) + 3;
+    const value = measure(t[i + 1], d - 1, ctx);
+    seq.items.push({ kind: 'field', name: fieldName, nameLen: fieldNameLen, value, len: fieldNameLen + value.len });
+    d--;
+  }
+  return { kind: 'record', name, nameLen, seq, len: seqLength(seq, nameLen + 2) };
 }
 
 /** print_length_map: every pair at depth-1, the count of pairs shown cut by the depth. */

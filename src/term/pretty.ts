@@ -5,7 +5,7 @@
  * Not ported: `chars_limit` and records (`record_print_fun`). Maps of more than 32 keys print
  * their pairs in key order, where OTP follows its internal hash order.
  */
-import { measure } from './pretty-measure.js';
+import { measure, type RecordFields } from './pretty-measure.js';
 import { Layout, writePiece } from './pretty-layout.js';
 import { isAtomic, writeAtomic, type TextEncoding } from './io-lib-write.js';
 import type { Atom, TermInput } from './types.js';
@@ -30,13 +30,15 @@ export interface PrettyOptions {
   strings?: boolean;
   /** The node whose pids, refs and ports print as `<0.N.M>` (see `format`). */
   localNode?: Atom;
+  /** record_print_fun: the field names of the records to print as `#name{field = V}` (the shell's definitions). */
+  records?: RecordFields;
 }
 
 /** `io_lib_pretty:print(Term, Options)` flattened to a string. */
 export function prettyPrint(term: TermInput, options: PrettyOptions = {}): string {
   const depth = options.depth ?? -1;
   if (depth === 0) return '...';
-  const ctx = { encoding: options.encoding ?? 'unicode', localNode: options.localNode, strings: options.strings ?? true };
+  const ctx = { encoding: options.encoding ?? 'unicode', localNode: options.localNode, strings: options.strings ?? true, records: options.records };
   if (isAtomic(term)) return writeAtomic(term, ctx);
   const col = Math.max(1, options.column ?? 1);
   const ll = options.lineLength ?? 80;
