@@ -8,6 +8,7 @@ import type { Process } from '../process/process.js';
 import { evalExprs } from '../erlang/eval.js';
 import { classify } from '../erlang/control.js';
 import { unboundVariable } from '../erlang/unbound.js';
+import { expandRecords, RecordError } from '../erlang/records.js';
 import { scanString } from '../erlang/scan.js';
 import type { ErlangShellHost } from './erl-shell.js';
 import { History } from './erl-shell-history.js';
@@ -30,14 +31,21 @@ export async function evaluateText(self: Process, text: string, host: ErlangShel
   if (!(isTuple(last) && last[0] === atom('dot'))) tokens.push(tuple(atom('dot'), scanned[2]!));
   const command = parseCommand(tuple(atom('ok'), tokens, scanned[2]!));
   if (!isTuple(command) || command[0] !== atom('ok')) return { ok: false, text: `${errorInfoText(isTuple(command) ? command[1]! : command)}\n` };
-  const unbound = unboundVariable(command[1]!, new Set());
-  if (unbound !== undefined) return { ok: false, text: `${errorInfoText(unbound)}\n` };
-  const session = { host, bindings: new Map<string, Term>(), history: new History(), catchException: false, server: self };
+  const session = { host, bindings: new Map<string, Term>(), history: new History(), records: new Map(), catchException: false, server: self };
+  let forms: Term[];
   try {
-    const { value } = await evalExprs(self, command[1]!, session.bindings, { apply: host.apply, applyFun: host.applyFun, local: shellCommands(session) });
-    return { ok: true, text: `${printValue(value, 1, await printOptions(self, host.nodeAtom))}\n` };
+    forms = expandRecords(command[1] as Term[], session.records);
+  } catch (err) {
+    if (err instanceof RecordError) return { ok: false, text: `${errorInfoText(err.info)}\n` };
+    throw err;
+  }
+  const unbound = unboundVariable(forms, new Set());
+  if (unbound !== undefined) return { ok: false, text: `${errorInfoText(unbound)}\n` };
+  try {
+    const { value } = await evalExprs(self, forms, session.bindings, { apply: host.apply, applyFun: host.applyFun, local: shellCommands(session) });
+    return { ok: true, text: `${printValue(value, 1, await printOptions(self, session))}\n` };
   } catch (err) {
     const [cls, reason, stack] = classify(err);
-    return { ok: false, text: exceptionReport((cls as { name: string }).name, reason, stack, await printOptions(self, host.nodeAtom)) };
+    return { ok: false, text: exceptionReport((cls as { name: string }).name, reason, stack, await printOptions(self, session)) };
   }
 }

@@ -57,6 +57,19 @@ function command(call: LocalCall, session: ShellSession): Term | Promise<Term> |
         session.catchException = b;
         return old;
       });
+    case 'rf/0':
+      session.records.clear();
+      return OK;
+    case 'rf/1':
+      return then(call.evaluate(args[0]!), (names) => {
+        for (const n of Array.isArray(names) ? names : [names]) if (n instanceof Atom) session.records.delete(n.name);
+        return OK;
+      });
+    case 'rp/1':
+      return then(call.evaluate(args[0]!), async (v) => {
+        await call.rt.self.print(`${printValue(v, 1, await printOptions(call.rt.self, session))}\n`);
+        return OK;
+      });
     case 'exit/0':
       call.rt.self.send(session.server!.pid, tuple(atom('shell_req'), call.rt.self.pid, atom('exit')));
       return new Promise<Term>(() => {}); // the server ends this evaluator
@@ -88,7 +101,7 @@ function shellClause(fn: string, arity: number): ErlangError {
 /** `b()`: each binding as `Name = Value`, sorted by name, as shell.erl's list_bindings prints them. */
 async function printBindings(call: LocalCall, env: Map<string, Term>, session: ShellSession): Promise<Term> {
   const names = [...env.keys()].sort();
-  const options = await printOptions(call.rt.self, session.host.nodeAtom);
+  const options = await printOptions(call.rt.self, session);
   let text = '';
   for (const name of names) text += `${name} = ${printValue(env.get(name)!, name.length + 4, options)}\n`;
   if (text !== '') await call.rt.self.print(text);

@@ -3,6 +3,7 @@ import type { Atom, Term } from '../term/types.js';
 import type { Process } from '../process/process.js';
 import type { Apply, ApplyFun } from '../modules/registry.js';
 import type { History } from './erl-shell-history.js';
+import type { RecordDefs } from '../erlang/records.js';
 
 /** What an Erlang shell needs from the node it runs on. */
 export interface ErlangShellHost {
@@ -21,6 +22,8 @@ export interface ShellSession {
   readonly host: ErlangShellHost;
   bindings: Map<string, Term>;
   readonly history: History;
+  /** The record definitions of `rd/2` (shell.erl's record table). */
+  readonly records: RecordDefs;
   /** Whether an exception leaves the evaluator alive (shell:catch_exception/1). */
   catchException: boolean;
   /** The server, for `exit()`. */

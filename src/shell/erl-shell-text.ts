@@ -9,6 +9,7 @@ import { EOF, ERROR, OK } from '../term/atoms.js';
 import { ioFormat } from '../term/io-format.js';
 import { ioRequest } from '../process/io.js';
 import type { Process } from '../process/process.js';
+import type { RecordDefs } from '../erlang/records.js';
 import { parseExprs, ErlParseError, formatErrorInfo } from '../erlang/parse.js';
 import { formatShellException, shellPrint, type ExceptionClass, type ShellPrintOptions } from './erl-error.js';
 
@@ -33,6 +34,8 @@ export function errorInfoText(info: Term): string {
   if (isTuple(info) && info.length === 3 && info[1] === atom('erl_lint')) {
     const d = info[2];
     if (isTuple(d) && d[0] === atom('unbound_var')) return `* ${position(info[0]!)}: ${ioFormat('variable ~w is unbound', [d[1]!])}`;
+    if (isTuple(d) && d[0] === atom('undefined_record')) return `* ${position(info[0]!)}: ${ioFormat('record ~tw undefined', [d[1]!])}`;
+    if (isTuple(d) && d[0] === atom('undefined_field')) return `* ${position(info[0]!)}: ${ioFormat('field ~tw undefined in record ~tw', [d[2]!, d[1]!])}`;
   }
   return formatErrorInfo(info);
 }
@@ -55,10 +58,15 @@ export function exceptionReport(cls: string, reason: Term, stack: Term, options:
  * What the shell prints with, asked of its group leader as shell.erl asks (io:columns/0 and the
  * encoding of io:getopts/0): the terminal's width (80 without one) and its encoding.
  */
-export async function printOptions(self: Process, node: Atom): Promise<ShellPrintOptions> {
+export async function printOptions(self: Process, session: { host: { nodeAtom: Atom }; records?: RecordDefs }): Promise<ShellPrintOptions> {
   const columns = await ioRequest(self, tuple(atom('get_geometry'), atom('columns'))).catch(() => undefined);
   const opts = await ioRequest(self, atom('getopts')).catch(() => undefined);
   let encoding: 'unicode' | 'latin1' = 'latin1';
   if (Array.isArray(opts)) for (const o of opts) if (isTuple(o) && o[0] === atom('encoding') && o[1] === atom('unicode')) encoding = 'unicode';
-  return { lineLength: typeof columns === 'number' && columns > 0 ? columns : 80, encoding, localNode: node };
+  const defs = session.records;
+  const records = defs && ((tag: string, size: number) => {
+    const fields = defs.get(tag);
+    return fields && fields.length === size ? fields.map((f) => f.name) : undefined;
+  });
+  return { lineLength: typeof columns === 'number' && columns > 0 ? columns : 80, encoding, localNode: session.host.nodeAtom, records };
 }

@@ -20,6 +20,7 @@ import type { Process } from '../process/process.js';
 import { evalExprs } from '../erlang/eval.js';
 import { classify } from '../erlang/control.js';
 import { unboundVariable } from '../erlang/unbound.js';
+import { expandRecords, isExpansionVariable, RecordError } from '../erlang/records.js';
 import { shellCommands } from './erl-shell-commands.js';
 import { errorInfoText, exceptionReport, parseCommand, printOptions, printValue } from './erl-shell-text.js';
 import { History } from './erl-shell-history.js';
@@ -40,7 +41,7 @@ const READ = atom('shell_read');
  * returns the server's pid. The shell ends, normally, at the end of input or on `exit()`.
  */
 export function startErlangShell(spawn: (fn: (self: Process) => unknown) => Pid, host: ErlangShellHost): Pid {
-  return spawn((self) => serve(self, { host, bindings: new Map(), history: new History(), catchException: false }));
+  return spawn((self) => serve(self, { host, bindings: new Map(), history: new History(), records: new Map(), catchException: false }));
 }
 
 async function serve(self: Process, session: ShellSession): Promise<void> {
@@ -73,9 +74,18 @@ async function serve(self: Process, session: ShellSession): Promise<void> {
       await self.print(`${errorInfoText(read[1]!)}\n`);
       continue; // a syntax error keeps the command number
     }
-    const forms = session.history.expand((read as Tuple)[1]!, n);
-    if (typeof forms === 'string') {
-      await self.print(`* ${forms}\n`);
+    const expanded = session.history.expand((read as Tuple)[1]!, n);
+    if (typeof expanded === 'string') {
+      await self.print(`* ${expanded}\n`);
+      continue;
+    }
+    let forms: Term;
+    try {
+      forms = expandRecords(expanded as Term[], session.records);
+    } catch (err) {
+      if (!(err instanceof RecordError)) throw err;
+      await self.print(`${errorInfoText(err.info)}\n`);
+      n += 1; // a command that does not pass erl_lint still takes its number, as in erl
       continue;
     }
     const unbound = unboundVariable(forms, new Set(session.bindings.keys()));
@@ -147,9 +157,10 @@ async function evaluate(self: Process, server: Pid, session: ShellSession): Prom
     const [, , forms, n] = m as Term[];
     try {
       const { value, bindings } = await evalExprs(self, forms!, session.bindings, { apply: session.host.apply, applyFun: session.host.applyFun, local });
+      for (const name of bindings.keys()) if (isExpansionVariable(name)) bindings.delete(name); // shell.erl's is_expand_variable
       session.bindings = bindings;
       session.history.add(n as number, forms!, value);
-      await self.print(`${printValue(value, 1, await printOptions(self, session.host.nodeAtom))}\n`);
+      await self.print(`${printValue(value, 1, await printOptions(self, session))}\n`);
       self.send(server, tuple(SHELL_REP, self.pid, OK));
     } catch (err) {
       if (!self.alive) throw err; // killed: the server sees our EXIT
@@ -168,7 +179,7 @@ async function evaluate(self: Process, server: Pid, session: ShellSession): Prom
 
 /** Prints an exception as shell.erl's report_exception does, with the group leader's width and encoding. */
 async function report(self: Process, session: ShellSession, cls: string, reason: Term, stack: Term): Promise<void> {
-  await self.print(exceptionReport(cls, reason, stack, await printOptions(self, session.host.nodeAtom)));
+  await self.print(exceptionReport(cls, reason, stack, await printOptions(self, session)));
 }
 
 function isExit(m: Term): m is [typeof EXIT, Pid, Term] & Term {
