@@ -48,6 +48,9 @@ import { REX, serveRex } from '../rpc/rex.js';
 import type { Global } from '../global/global.js';
 import { GlobalService } from '../global/service.js';
 import { globalModule } from '../global/module.js';
+import { DEFAULT_SCOPE, Pg, PgScopes } from '../pg/pg.js';
+import { pgModule } from '../pg/module.js';
+import type { PgNode } from '../pg/start.js';
 import { erlangShellModule, shellModule } from '../shell/served.js';
 import type { ErlangShellHost } from '../shell/erl-shell.js';
 import { cModule } from '../shell/c.js';
@@ -80,6 +83,11 @@ export interface NodeOptions extends DistributionOptions {
    * its process and logs a line. Default false: funs run, as on a BEAM node.
    */
   refuseFuns?: boolean;
+  /**
+   * Run pg's default scope `pg` (OTP's `-kernel start_pg true`), so peers' `pg` scopes see this
+   * node's groups and this node sees theirs. Default true; other scopes start with `node.pg.start`.
+   */
+  pg?: boolean;
 }
 
 export interface NodeEvents {
@@ -109,6 +117,13 @@ export class Node extends EventEmitter<NodeEvents> {
   /** The modules the node serves: built-ins, then the code path (src/modules/registry.ts). */
   private readonly modules: ModuleRegistry;
   private readonly globalService: GlobalService;
+  /** The pg scopes running here (src/pg/). */
+  private readonly pgScopes: PgScopes;
+  /**
+   * OTP's `pg` process groups (src/pg/), on the default scope `pg`; `node.pg.scope(name)` works on
+   * another scope, which `node.pg.start(name)` starts.
+   */
+  readonly pg: Pg;
   private stopping?: Promise<void>;
 
   private constructor(private readonly options: NodeOptions) {
@@ -136,6 +151,8 @@ export class Node extends EventEmitter<NodeEvents> {
     }));
     // SPAWN_REQUESTs from this node's own processes land where the peers' do.
     processes.onSpawnRequest = (request) => serveSpawnRequest(processes, request, this.modules.apply);
+    this.pgScopes = new PgScopes(this.pgNode());
+    this.pg = new Pg(this.pgScopes);
     this.modules = this.serveModules(options.codePath);
     const write = options.output ?? ((text: string) => void process.stdout.write(text));
     const user = (processes.defaultGroupLeader = processes.spawn((self) => serveIo(self, write)));
@@ -153,6 +170,30 @@ export class Node extends EventEmitter<NodeEvents> {
       isLocal: (pid) => processes.isAlive(pid),
       endProcess: (pid) => processes.exitProcess(pid, SHUTDOWN),
     });
+    if (options.pg !== false) void this.pgScopes.start(DEFAULT_SCOPE);
+  }
+
+  /** What pg's scopes need of the node (src/pg/start.ts). */
+  private pgNode(): PgNode {
+    const node = this;
+    return {
+      get nodeAtom() {
+        return node.nodeAtom;
+      },
+      spawn: (fn) => this.spawn(fn),
+      register: (name, pid) => this.register(name, pid),
+      whereis: (name) => this.whereis(name),
+      isAlive: (pid) => this.isAlive(pid),
+      visibleNodes: () => this.nodes('visible'),
+      connected: (peer) => this.netKernel.connection(peer) !== undefined,
+      send: (dest, message) => this.send(dest, message),
+      onNodeUp: (fn) => {
+        this.on('nodeup', fn);
+        return () => void this.off('nodeup', fn);
+      },
+      call: (dest, request, timeoutMs) => this.call(dest, request, timeoutMs),
+      log: (line) => this.log(line),
+    };
   }
 
   /** The built-in modules, each given only the functions of the node it needs; then the code path. */
@@ -200,6 +241,7 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('erpc', erpcModule(apply, this.erpc));
     modules.register('rpc', rpcModule(this.rpc, () => [this.name, ...this.nodes()]));
     modules.register('global', globalModule(() => this.global, nodeAtom, apply));
+    modules.register('pg', pgModule(this.pgScopes));
     // A remote shell here, whose group leader is the caller's: an Erlang shell for erl -remsh and
     // `noderl remsh --erlang` (shell:start), the JavaScript one for `noderl remsh` (noderl_shell:start).
     modules.register('shell', erlangShellModule(this.erlangShellHost(modules)));
