@@ -40,7 +40,7 @@ import { ioModule } from '../modules/io.js';
 import { initModule } from '../modules/init.js';
 import { netKernelModule } from '../modules/net_kernel.js';
 import { serveIo } from '../modules/user.js';
-import { startGenServer, type GenServerOptions, type GenServerSpec } from '../otp/gen-server.js';
+import { isGlobalName, startGenServer, type GenServerOptions, type GenServerSpec, type GlobalName } from '../otp/gen-server.js';
 import { Rpc, rpcModule } from '../rpc/rpc.js';
 import { Erpc, erpcModule } from '../rpc/erpc.js';
 import { CallerPool } from '../rpc/caller-pool.js';
@@ -50,7 +50,8 @@ import { GlobalService } from '../global/service.js';
 import { globalModule } from '../global/module.js';
 import { DEFAULT_SCOPE, Pg, PgScopes } from '../pg/pg.js';
 import { pgModule } from '../pg/module.js';
-import type { PgNode } from '../pg/start.js';
+import { pgHost } from './pg-host.js';
+import { callGlobal } from './global-call.js';
 import { erlangShellModule, shellModule } from '../shell/served.js';
 import type { ErlangShellHost } from '../shell/erl-shell.js';
 import { cModule } from '../shell/c.js';
@@ -151,7 +152,7 @@ export class Node extends EventEmitter<NodeEvents> {
     }));
     // SPAWN_REQUESTs from this node's own processes land where the peers' do.
     processes.onSpawnRequest = (request) => serveSpawnRequest(processes, request, this.modules.apply);
-    this.pgScopes = new PgScopes(this.pgNode());
+    this.pgScopes = new PgScopes(pgHost(this, (line) => this.log(line)));
     this.pg = new Pg(this.pgScopes);
     this.modules = this.serveModules(options.codePath);
     const write = options.output ?? ((text: string) => void process.stdout.write(text));
@@ -171,29 +172,6 @@ export class Node extends EventEmitter<NodeEvents> {
       endProcess: (pid) => processes.exitProcess(pid, SHUTDOWN),
     });
     if (options.pg !== false) void this.pgScopes.start(DEFAULT_SCOPE);
-  }
-
-  /** What pg's scopes need of the node (src/pg/start.ts). */
-  private pgNode(): PgNode {
-    const node = this;
-    return {
-      get nodeAtom() {
-        return node.nodeAtom;
-      },
-      spawn: (fn) => this.spawn(fn),
-      register: (name, pid) => this.register(name, pid),
-      whereis: (name) => this.whereis(name),
-      isAlive: (pid) => this.isAlive(pid),
-      visibleNodes: () => this.nodes('visible'),
-      connected: (peer) => this.netKernel.connection(peer) !== undefined,
-      send: (dest, message) => this.send(dest, message),
-      onNodeUp: (fn) => {
-        this.on('nodeup', fn);
-        return () => void this.off('nodeup', fn);
-      },
-      call: (dest, request, timeoutMs) => this.call(dest, request, timeoutMs),
-      log: (line) => this.log(line),
-    };
   }
 
   /** The built-in modules, each given only the functions of the node it needs; then the code path. */
@@ -421,14 +399,16 @@ export class Node extends EventEmitter<NodeEvents> {
 
   /**
    * `gen_server:call(Dest, Request, Timeout)` from a short-lived process: `dest` is a pid, a name
-   * here, or `tuple(name, node)`. Rejects with a `CallError` (`noproc`, `timeout`,
-   * `{nodedown, Node}`, or the server's exit reason), as src/node/gen-call.ts describes.
+   * here, `tuple(name, node)`, or `{ global: name }` (a name in `global`, src/node/global-call.ts).
+   * Rejects with a `CallError` (`noproc`, `timeout`, `{nodedown, Node}`, or the server's exit
+   * reason), as src/process/gen-call.ts describes.
    */
-  call(dest: Destination, request: TermInput, timeoutMs = 5000): Promise<Term> {
+  call(dest: Destination | GlobalName, request: TermInput, timeoutMs = 5000): Promise<Term> {
     return new Promise((resolve, reject) => {
       this.spawn(async (self) => {
         try {
-          resolve(await self.call(dest, request, timeoutMs));
+          const global = (name: Term): Pid | undefined => this.global.whereisName(name);
+          resolve(await (isGlobalName(dest) ? callGlobal(self, global, dest, request, timeoutMs, (name) => this.whereis(name)) : self.call(dest, request, timeoutMs)));
         } catch (err) {
           reject(err);
         }
@@ -437,11 +417,17 @@ export class Node extends EventEmitter<NodeEvents> {
   }
 
   /**
-   * Starts a gen_server run by `spec`'s callbacks (src/node/gen-server.ts); resolves to its pid
+   * Starts a gen_server run by `spec`'s callbacks (src/otp/gen-server.ts); resolves to its pid
    * once `init` returned, rejects with `GenServerStartError` when the name is taken or `init` throws.
+   * `{ name: { global: term } }` registers it in `global` (`{global, Name}`), so
+   * `gen_server:call({global, Name}, Req)` on any node of the cluster reaches it.
    */
   startGenServer<S>(spec: GenServerSpec<S>, options: GenServerOptions = {}): Promise<Pid> {
-    return startGenServer(this, spec, options);
+    return startGenServer(
+      { spawn: (fn) => this.spawn(fn), register: (name, pid) => this.register(name, pid), whereis: (name) => this.whereis(name), globalNames: this.global },
+      spec,
+      options,
+    );
   }
 
   /**
