@@ -30,6 +30,12 @@
 %%   {mesh_wait, Count, TimeoutMs}.
 %%                          -> ok <unix µs> | error timeout   when nodes() first had Count nodes
 %%                             and global:sync() then returned (scenario 8, bench/scenarios/mesh.js)
+%%   {pg_join, Group, Count}.
+%%                          -> ok <unix µs> <unix µs>   Count new processes join Group of the default
+%%                             pg scope one pg:join/2 call at a time: before the first, after the last
+%%   {pg_watch, Group, Count}.
+%%                          -> ok            a watcher (pg:monitor/1) that notes when Group first has Count members
+%%   {pg_seen, TimeoutMs}.  -> ok <unix µs> | error timeout   when it did (bench/scenarios/pg.js)
 -module(dist_bench).
 -export([main/0, init/1, handle_call/3, handle_cast/2]).
 
@@ -93,6 +99,24 @@ handle({nodedown_at, Node, TimeoutMs}) ->
         {nodedown_at, Watcher, Us} -> ["ok ", integer_to_list(Us)]
     after TimeoutMs -> "error timeout"
     end;
+handle({pg_join, Group, Count}) ->
+    Pids = [spawn(fun() -> receive stop -> ok end end) || _ <- lists:seq(1, Count)],
+    T0 = os:system_time(microsecond),
+    [ok = pg:join(Group, P) || P <- Pids],
+    ["ok ", join([T0, os:system_time(microsecond)])];
+handle({pg_watch, Group, Count}) ->
+    Self = self(),
+    W = spawn(fun() ->
+                  {Ref, Members} = pg:monitor(Group),
+                  Self ! {pg_watching, self()},
+                  pg_watch(Ref, length(Members), Count, undefined, [])
+              end),
+    receive {pg_watching, W} -> ok end,
+    register(pg_watcher, W),
+    "ok";
+handle({pg_seen, TimeoutMs}) ->
+    pg_watcher ! {seen, self()},
+    receive {pg_seen, Us} -> ["ok ", integer_to_list(Us)] after TimeoutMs -> "error timeout" end;
 handle({mesh_wait, Count, TimeoutMs}) ->
     ok = net_kernel:monitor_nodes(true),
     Result = wait_nodes(Count, erlang:monotonic_time(millisecond) + TimeoutMs),
@@ -192,6 +216,19 @@ watch(Node, Parent) ->
     Parent ! {watching, self()},
     receive
         {nodedown, Node} -> Parent ! {nodedown_at, self(), os:system_time(microsecond)}
+    end.
+
+%% Counts a group's members from pg's monitor notifications and notes the first instant it has Count.
+pg_watch(Ref, N, Count, undefined, Waiting) when N >= Count ->
+    At = os:system_time(microsecond),
+    [W ! {pg_seen, At} || W <- Waiting],
+    pg_watch(Ref, N, Count, At, []);
+pg_watch(Ref, N, Count, At, Waiting) ->
+    receive
+        {Ref, join, _, Pids} -> pg_watch(Ref, N + length(Pids), Count, At, Waiting);
+        {Ref, leave, _, Pids} -> pg_watch(Ref, N - length(Pids), Count, At, Waiting);
+        {seen, From} when At =/= undefined -> From ! {pg_seen, At}, pg_watch(Ref, N, Count, At, Waiting);
+        {seen, From} -> pg_watch(Ref, N, Count, At, [From | Waiting])
     end.
 
 join(Ints) -> lists:join(" ", [integer_to_list(X) || X <- Ints]).

@@ -65,12 +65,16 @@ export class Cluster {
     this.beamDir = beamDir;
   }
 
-  /** A BEAM node; `ticktime` in seconds (net_ticktime), default OTP's 60; `hidden` as `erl -hidden`. */
-  async beam({ ticktime, hidden } = {}) {
+  /**
+   * A BEAM node; `ticktime` in seconds (net_ticktime), default OTP's 60; `hidden` as `erl -hidden`;
+   * `pg`: runs pg's default scope (`-kernel start_pg true`; a noderl node always runs it).
+   */
+  async beam({ ticktime, hidden, pg } = {}) {
     const name = uniqueName('erl');
     const args = ['-sname', name, '-setcookie', this.cookie, '-start_epmd', 'false', '-noshell', '-pa', this.beamDir];
     if (ticktime) args.push('-kernel', 'net_ticktime', String(ticktime));
     if (hidden) args.push('-hidden');
+    if (pg) args.push('-kernel', 'start_pg', 'true');
     if (this.pki) args.push(...this.pki.erlArgs());
     const server = await ErlLineServer.start([...args, '-s', 'dist_bench', 'main'], { env: { ERL_EPMD_PORT: String(this.epmdPort) } });
     const node = await server.request('node.');
@@ -194,6 +198,20 @@ class BeamPeer extends OsProcess {
     return (await this.#ask(`{mesh_wait, ${count}, ${timeoutMs}}`))[0];
   }
 
+  /** Unix µs before the first of `count` pg:join/2 calls and after the last. */
+  async pgJoin(group, count) {
+    return this.#ask(`{pg_join, ${group}, ${count}}`);
+  }
+
+  async pgWatch(group, count) {
+    await this.#ask(`{pg_watch, ${group}, ${count}}`);
+  }
+
+  /** Unix µs when the watched group first had its count of members. */
+  async pgSeen(timeoutMs) {
+    return (await this.#ask(`{pg_seen, ${timeoutMs}}`))[0];
+  }
+
   async stop() {
     await this.server.stop({ graceMs: 500 });
   }
@@ -277,6 +295,18 @@ class NoderlPeer extends OsProcess {
   /** Unix µs when node.nodes() first had `count` nodes and node.global.sync() then resolved. */
   async meshWait(count, timeoutMs) {
     return (await this.request('mesh_wait', { count, timeoutMs })).us;
+  }
+
+  async pgJoin(group, count) {
+    return (await this.request('pg_join', { group, count })).us;
+  }
+
+  async pgWatch(group, count) {
+    await this.request('pg_watch', { group, count });
+  }
+
+  async pgSeen(timeoutMs) {
+    return (await this.request('pg_seen', { timeoutMs })).us;
   }
 
   /** Closes the IPC channel (the peer exits by itself, so `node --cpu-prof` profiles get written), then kills by pid. */

@@ -36,6 +36,7 @@ const SENDS_PER_TURN = 100;
 
 let node;
 const watchers = new Map(); // peer node -> { at?: number, waiting?: (us) => void }
+let pgWatch; // { at?: number, waiting: ((us) => void)[] }: the pg_watch of the current run
 
 const commands = {
   async start({ sname, cookie, epmdPort, ticktime, hidden, tls }) {
@@ -130,6 +131,49 @@ const commands = {
       w.waiting = (us) => (clearTimeout(timer), resolvePromise({ us }));
     });
   },
+  /** dist_bench.erl's pg_join: `count` new processes join `group` of the default scope, one join at a time. */
+  async pg_join({ group, count }) {
+    const g = atom(group);
+    const pids = Array.from({ length: count }, () => node.spawn((self) => self.receive()));
+    const t0 = wallMicros();
+    for (const pid of pids) await node.pg.join(g, pid);
+    return { us: [t0, wallMicros()] };
+  },
+
+  /** dist_bench.erl's pg_watch: a process that counts `group`'s members from pg:monitor notifications. */
+  async pg_watch({ group, count }) {
+    const g = atom(group);
+    let ready;
+    const watching = new Promise((r) => (ready = r));
+    pgWatch = { at: undefined, waiting: [] };
+    const w = pgWatch;
+    node.spawn(async (self) => {
+      const { ref, members } = await node.pg.monitor(self, g);
+      ready();
+      let n = members.length;
+      for (;;) {
+        if (n >= count && w.at === undefined) {
+          w.at = wallMicros();
+          for (const resolveSeen of w.waiting.splice(0)) resolveSeen(w.at);
+        }
+        const m = await self.receive({ match: (x) => isTuple(x) && x.length === 4 && x[0].equals?.(ref) });
+        n += m[1] === atom('join') ? m[3].length : -m[3].length;
+      }
+    });
+    await watching;
+    return {};
+  },
+
+  pg_seen({ timeoutMs }) {
+    const w = pgWatch;
+    if (!w) throw new Error('no pg_watch');
+    if (w.at !== undefined) return { us: w.at };
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the group was not complete within ${timeoutMs} ms`)), timeoutMs);
+      w.waiting.push((us) => (clearTimeout(timer), resolvePromise({ us })));
+    });
+  },
+
   /** When node.nodes() first had `count` nodes and node.global.sync() then resolved (dist_bench.erl's mesh_wait). */
   async mesh_wait({ count, timeoutMs }) {
     // Looked at on each nodeup and every 100 ms besides, as dist_bench.erl's wait_nodes does.

@@ -40,7 +40,7 @@ import { ioModule } from '../modules/io.js';
 import { initModule } from '../modules/init.js';
 import { netKernelModule } from '../modules/net_kernel.js';
 import { serveIo } from '../modules/user.js';
-import { startGenServer, type GenServerOptions, type GenServerSpec } from '../otp/gen-server.js';
+import { isGlobalName, startGenServer, type GenServerOptions, type GenServerSpec, type GlobalName } from '../otp/gen-server.js';
 import { Rpc, rpcModule } from '../rpc/rpc.js';
 import { Erpc, erpcModule } from '../rpc/erpc.js';
 import { CallerPool } from '../rpc/caller-pool.js';
@@ -48,6 +48,10 @@ import { REX, serveRex } from '../rpc/rex.js';
 import type { Global } from '../global/global.js';
 import { GlobalService } from '../global/service.js';
 import { globalModule } from '../global/module.js';
+import { DEFAULT_SCOPE, Pg, PgScopes } from '../pg/pg.js';
+import { pgModule } from '../pg/module.js';
+import { pgHost } from './pg-host.js';
+import { callGlobal } from './global-call.js';
 import { erlangShellModule, shellModule } from '../shell/served.js';
 import type { ErlangShellHost } from '../shell/erl-shell.js';
 import { cModule } from '../shell/c.js';
@@ -80,6 +84,11 @@ export interface NodeOptions extends DistributionOptions {
    * its process and logs a line. Default false: funs run, as on a BEAM node.
    */
   refuseFuns?: boolean;
+  /**
+   * Run pg's default scope `pg` (OTP's `-kernel start_pg true`), so peers' `pg` scopes see this
+   * node's groups and this node sees theirs. Default true; other scopes start with `node.pg.start`.
+   */
+  pg?: boolean;
 }
 
 export interface NodeEvents {
@@ -109,6 +118,13 @@ export class Node extends EventEmitter<NodeEvents> {
   /** The modules the node serves: built-ins, then the code path (src/modules/registry.ts). */
   private readonly modules: ModuleRegistry;
   private readonly globalService: GlobalService;
+  /** The pg scopes running here (src/pg/). */
+  private readonly pgScopes: PgScopes;
+  /**
+   * OTP's `pg` process groups (src/pg/), on the default scope `pg`; `node.pg.scope(name)` works on
+   * another scope, which `node.pg.start(name)` starts.
+   */
+  readonly pg: Pg;
   private stopping?: Promise<void>;
 
   private constructor(private readonly options: NodeOptions) {
@@ -136,6 +152,8 @@ export class Node extends EventEmitter<NodeEvents> {
     }));
     // SPAWN_REQUESTs from this node's own processes land where the peers' do.
     processes.onSpawnRequest = (request) => serveSpawnRequest(processes, request, this.modules.apply);
+    this.pgScopes = new PgScopes(pgHost(this, (line) => this.log(line)));
+    this.pg = new Pg(this.pgScopes);
     this.modules = this.serveModules(options.codePath);
     const write = options.output ?? ((text: string) => void process.stdout.write(text));
     const user = (processes.defaultGroupLeader = processes.spawn((self) => serveIo(self, write)));
@@ -153,6 +171,7 @@ export class Node extends EventEmitter<NodeEvents> {
       isLocal: (pid) => processes.isAlive(pid),
       endProcess: (pid) => processes.exitProcess(pid, SHUTDOWN),
     });
+    if (options.pg !== false) void this.pgScopes.start(DEFAULT_SCOPE);
   }
 
   /** The built-in modules, each given only the functions of the node it needs; then the code path. */
@@ -200,6 +219,7 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('erpc', erpcModule(apply, this.erpc));
     modules.register('rpc', rpcModule(this.rpc, () => [this.name, ...this.nodes()]));
     modules.register('global', globalModule(() => this.global, nodeAtom, apply));
+    modules.register('pg', pgModule(this.pgScopes));
     // A remote shell here, whose group leader is the caller's: an Erlang shell for erl -remsh and
     // `noderl remsh --erlang` (shell:start), the JavaScript one for `noderl remsh` (noderl_shell:start).
     modules.register('shell', erlangShellModule(this.erlangShellHost(modules)));
@@ -379,14 +399,16 @@ export class Node extends EventEmitter<NodeEvents> {
 
   /**
    * `gen_server:call(Dest, Request, Timeout)` from a short-lived process: `dest` is a pid, a name
-   * here, or `tuple(name, node)`. Rejects with a `CallError` (`noproc`, `timeout`,
-   * `{nodedown, Node}`, or the server's exit reason), as src/node/gen-call.ts describes.
+   * here, `tuple(name, node)`, or `{ global: name }` (a name in `global`, src/node/global-call.ts).
+   * Rejects with a `CallError` (`noproc`, `timeout`, `{nodedown, Node}`, or the server's exit
+   * reason), as src/process/gen-call.ts describes.
    */
-  call(dest: Destination, request: TermInput, timeoutMs = 5000): Promise<Term> {
+  call(dest: Destination | GlobalName, request: TermInput, timeoutMs = 5000): Promise<Term> {
     return new Promise((resolve, reject) => {
       this.spawn(async (self) => {
         try {
-          resolve(await self.call(dest, request, timeoutMs));
+          const global = (name: Term): Pid | undefined => this.global.whereisName(name);
+          resolve(await (isGlobalName(dest) ? callGlobal(self, global, dest, request, timeoutMs, (name) => this.whereis(name)) : self.call(dest, request, timeoutMs)));
         } catch (err) {
           reject(err);
         }
@@ -395,11 +417,17 @@ export class Node extends EventEmitter<NodeEvents> {
   }
 
   /**
-   * Starts a gen_server run by `spec`'s callbacks (src/node/gen-server.ts); resolves to its pid
+   * Starts a gen_server run by `spec`'s callbacks (src/otp/gen-server.ts); resolves to its pid
    * once `init` returned, rejects with `GenServerStartError` when the name is taken or `init` throws.
+   * `{ name: { global: term } }` registers it in `global` (`{global, Name}`), so
+   * `gen_server:call({global, Name}, Req)` on any node of the cluster reaches it.
    */
   startGenServer<S>(spec: GenServerSpec<S>, options: GenServerOptions = {}): Promise<Pid> {
-    return startGenServer(this, spec, options);
+    return startGenServer(
+      { spawn: (fn) => this.spawn(fn), register: (name, pid) => this.register(name, pid), whereis: (name) => this.whereis(name), globalNames: this.global },
+      spec,
+      options,
+    );
   }
 
   /**

@@ -4,6 +4,8 @@
  * other message, and ends with the reason a callback gives. A BEAM node calls it with
  * `gen_server:call({Name, Node}, Req)` and `gen_server:cast/2` and sees what it sees with a BEAM
  * server: the reply, `{noproc, …}` when it is not there, `{Reason, …}` when it died mid-call.
+ * A server named `{ global: term }` is registered in `global` (gen.erl's `{global, Name}`), so
+ * `gen_server:call({global, Name}, Req)` from any node of the cluster reaches it.
  *
  *   const pid = await node.startGenServer({
  *     init: () => 0,
@@ -48,9 +50,23 @@ export interface GenServerSpec<S> {
   terminate?(reason: Term, state: S, self: Process): Maybe<void>;
 }
 
+/** `{global, Name}`: a name in `global`'s cluster-wide registry, for `startGenServer` and `node.call`. */
+export interface GlobalName {
+  readonly global: TermInput;
+}
+
+/** True for a `{ global: name }` object (and for no other destination or term). */
+export function isGlobalName(x: unknown): x is GlobalName {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype && 'global' in x;
+}
+
 export interface GenServerOptions {
-  /** Registers the server as this name before `init` runs (`{local, Name}`). */
-  name?: string | Atom;
+  /**
+   * Registers the server before `init` runs: a string or atom is `{local, Name}`;
+   * `{ global: term }` is `{global, Name}`, registered through `global` (the host's
+   * `globalNames`), whose entry goes when the server ends, as global drops a dead process's name.
+   */
+  name?: string | Atom | GlobalName;
 }
 
 /** A server could not start: its name is taken (`{already_started, Pid}`) or `init` failed (`reason`). */
@@ -61,33 +77,68 @@ export class GenServerStartError extends Error {
   }
 }
 
+/** The part of `global` a server with a global name uses (a node's `node.global`). */
+export interface GlobalNames {
+  registerName(name: Term, pid: Pid): Promise<'yes' | 'no'>;
+  whereisName(name: Term): Pid | undefined;
+  unregisterName(name: Term): Promise<void>;
+}
+
 /** What starting a server needs from its node. */
 export interface ServerHost {
   spawn(fn: (self: Process) => unknown): Pid;
   register(name: string | Atom, pid: Pid): boolean;
   whereis(name: string | Atom): Pid | undefined;
+  /** global's registry: needed only for `{ global: name }` names. */
+  readonly globalNames?: GlobalNames;
 }
 
 /** `gen_server:start/3,4`: resolves to the pid once `init` returned. */
 export function startGenServer<S>(host: ServerHost, spec: GenServerSpec<S>, options: GenServerOptions = {}): Promise<Pid> {
   const name = options.name;
+  if (isGlobalName(name)) return startGloballyNamed(host, spec, handedOver(name.global));
   if (name !== undefined) {
     const holder = host.whereis(name);
     if (holder) return Promise.reject(new GenServerStartError(tuple(atom('already_started'), holder)));
   }
   return new Promise((resolve, reject) => {
-    const pid = host.spawn(async (self) => {
-      let state: S;
-      try {
-        state = await spec.init(self);
-      } catch (err) {
-        reject(new GenServerStartError(exitReasonOf(err)));
-        throw err;
-      }
-      resolve(self.pid);
-      await serve(self, spec, state);
-    });
+    const pid = host.spawn((self) => initAndServe(self, spec, resolve, reject));
     if (name !== undefined) host.register(name, pid); // before init runs, as gen_server registers in init_it
+  });
+}
+
+/** `init`, then the loop; a failed `init` runs `undo` (the name goes) before the start rejects. */
+async function initAndServe<S>(self: Process, spec: GenServerSpec<S>, resolve: (pid: Pid) => void, reject: (err: Error) => void, undo?: () => Promise<void>): Promise<void> {
+  let state: S;
+  try {
+    state = await spec.init(self);
+  } catch (err) {
+    await undo?.();
+    reject(new GenServerStartError(exitReasonOf(err)));
+    throw err;
+  }
+  resolve(self.pid);
+  await serve(self, spec, state);
+}
+
+/**
+ * A server named `{global, Name}`, as gen.erl's `init_it` does it: registered by the new process
+ * itself before `init` (`{already_started, Pid}` when the name is taken, checked first as
+ * `gen:start` does), and unregistered before the start fails when `init` throws.
+ */
+function startGloballyNamed<S>(host: ServerHost, spec: GenServerSpec<S>, name: Term): Promise<Pid> {
+  const names = host.globalNames;
+  if (!names) return Promise.reject(new GenServerStartError(tuple(atom('global_unavailable'), name)));
+  const holder = names.whereisName(name);
+  if (holder) return Promise.reject(new GenServerStartError(tuple(atom('already_started'), holder)));
+  return new Promise((resolve, reject) => {
+    host.spawn(async (self) => {
+      if ((await names.registerName(name, self.pid)) === 'no') {
+        reject(new GenServerStartError(tuple(atom('already_started'), names.whereisName(name) ?? atom('undefined'))));
+        return;
+      }
+      await initAndServe(self, spec, resolve, reject, () => names.unregisterName(name));
+    });
   });
 }
 

@@ -11,7 +11,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 
 /**
  * What each folder may import, lowest first: term ← epmd, channel ← process ← modules, otp ←
- * erlang (the evaluator) ← rpc, global, shell ← node ← cli. A file at the top of src/ (index.ts) sits just below cli.
+ * erlang (the evaluator) ← rpc, global, pg, shell ← node ← cli. A file at the top of src/ (index.ts) sits just below cli.
  */
 export const LAYERS = {
   term: [],
@@ -23,10 +23,11 @@ export const LAYERS = {
   rpc: ['term', 'process', 'modules', 'otp'],
   erlang: ['term', 'process', 'modules', 'otp'],
   global: ['term', 'process', 'modules', 'otp'],
+  pg: ['term', 'process', 'modules', 'otp'],
   shell: ['term', 'process', 'modules', 'otp', 'erlang'],
-  node: ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'shell'],
-  '.': ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'shell', 'node'],
-  cli: ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'shell', 'node', '.'],
+  node: ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'pg', 'shell'],
+  '.': ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'pg', 'shell', 'node'],
+  cli: ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'pg', 'shell', 'node', '.'],
 };
 
 function sources(dir = SRC, out = []) {
