@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
     const observer = new Observer(node, target, { top, timeoutMs: values.once ? 5000 : Math.max(1000, interval) });
     if (values.once) {
       const snapshot = await observer.snapshot(sort);
-      process.stdout.write(values.json ? `${JSON.stringify(snapshot)}\n` : renderText(snapshot, { sort, width: process.stdout.columns ?? 120 }));
+      process.stdout.write(values.json ? `${JSON.stringify(snapshot)}\n` : renderText(snapshot, { sort, width: process.stdout.columns || 120 }));
       return 0;
     }
     if (values.json) return streamJson(observer, sort, interval);

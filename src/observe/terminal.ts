@@ -57,7 +57,7 @@ export async function runTerminal(observer: Observer, options: TerminalOptions):
   let last: Snapshot | undefined;
   const draw = (): void => {
     if (last === undefined) return;
-    out.write(HOME_CLEAR + renderText(last, { ...view, width: out.columns ?? 100, height: out.rows ?? 40, color: true }).replace(/\n$/, ''));
+    out.write(HOME_CLEAR + renderText(last, { ...view, width: out.columns || 100, height: out.rows || 40, color: true }).replace(/\n$/, ''));
   };
   const stop = untilSignal();
   const onKey = (chunk: Buffer): void => {

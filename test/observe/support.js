@@ -87,6 +87,7 @@ export function startObserve(args, { epmdPort }) {
       const timer = setTimeout(() => child.exitCode === null && child.signalCode === null && process.kill(child.pid, 'SIGKILL'), 5000);
       const code = await exited;
       clearTimeout(timer);
+      child.stdin.end();
       return code;
     },
   };
