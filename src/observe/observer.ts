@@ -50,6 +50,7 @@ export class Observer {
 
   /** Reads every node once: the seed first (its connections say who else to read), the others together. */
   async snapshot(sort: SortKey = 'messageQueueLen'): Promise<Snapshot> {
+    const started = performance.now();
     const first = await this.report(this.seed);
     for (const peer of first.connected) this.seen.add(peer);
     const others = await Promise.all([...this.seen].filter((n) => n !== this.seed).map((n) => this.report(n)));
@@ -57,7 +58,7 @@ export class Observer {
     for (const r of others) for (const peer of r.connected) this.seen.add(peer);
     const cluster = [first, ...others.sort((a, b) => a.node.localeCompare(b.node))];
     for (const r of cluster) r.processes = sortProcesses(r.processes, sort);
-    return { observer: this.node.name, takenAt: new Date().toISOString(), cluster, warnings: warningsOf(cluster, this.queues) };
+    return { observer: this.node.name, takenAt: new Date().toISOString(), tookMs: Math.round(performance.now() - started), cluster, warnings: warningsOf(cluster, this.queues) };
   }
 
   /** One node's report; a node that cannot be reached is `down`, one that does not answer in time `unresponsive`. */

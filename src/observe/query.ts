@@ -15,23 +15,33 @@ import { parseExprs } from '../erlang/parse.js';
 import type { ConnectionReport, NodeReport, ProcessRow } from './snapshot.js';
 
 /**
- * Bound: `N` (rows per sort key), `Kind` (`beam` or `noderl`). A process that ends meanwhile
- * gives `undefined` and drops out of the generator's pattern.
+ * Bound: `N` (rows per sort key), `Kind` (`beam` or `noderl`). The ranking runs in compiled
+ * library code, not in the interpreter: `lists:zipwith/3` applies `fun erlang:process_info/2` (an
+ * external fun) to every process for one item, `lists:sort/1` of `{{Item, Value}, Pid}` pairs
+ * orders them by the value (a process gone meanwhile gives `undefined`, an atom, which sorts
+ * first and is dropped). Only the top processes' rows are then built by erl_eval. Building every
+ * row in a comprehension was measured at 266 ms a refresh on a BEAM node of 10,000 processes.
  */
 const QUERY = `
+Ps = erlang:processes(),
+L = length(Ps),
+Top = fun(Item) ->
+  Vs = lists:zipwith(fun erlang:process_info/2, Ps, lists:duplicate(L, Item)),
+  [P || {{_, _}, P} <- lists:sublist(lists:reverse(lists:sort(lists:zip(Vs, Ps))), N)]
+end,
+Tops = lists:usort(Top(message_queue_len) ++ Top(memory) ++ Top(reductions)),
 Items = [message_queue_len, memory, reductions, current_function, registered_name],
-Rows = [{P, Q, M, R, Nm, CF} || P <- erlang:processes(),
+Rows = [{P, Q, M, R, Nm, CF} || P <- Tops,
         [{message_queue_len, Q}, {memory, M}, {reductions, R}, {current_function, CF}, {registered_name, Nm}]
           <- [erlang:process_info(P, Items)]],
-Top = fun(K) -> lists:sublist(lists:reverse(lists:keysort(K, Rows)), N) end,
 Conns = case Kind of
   noderl -> noderl_observe:connections();
   beam -> [{D, catch inet:getstat(C, [recv_oct, recv_cnt, send_oct, send_cnt, send_pend])}
            || {D, C} <- erlang:system_info(dist_ctrl)]
 end,
 Pg = case erlang:whereis(pg) of undefined -> none; _ -> catch pg:which_groups() end,
-{erlang:node(), length(Rows), erlang:memory(), erlang:nodes(visible), erlang:nodes(hidden), Conns,
- catch global:registered_names(), Pg, net_kernel:get_net_ticktime(), Top(2) ++ Top(3) ++ Top(4)}.
+{erlang:node(), L, erlang:memory(), erlang:nodes(visible), erlang:nodes(hidden), Conns,
+ catch global:registered_names(), Pg, net_kernel:get_net_ticktime(), Rows}.
 `;
 
 let parsed: Term | undefined;

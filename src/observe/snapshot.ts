@@ -75,6 +75,8 @@ export interface Snapshot {
   observer: string;
   /** When the snapshot was taken, ISO 8601. */
   takenAt: string;
+  /** How long reading every node took, ms. */
+  tookMs: number;
   /** The node the view started from first, then the others by name. */
   cluster: NodeReport[];
   /** Slow or frozen peers: ticks late, send queues that keep growing. */
