@@ -71,7 +71,9 @@ export class Observer {
     const failure = badrpc(answer);
     if (failure !== undefined) {
       const state = failure === 'nodedown' || !this.node.nodes('connected').includes(name) ? 'down' : 'unresponsive';
-      return empty(name, kind, state, failure);
+      // A noderl node that refuses funs serves no erl_eval either (src/node/node.ts).
+      const why = kind === 'noderl' && /\bundef\b/.test(failure) && failure.includes('erl_eval') ? 'it serves no erl_eval:exprs/2 (started with --refuse-funs)' : failure;
+      return empty(name, kind, state, why);
     }
     let reading: Reading;
     try {
