@@ -45,7 +45,7 @@ function graph(cluster) {
     svg.append(el('line', { class: 'link ' + k.type, 'data-link': key, x1: pos[c.node][0], y1: pos[c.node][1], x2: pos[k.peer][0], y2: pos[k.peer][1] }));
   }
   for (const c of cluster) {
-    const [x, y] = pos[c.node], r = Math.min(70, 12 + 4 * Math.log2(1 + (c.processCount || 0)));
+    const [x, y] = pos[c.node], r = c.processCount == null ? 20 : Math.min(70, 12 + 4 * Math.log2(1 + c.processCount));
     const g = el('g', { 'data-node': c.node }); g.onclick = () => { selected = c.node; draw(); };
     g.append(el('circle', { class: 'node ' + c.kind + ' ' + c.state + (c.node === selected ? ' selected' : ''), cx: x, cy: y, r }));
     g.append(el('text', { class: 'count', x, y: y + 4 }, c.state === 'down' ? '✕' : c.processCount));
