@@ -50,7 +50,7 @@ export async function run(args: string[]): Promise<number> {
   return OBSERVE.onTempNode(positionals[0], values.cookie, async (node, target) => {
     if (!(await node.connect(target))) return OBSERVE.failure(`cannot connect to ${target}`);
     // A live view must not wait on a frozen node longer than a refresh or two.
-    const observer = new Observer(node, target, { top, timeoutMs: values.once ? 5000 : Math.max(1000, interval) });
+    const observer = new Observer(node, target, { top, timeoutMs: values.once ? 5000 : Math.max(500, interval) });
     if (values.once) {
       const snapshot = await observer.snapshot(sort);
       process.stdout.write(values.json ? `${JSON.stringify(snapshot)}\n` : renderText(snapshot, { sort, width: process.stdout.columns || 120 }));

@@ -1,7 +1,8 @@
 // `noderl observe NODE --once --json` and `--json` (a snapshot a line) against a real cluster: a
 // real erl node holding `busy` with 1000 queued messages, and a noderl node connected to it. The
 // values are checked against what the erl node says of itself; then the noderl node is frozen
-// (SIGSTOP: the erl node's warning line), and killed with kill -9 (shown as down).
+// (SIGSTOP: the erl node's warning lines, for its silence and for its stuck send queue), and
+// killed with kill -9 (shown as down).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runNoderl } from '../support/noderl-cli.js';
@@ -82,17 +83,22 @@ test('--once prints the text view; bad usage is exit 2; an unreachable node is e
   assert.match(gone.stderr, /cannot connect/);
 });
 
-test('--json: a frozen peer gets a warning line before it is dropped; killed with kill -9 it shows as down', { skip }, async () => {
+test('--json: a frozen peer gets warning lines (silence, send queue) before it is dropped; killed with kill -9 it shows as down', { skip }, async () => {
   const { erl, js, epmd } = cluster;
   const observe = startObserve([erl.node, '--cookie', erl.cookie, '--json', '--interval', '300'], { epmdPort: epmd.port });
   try {
     const up = (line) => byNode(snapshotOf(line) ?? { cluster: [] }, js.name)?.state === 'up';
     await observe.waitFor((l) => up(l) && byNode(snapshotOf(l), erl.node).connections[0]?.lastInputAgeMs !== null);
     process.kill(js.child.pid, 'SIGSTOP'); // frozen: no ticks, no answers
+    // ... and a megabyte every 100 ms sent to it, which piles up in the erl node's send queue.
+    await erl.eval(`begin spawn(fun() -> B = binary:copy(<<1>>, 1000000), [begin {nowhere, '${js.name}'} ! B, timer:sleep(100) end || _ <- lists:seq(1, 40)] end), ok end`);
     const warned = snapshotOf(await observe.waitFor((l) => snapshotOf(l)?.warnings.some((w) => w.startsWith(`${erl.node}: nothing from ${js.name}`))));
     const age = byNode(warned, erl.node).connections.find((c) => c.peer === js.name).lastInputAgeMs;
     assert.ok(age >= 2000 && age < 4000 + 1000, `warned at ${age} ms, before the 4 s ticktime drops it`);
     assert.match(warned.warnings.join('\n'), /dropped after 4 s/);
+    // BEAM's send_pend is the port's queue: it fills, then stays full while nothing more is written.
+    const stuck = snapshotOf(await observe.waitFor((l) => snapshotOf(l)?.warnings.some((w) => new RegExp(`^${erl.node}: send queue to ${js.name} (keeps growing|does not drain)`).test(w))));
+    assert.ok(byNode(stuck, erl.node).connections.find((c) => c.peer === js.name).sendQueueBytes > 0);
     // The erl node drops it; the observer still holds its own link to it, which no longer answers.
     await observe.waitFor((l) => {
       const s = snapshotOf(l);
