@@ -63,7 +63,9 @@ export class Observer {
 
   /** One node's report; a node that cannot be reached is `down`, one that does not answer in time `unresponsive`. */
   private async report(name: string): Promise<NodeReport> {
-    if (!(await this.node.connect(name))) return empty(name, this.kinds.get(name) ?? 'unknown', 'down', 'cannot connect');
+    // A node whose host is gone can hold a dial for the whole setup time: the refresh does not wait for it.
+    const connected = await Promise.race([this.node.connect(name), new Promise<false>((r) => setTimeout(r, this.timeoutMs, false).unref())]);
+    if (!connected) return empty(name, this.kinds.get(name) ?? 'unknown', 'down', 'cannot connect');
     const kind = this.kinds.get(name) ?? (await this.learnKind(name));
     if (kind === 'unknown') return empty(name, kind, 'unresponsive', 'did not say what it is');
     const answer = await this.node.rpc.call(name, 'erl_eval', 'exprs', queryArgs(kind, this.top), { timeout: this.timeoutMs });

@@ -85,6 +85,7 @@ export interface Snapshot {
 
 /** The keys the process tables sort by. */
 export type SortKey = 'messageQueueLen' | 'memory' | 'reductions';
+/** Every sort key, in the order the terminal view's `s` key cycles through them. */
 export const SORT_KEYS: readonly SortKey[] = ['messageQueueLen', 'memory', 'reductions'];
 
 /** `rows` sorted by `key`, biggest first (ties by pid, so the order is stable between refreshes). */
