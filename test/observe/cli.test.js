@@ -52,6 +52,9 @@ test('--once --json: both nodes with their kind, the connection both ways, busy 
   const count = Number(await erl.eval('erlang:system_info(process_count)'));
   assert.ok(Math.abs(b.processCount - count) <= 5, `${b.processCount} vs ${count}`);
   assert.equal(b.memory.total > 0 && b.memory.processes > 0, true);
+  assert.deepEqual([b.globalNames, n.globalNames], [['orders'], ['orders']]); // global's registry is replicated
+  assert.deepEqual(b.pgGroups, ['workers']);
+  assert.equal(n.pgGroups, null); // no pg on a noderl node
   assert.equal(b.netTicktime, 4);
   assert.equal(n.netTicktime, 4);
 

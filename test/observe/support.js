@@ -1,5 +1,6 @@
 // What the observe tests share: a cluster of a real erl node (a registered process `busy` holding
-// 1000 queued messages) and a noderl child node connected to it, both on net_ticktime 4 so a
+// 1000 queued messages, in the pg group `workers` and globally named `orders`) and a noderl child
+// node connected to it, both on net_ticktime 4 so a
 // frozen peer is dropped within seconds; and `noderl observe` run as a child process whose
 // output is watched line by line. Every process is stopped by its pid.
 import { spawn } from 'node:child_process';
@@ -14,11 +15,13 @@ export async function startCluster() {
   const epmd = await startEpmd();
   const state = { epmd };
   try {
-    state.erl = await startErlNode({ epmdPort: epmd.port, args: ['-kernel', 'net_ticktime', '4'] });
-    await state.erl.eval(`begin register(busy, spawn(fun() -> receive stop -> ok end end)), [busy ! {m, I} || I <- lists:seq(1, 1000)], ok end`);
+    state.erl = await startErlNode({ epmdPort: epmd.port, args: ['-kernel', 'net_ticktime', '4', '-kernel', 'start_pg', 'true'] });
+    await state.erl.eval(`begin register(busy, spawn(fun() -> receive stop -> ok end end)), [busy ! {m, I} || I <- lists:seq(1, 1000)], ok = pg:join(workers, whereis(busy)) end`);
     state.js = await startNoderlChild({ epmdPort: epmd.port, cookie: state.erl.cookie, prefix: 'jsobs', args: ['--ticktime', '4'] });
     const pong = await state.erl.eval(`net_adm:ping('${state.js.name}')`);
     if (pong !== 'pong') throw new Error(`erl could not reach ${state.js.name}: ${pong}`);
+    // A global name, registered once the two are in sync, so both know it.
+    await state.erl.eval(`begin global:sync(), yes = global:register_name(orders, whereis(busy)) end`);
   } catch (err) {
     await stopCluster(state);
     throw err;

@@ -1,5 +1,5 @@
 // `noderl observe NODE --web PORT` in a real headless Chromium (Debian's `chromium`): the page
-// draws the cluster (a circle per node, a line per connection) and the selected node's process
+// draws the cluster (a circle per node, a line per connection, dashed when hidden) and the selected node's process
 // table from `/snapshot.json`, which says what `--json` says; a screenshot shows the circles in
 // each kind's colour; after kill -9 the page shows the node as down.
 import { test, before, after } from 'node:test';
@@ -9,21 +9,27 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { chromiumSkip, dumpDom, screenshot } from '../support/chromium.js';
 import { countColour, readPng } from '../support/png.js';
+import { startErlNode } from '../support/epmd.js';
 import { skip as erlSkip, startCluster, startObserve } from './support.js';
 
 const skip = erlSkip || chromiumSkip();
 let cluster;
 let observe;
 let base;
+let ops;
 
 before(async () => {
   if (skip) return;
   cluster = await startCluster();
+  // A hidden node connected to the erl node: a dashed line.
+  ops = await startErlNode({ epmdPort: cluster.epmd.port, cookie: cluster.erl.cookie, args: ['-hidden'] });
+  assert.equal(await ops.eval(`net_adm:ping('${cluster.erl.node}')`), 'pong');
   observe = startObserve([cluster.erl.node, '--cookie', cluster.erl.cookie, '--web', '0', '--interval', '300'], { epmdPort: cluster.epmd.port });
   base = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(await observe.waitFor((l) => /http:\/\/127\.0\.0\.1:\d+\//.test(l)))[1];
 });
 after(async () => {
   if (observe) assert.equal(await observe.stop('SIGINT'), 0, observe.stderr());
+  await ops?.stop();
   await cluster?.stop();
 });
 
@@ -35,7 +41,8 @@ test('/snapshot.json: both nodes with their kind, the link both ways, busy with 
   const [b, n] = [s.cluster.find((x) => x.node === erl.node), s.cluster.find((x) => x.node === js.name)];
   assert.equal(b.kind, 'beam');
   assert.equal(n.kind, 'noderl');
-  assert.deepEqual([b.connected, n.connected], [[js.name], [erl.node]]);
+  assert.deepEqual([b.visible, b.hidden, n.connected], [[js.name], [ops.node], [erl.node]]);
+  assert.equal(s.cluster.find((x) => x.node === ops.node).kind, 'beam');
   assert.equal(b.processes.find((p) => p.name === 'busy').messageQueueLen, 1000);
   assert.ok(n.processes.some((p) => p.name === 'rex'));
   const other = await fetch(`${base}nothing`);
@@ -48,7 +55,9 @@ test('the page in Chromium: a circle per node, the link, the process table of th
   const dom = await dumpDom(`${base}?node=${encodeURIComponent(erl.node)}`);
   assert.match(dom, new RegExp(`<g data-node="${erl.node}"><circle class="node beam up selected"`));
   assert.match(dom, new RegExp(`<g data-node="${js.name}"><circle class="node noderl up"`));
-  assert.equal((dom.match(/<line class="link visible"/g) ?? []).length, 1, 'one line for the link, drawn once');
+  assert.equal((dom.match(/<line class="link visible"/g) ?? []).length, 1, 'one line for the visible link, drawn once');
+  assert.equal((dom.match(/<line class="link hidden"/g) ?? []).length, 1, 'one dashed line for the hidden one');
+  assert.match(dom, /\.link\.hidden\{stroke-dasharray/);
   assert.match(dom, /<tr><td>&lt;0\.\d+\.\d+&gt;<\/td><td>busy<\/td><td>1000<\/td>/);
   const noderl = await dumpDom(`${base}?node=${encodeURIComponent(js.name)}`);
   assert.match(noderl, /<td>rex<\/td>/);
