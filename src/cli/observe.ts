@@ -2,7 +2,7 @@
  * `noderl observe NODE`: the cluster NODE belongs to, from a hidden temporary node (src/observe/).
  * Three faces: a full-screen terminal view (default), JSON (`--json`: one snapshot per refresh,
  * one line each; with `--once`, one snapshot), and a web page (`--web PORT`). Exit 0 after a
- * clean stop, 1 when NODE cannot be reached, 2 on bad usage.
+ * clean stop, 1 when NODE cannot be reached (or, with `--once`, did not answer), 2 on bad usage.
  */
 import { Command } from './command.js';
 import { DIST_USAGE, takeDistFlags } from './dist-flags.js';
@@ -54,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
     if (values.once) {
       const snapshot = await observer.snapshot(sort);
       process.stdout.write(values.json ? `${JSON.stringify(snapshot)}\n` : renderText(snapshot, { sort, width: process.stdout.columns || 120 }));
-      return 0;
+      return snapshot.cluster[0]!.state === 'up' ? 0 : 1;
     }
     if (values.json) return streamJson(observer, sort, interval);
     if (port !== undefined) return serveWeb(observer, { port, address: values.address ?? '127.0.0.1', interval, sort });

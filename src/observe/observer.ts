@@ -57,6 +57,7 @@ export class Observer {
     // A node the others name is read from the next refresh on.
     for (const r of others) for (const peer of r.connected) this.seen.add(peer);
     const cluster = [first, ...others.sort((a, b) => a.node.localeCompare(b.node))];
+    this.keepUpWithTicks(cluster);
     for (const r of cluster) r.processes = sortProcesses(r.processes, sort);
     return { observer: this.node.name, takenAt: new Date().toISOString(), tookMs: Math.round(performance.now() - started), cluster, warnings: warningsOf(cluster, this.queues) };
   }
@@ -85,6 +86,15 @@ export class Observer {
     }
     const { node, ...rest } = reading;
     return { node, kind, state: 'up', ...rest, connections: reading.connections.map((c) => ({ ...c, type: typeOf(reading, c.peer), lastInputAgeMs: c.lastInputAgeMs ?? this.inferredAge(name, c, at) })) };
+  }
+
+  /**
+   * Ticks at least as often as the most demanding node observed: one with a net_ticktime of 4 s
+   * drops a peer silent for 4 s, and a refresh interval can be longer than that.
+   */
+  private keepUpWithTicks(cluster: readonly NodeReport[]): void {
+    const shortest = Math.min(...cluster.map((n) => n.netTicktime ?? Infinity));
+    if (Number.isInteger(shortest) && shortest < this.node.getNetTicktime()) this.node.setNetTicktime(shortest);
   }
 
   /** noderl when `noderl_observe:connections/0` answers, beam when it is undef there. */

@@ -86,6 +86,21 @@ test('--once prints the text view; bad usage is exit 2; an unreachable node is e
   assert.match(gone.stderr, /cannot connect/);
 });
 
+test('--json with refreshes further apart than a 4 s ticktime: the observer ticks as the erl node asks, and stays', { skip }, async () => {
+  const { erl, epmd } = cluster;
+  const observe = startObserve([erl.node, '--cookie', erl.cookie, '--json', '--interval', '6000'], { epmdPort: epmd.port });
+  try {
+    const { observer } = snapshotOf(await observe.waitFor((l) => snapshotOf(l) !== undefined));
+    const since = Date.now();
+    // Silent for 4 s, it would be dropped (between 4 and 5 s) and dialled again at the next refresh.
+    await new Promise((r) => setTimeout(r, 5500));
+    assert.equal(await erl.eval(`lists:member('${observer}', nodes(hidden))`), 'true');
+    assert.ok(Date.now() - since < 6000 && observe.lines.length === 1, 'no refresh came in between');
+  } finally {
+    assert.equal(await observe.stop('SIGTERM'), 0, observe.stderr());
+  }
+});
+
 test('--json: a frozen peer gets warning lines (silence, send queue) before it is dropped; killed with kill -9 it shows as down', { skip }, async () => {
   const { erl, js, epmd } = cluster;
   const observe = startObserve([erl.node, '--cookie', erl.cookie, '--json', '--interval', '300'], { epmdPort: epmd.port });
@@ -102,11 +117,13 @@ test('--json: a frozen peer gets warning lines (silence, send queue) before it i
     // BEAM's send_pend is the port's queue: it fills, then stays full while nothing more is written.
     const stuck = snapshotOf(await observe.waitFor((l) => snapshotOf(l)?.warnings.some((w) => new RegExp(`^${erl.node}: send queue to ${js.name} (keeps growing|does not drain)`).test(w))));
     assert.ok(byNode(stuck, erl.node).connections.find((c) => c.peer === js.name).sendQueueBytes > 0);
-    // The erl node drops it; the observer still holds its own link to it, which no longer answers.
+    // The erl node drops it; so does the observer, which ticks as the erl node's 4 s ticktime asks,
+    // unless it is still waiting for it to answer.
     await observe.waitFor((l) => {
       const s = snapshotOf(l);
-      return s && !byNode(s, erl.node).connected.includes(js.name) && byNode(s, js.name)?.state === 'unresponsive';
+      return s && !byNode(s, erl.node).connected.includes(js.name) && ['unresponsive', 'down'].includes(byNode(s, js.name)?.state);
     });
+    assert.ok(observe.lines.some((l) => byNode(snapshotOf(l) ?? { cluster: [] }, js.name)?.state === 'unresponsive'), 'frozen, it did not answer');
     process.kill(js.child.pid, 'SIGKILL');
     const down = snapshotOf(await observe.waitFor((l) => byNode(snapshotOf(l) ?? { cluster: [] }, js.name)?.state === 'down'));
     assert.equal(byNode(down, js.name).kind, 'noderl'); // still known for what it was
