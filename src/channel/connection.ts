@@ -52,6 +52,23 @@ export interface ConnectionEvents {
   close: [reason: string];
 }
 
+/**
+ * What a connection has carried, for `noderl observe` (`noderl_observe:connections/0`). Bytes are
+ * the socket's (frames, ticks and the handshake); messages are control messages, ticks not counted.
+ */
+export interface ConnectionStats {
+  bytesIn: number;
+  bytesOut: number;
+  messagesIn: number;
+  messagesOut: number;
+  /** Milliseconds since the peer last sent anything (a tick at least every ticktime/4 from a live peer). */
+  lastInputAgeMs: number;
+  /** Bytes queued toward the peer and not yet taken by the kernel (BEAM's `send_pend`). */
+  sendQueueBytes: number;
+  /** The `net_ticktime` this connection runs with, ms. */
+  ticktimeMs: number;
+}
+
 /** One distribution connection to a peer node. */
 export class Connection extends EventEmitter<ConnectionEvents> {
   /** The peer's node name. */
@@ -68,6 +85,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private silentIntervals = 0;
   private ticker: NodeJS.Timeout;
   private closedWith?: string;
+  private messagesIn = 0;
+  private messagesOut = 0;
+  private lastInputAt = performance.now();
+  private ticktimeMs: number;
 
   constructor(
     private readonly socket: Socket,
@@ -87,7 +108,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const headerMode = hasFlag(this.flags, DistFlag.DIST_HDR_ATOM_CACHE) || hasFlag(this.flags, DistFlag.FRAGMENTS);
     if (headerMode) this.headers = new HeaderReader(options.maxReassemblyBytes ?? maxFrameSize);
     this.outbox = new Outbox(socket, headerMode, this.peer);
-    this.ticker = this.startTicker(options.ticktimeMs ?? 60_000);
+    this.ticktimeMs = options.ticktimeMs ?? 60_000;
+    this.ticker = this.startTicker(this.ticktimeMs);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
@@ -113,13 +135,29 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   sendSignal(to: SignalTarget, signal: Signal): void {
     if (!this.open) return;
     const out = encodeSignal(to, signal, this.flags);
-    if (out) this.outbox.send(out[0], out[1]);
+    if (!out) return;
+    this.messagesOut += 1;
+    this.outbox.send(out[0], out[1]);
+  }
+
+  /** The connection's counters now. */
+  stats(): ConnectionStats {
+    return {
+      bytesIn: this.socket.bytesRead,
+      bytesOut: this.socket.bytesWritten,
+      messagesIn: this.messagesIn,
+      messagesOut: this.messagesOut,
+      lastInputAgeMs: Math.round(performance.now() - this.lastInputAt),
+      sendQueueBytes: this.open ? this.outbox.queuedBytes : 0,
+      ticktimeMs: this.ticktimeMs,
+    };
   }
 
   /** Queues a SPAWN_REQUEST (`erlang:spawn_request/5` toward the peer); the answer comes back as a `spawn_reply` signal. */
   requestSpawn(request: SpawnRequest): void {
     if (!this.open) return;
     const [control, args] = encodeSpawnRequest(request);
+    this.messagesOut += 1;
     this.outbox.send(control, args);
   }
 
@@ -141,6 +179,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (!this.open) return;
     clearInterval(this.ticker);
     this.silentIntervals = 0;
+    this.ticktimeMs = ms;
     this.ticker = this.startTicker(ms);
   }
 
@@ -164,6 +203,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private onData(chunk: Buffer): void {
     if (!this.open) return;
     this.readSinceTick = true;
+    this.lastInputAt = performance.now();
     try {
       this.reader.push(chunk);
     } catch (err) {
@@ -205,6 +245,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** The one place a control message becomes an event (otp-distribution.md §5). */
   private deliver(control: Tuple, payload: Term | undefined): void {
+    this.messagesIn += 1;
     const spawn = decodeSpawnRequest(control, payload);
     if (spawn) {
       this.emit('spawnRequest', spawn);

@@ -58,6 +58,11 @@ class FragmentedMessage {
     return this.left === 0;
   }
 
+  /** The bytes of data not written yet. */
+  get bytesLeft(): number {
+    return this.left;
+  }
+
   /** The next fragment's frame, as pieces to write in order (slices of the data, no copies). */
   next(): Buffer[] {
     const first = this.part === 0 && this.partOffset === 0;
@@ -115,6 +120,17 @@ export class Outbox {
   /** Nothing is queued, in flight, or buffered in the socket. */
   get idle(): boolean {
     return this.batch.pos === 0 && this.active.length === 0 && this.waiting.length === 0 && this.socket.writableLength === 0;
+  }
+
+  /**
+   * The bytes queued here or in the socket's buffer and not yet handed to the kernel: what BEAM's
+   * `send_pend` socket statistic counts, and what grows when the peer stops reading.
+   */
+  get queuedBytes(): number {
+    let bytes = this.batch.pos + this.socket.writableLength;
+    for (const a of this.active) bytes += a.bytesLeft;
+    for (const w of this.waiting) bytes += w.big ? w.big.bytesLeft : w.frame!.reduce((n, b) => n + b.length, 0);
+    return bytes;
   }
 
   /** Encodes and queues a control message and its payload. */

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   rpc: { usage: "rpc NODE MODULE FUNCTION 'ARGS' [--cookie C] [--timeout MS]", load: () => import('./rpc.js') },
   remsh: { usage: 'remsh NODE [--cookie C]', load: () => import('./remsh.js') },
   ping: { usage: 'ping NODE [--cookie C]', load: () => import('./ping.js') },
+  observe: { usage: 'observe NODE [--cookie C] [--once] [--json] [--web PORT] [--interval MS] [--top N] [--sort KEY]', load: () => import('./observe.js') },
 };
 
 function help(): string {
@@ -39,7 +40,7 @@ function help(): string {
     '',
     ...(planned.length > 0 ? ['Planned (DESIGN.md), not built yet:', ...planned.map((c) => `  ${c.usage}`), ''] : []),
     'ERL_EPMD_PORT sets the port mapper port (default 4369), as for erl.',
-    'start, shell, eval, ping, rpc and remsh take --proto-dist inet_tls --ssl-dist-optfile FILE (or',
+    'start, shell, eval, ping, rpc, remsh and observe take --proto-dist inet_tls --ssl-dist-optfile FILE (or',
     '--ssl-dist-opt KEY VALUE ...) for TLS distribution, as erl -proto_dist inet_tls -ssl_dist_optfile.',
     "The library: import { encode, decode, format, parse, compare, equals } from 'noderl'.",
     '',

@@ -56,6 +56,8 @@ import { erlangShellModule, shellModule } from '../shell/served.js';
 import type { ErlangShellHost } from '../shell/erl-shell.js';
 import { cModule } from '../shell/c.js';
 import { getUntil } from '../erlang/get-until.js';
+import { erlEvalModule } from '../erlang/erl-eval-module.js';
+import { observeModule } from './observe-module.js';
 import { NODERL_VERSION } from './version.js';
 import { isAuthYes, NET_KERNEL } from './is-auth.js';
 import { NetKernel } from './net-kernel.js';
@@ -225,8 +227,19 @@ export class Node extends EventEmitter<NodeEvents> {
     modules.register('shell', erlangShellModule(this.erlangShellHost(modules)));
     modules.register('noderl_shell', shellModule({ node: this, quit: stop }));
     modules.register('c', cModule(apply));
+    // What `noderl observe` asks beyond the standard BIFs: each connection's counters.
+    modules.register('noderl_observe', observeModule({
+      connections: () => this.nodes('connected').flatMap((peer) => {
+        const conn = kernel.connection(peer);
+        return conn === undefined ? [] : [{ peer, visible: conn.visible, stats: conn.stats() }];
+      }),
+    }));
     // Closures (an erl shell's funs, and the evaluator's own) run in src/erlang/, unless refused.
-    if (!this.options.refuseFuns) modules.runClosures(closureRunner(modules));
+    // erl_eval:exprs/2 runs code a peer sends as much as a fun does, so it is served only where funs run.
+    if (!this.options.refuseFuns) {
+      modules.runClosures(closureRunner(modules));
+      modules.register('erl_eval', erlEvalModule(modules));
+    }
     else modules.refuseClosures((self, fun) => this.log(`** noderl ${this.name}: refused a fun of ${fun.module.name} from ${String(fun.pid)} in ${String(self.pid)} (the node refuses funs) **`));
     return modules;
   }

@@ -42,15 +42,16 @@ export function processInfoAll(table: ProcessTable, caller: Process, pid: Term):
   return items.map((item) => tuple(item, itemValue(table, caller, proc, item)!));
 }
 
-/** `process_info(Pid, Item)` and `process_info(Pid, [Item])`: `{Item, Value}` (a list for a list), `[]` for an unregistered process's `registered_name`, `undefined` for a dead process. */
+/** `process_info(Pid, Item)` and `process_info(Pid, [Item])`: `{Item, Value}` (a list for a list), `[]` for an unregistered process's `registered_name` (`{registered_name, []}` in a list), `undefined` for a dead process. */
 export function processInfo(table: ProcessTable, caller: Process, pid: Term, item: Term): Term {
   const items = isList(item) ? item : [item];
   for (const i of items) if (!(i instanceof Atom) || itemValue(table, caller, undefined, i) === undefined) throw bifError(BADARG, 'erlang', 'process_info', [pid, item]);
   const proc = localProcess(table, pid, [pid, item]);
   if (!proc) return atom('undefined');
+  // An unregistered process's name is `[]` alone, and `{registered_name, []}` in a list (erl_bif_info.c).
   const values = (items as Atom[]).map((i) => {
     const v = itemValue(table, caller, proc, i)!;
-    return i.name === 'registered_name' && v === UNREGISTERED ? [] : tuple(i, v);
+    return i.name === 'registered_name' && v === UNREGISTERED ? (isList(item) ? tuple(i, []) : []) : tuple(i, v);
   });
   return isList(item) ? values : values[0]!;
 }

@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { uniqueName } from '../support/epmd.js';
 import { NODERL_BIN } from '../support/noderl-cli.js';
 
-/** Starts `noderl start`; resolves { name, child, exited } once it printed its full node name. */
-export async function startNoderlChild({ epmdPort, cookie, codePath, prefix = 'jschild' }) {
-  const child = spawn(process.execPath, [NODERL_BIN, 'start', '--sname', uniqueName(prefix), '--cookie', cookie, '--code-path', codePath], {
+/** Starts `noderl start` (`args`: more of its flags); resolves { name, child, exited } once it printed its full node name. */
+export async function startNoderlChild({ epmdPort, cookie, codePath, prefix = 'jschild', args = [] }) {
+  const child = spawn(process.execPath, [NODERL_BIN, 'start', '--sname', uniqueName(prefix), '--cookie', cookie, ...(codePath === undefined ? [] : ['--code-path', codePath]), ...args], {
     env: { ...process.env, ERL_EPMD_PORT: String(epmdPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -11,7 +11,8 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 
 /**
  * What each folder may import, lowest first: term ← epmd, channel ← process ← modules, otp ←
- * erlang (the evaluator) ← rpc, global, pg, shell ← node ← cli. A file at the top of src/ (index.ts) sits just below cli.
+ * erlang (the evaluator) ← rpc, global, pg, shell ← node ← observe ← cli. A file at the top of src/ (index.ts) sits just below cli,
+ * beside observe (`noderl observe`, which only the cli uses).
  */
 export const LAYERS = {
   term: [],
@@ -27,7 +28,8 @@ export const LAYERS = {
   shell: ['term', 'process', 'modules', 'otp', 'erlang'],
   node: ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'pg', 'shell'],
   '.': ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'pg', 'shell', 'node'],
-  cli: ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'pg', 'shell', 'node', '.'],
+  observe: ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'pg', 'shell', 'node'],
+  cli: ['term', 'epmd', 'channel', 'process', 'modules', 'otp', 'erlang', 'rpc', 'global', 'pg', 'shell', 'node', '.', 'observe'],
 };
 
 function sources(dir = SRC, out = []) {
