@@ -54,7 +54,7 @@ test('--once --json: both nodes with their kind, the connection both ways, busy 
   assert.equal(b.memory.total > 0 && b.memory.processes > 0, true);
   assert.deepEqual([b.globalNames, n.globalNames], [['orders'], ['orders']]); // global's registry is replicated
   assert.deepEqual(b.pgGroups, ['workers']);
-  assert.equal(n.pgGroups, null); // no pg on a noderl node
+  assert.deepEqual(n.pgGroups, ['workers']); // the noderl node's default pg scope has BEAM's group replicated
   assert.equal(b.netTicktime, 4);
   assert.equal(n.netTicktime, 4);
 
