@@ -57,7 +57,7 @@ export function internalHash(t: TermInput, salt = 0): number {
 }
 
 function hashTerm(hash: number, t: TermInput): number {
-  if (typeof t === 'number') return Number.isInteger(t) ? integer(hash, BigInt(t)) : float(hash, t);
+  if (typeof t === 'number') return Number.isInteger(t) ? smallNumber(hash, t) : float(hash, t);
   if (typeof t === 'bigint') return integer(hash, t);
   if (t instanceof ErlFloat) return float(hash, t.value);
   if (t instanceof Atom || typeof t === 'boolean' || t === null || t === undefined) return atomWord(hash, t);
@@ -75,6 +75,13 @@ function hashTerm(hash: number, t: TermInput): number {
   if (t instanceof ErlFun) return localFun(hash, t);
   if (typeof t === 'object') return map(hash, Object.keys(t).map((k) => [Atom.of(k), (t as Record<string, TermInput>)[k]]));
   return hash;
+}
+
+/** A JS integer: while `n * 16 + 15` is exact in a double, its words come without BigInt. */
+function smallNumber(hash: number, n: number): number {
+  if (Math.abs(n) > 2 ** 48) return integer(hash, BigInt(n));
+  const word = n * 16 + 15; // the immediate: the value shifted over its tag (TAG_SMALL)
+  return mix2(hash, word >>> 0, Math.floor(word / 2 ** 32) >>> 0, HCONST);
 }
 
 function integer(hash: number, n: bigint): number {
@@ -168,9 +175,9 @@ export const MAP_SMALL_MAP_LIMIT = 32;
 
 /** `h` with its eight 4-bit digits reversed: sorting on it sorts as a walk of the trie does. */
 function trieKey(h: number): number {
-  let r = 0;
-  for (let i = 0; i < 8; i++) r = r * 16 + ((h >>> (4 * i)) & 15);
-  return r;
+  const r = ((h & 0x0f0f0f0f) << 4) | ((h >>> 4) & 0x0f0f0f0f); // swap the digits of each byte
+  const b = ((r & 0x00ff00ff) << 8) | ((r >>> 8) & 0x00ff00ff); // then the bytes
+  return ((b << 16) | (b >>> 16)) >>> 0;
 }
 
 /**
@@ -178,19 +185,22 @@ function trieKey(h: number): number {
  * `maps:fold/3`, `io_lib`'s `~w` and `~p`), sorted in place.
  */
 export function mapOrder<K extends TermInput, V>(entries: [K, V][]): [K, V][] {
-  if (entries.length <= MAP_SMALL_MAP_LIMIT) return entries.sort((x, y) => compareMapKeys(x[0], y[0]));
-  const keyed = entries.map((e) => ({ e, h: [trieKey(internalHash(e[0]))] }));
-  keyed.sort((a, b) => a.h[0]! - b.h[0]! || deeper(a, b));
-  for (let i = 0; i < keyed.length; i++) entries[i] = keyed[i]!.e;
+  const n = entries.length;
+  if (n <= MAP_SMALL_MAP_LIMIT) return entries.sort((x, y) => compareMapKeys(x[0], y[0]));
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = trieKey(internalHash(entries[i]![0]));
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => keys[a]! - keys[b]! || deeper(entries[a]![0], entries[b]![0]));
+  const sorted = order.map((i) => entries[i]!);
+  for (let i = 0; i < n; i++) entries[i] = sorted[i]!;
   return entries;
 }
 
 /** Keys whose whole hash collides: the hashes of the next salts decide, as the trie goes deeper. */
-function deeper<K extends TermInput>(a: { e: [K, unknown]; h: number[] }, b: { e: [K, unknown]; h: number[] }): number {
+function deeper(a: TermInput, b: TermInput): number {
   for (let salt = 1; salt < 4; salt++) {
-    a.h[salt] ??= trieKey(internalHash(a.e[0], salt));
-    b.h[salt] ??= trieKey(internalHash(b.e[0], salt));
-    if (a.h[salt] !== b.h[salt]) return a.h[salt]! - b.h[salt]!;
+    const d = trieKey(internalHash(a, salt)) - trieKey(internalHash(b, salt));
+    if (d !== 0) return d;
   }
-  return compareMapKeys(a.e[0], b.e[0]);
+  return compareMapKeys(a, b);
 }
