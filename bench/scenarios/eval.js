@@ -20,6 +20,11 @@ const CASES = [
   ['sum with a guard', 'fun() -> S = fun Sum(0, A) -> A; Sum(K, A) when K > 0 -> Sum(K - 1, A + K) end, S(N, 0) end'],
   ['list comprehension', 'fun() -> length([X * 2 || X <- lists:seq(1, N), X rem 3 =:= 0]) end'],
   ['map fold', 'fun() -> M = maps:from_list([{K, K} || K <- lists:seq(1, N div 10)]), maps:fold(fun(_, V, Acc) -> V + Acc end, 0, M) end'],
+  // Recursion over a list of N div 10 elements with [H | T] patterns: each step takes the tail of
+  // the list and (reverse, map) builds a list on the front of another.
+  ['sum a list by [H | T]', 'fun() -> S = fun Sum([], A) -> A; Sum([H | T], A) -> Sum(T, A + H) end, S(lists:seq(1, N div 10), 0) end'],
+  ['reverse a list by [H | T]', 'fun() -> R = fun Rev([], A) -> A; Rev([H | T], A) -> Rev(T, [H | A]) end, hd(R(lists:seq(1, N div 10), [])) end'],
+  ['body-recursive map', 'fun() -> M = fun Map([]) -> []; Map([H | T]) -> [H + 1 | Map(T)] end, lists:sum(M(lists:seq(1, N div 10))) end'],
 ];
 
 export async function run({ quick }) {

@@ -20,6 +20,7 @@ import { badArity, callFun, compileFunClauses, EvalFun, type FunDef } from './fu
 import { compilePattern, expandStrings, undo } from './match.js';
 import { all, evalError, evalError2, sequence, TailCall, then, undefLocal, type Code, type Compiler, type Env, type Rt, type SyncCode, type Value } from './runtime.js';
 import { adoptShellFun } from './shell-fun.js';
+import { force, forceBindings, ListView, prepend, type Held } from './list-view.js';
 
 const ERLANG = atom('erlang');
 
@@ -33,22 +34,27 @@ export const compiler: Compiler = {
   },
 };
 
-/** The compiled code of `e`; `guard` compiles guard semantics (calls are guard BIFs, run synchronously). */
-function compileExpr(e: Expr, tail: boolean, guard: boolean): Code {
+/**
+ * The compiled code of `e`; `guard` compiles guard semantics (calls are guard BIFs, run
+ * synchronously). `raw` code may give a list as a view (list-view.ts): code whose value only an
+ * evaluator fun will see, as an argument or as what the fun returns (`tail`).
+ */
+function compileExpr(e: Expr, tail: boolean, guard: boolean, raw = tail): Code {
   const sub = (x: Expr): Code => compileExpr(x, false, guard);
+  const rawSub = (x: Expr): Code => compileExpr(x, false, guard, !guard);
   switch (e.k) {
     case 'lit': {
       const v = e.value;
       return () => v;
     }
     case 'var':
-      return variable(e.name);
+      return raw && !guard ? rawVariable(e.name) : variable(e.name);
     case 'tuple': {
       const es = e.elements.map(sub);
       return (env, rt) => then(all(es, env, rt), toTuple);
     }
     case 'cons':
-      return cons(e, sub);
+      return cons(e, sub, raw && !guard ? rawSub : undefined);
     case 'map':
       return mapExpr(e.base && sub(e.base), e.fields, sub);
     case 'bin':
@@ -64,7 +70,7 @@ function compileExpr(e: Expr, tail: boolean, guard: boolean): Code {
       return guard ? guardCall(e) : call(e, sub);
     case 'apply':
       if (guard) throw badForm(atom('apply'));
-      return applyFun(sub(e.fun), e.args.map(sub), tail);
+      return applyFun(sub(e.fun), e.args.map(rawSub), tail, raw);
     default:
       if (guard) throw badForm(atom(e.k)); // not a guard expression
       return compileBodyOnly(e, tail, sub);
@@ -103,6 +109,15 @@ function compileBodyOnly(e: Expr, tail: boolean, sub: (x: Expr) => Code): Code {
 
 function variable(name: string): Code {
   return (env) => {
+    const v = env.get(name) as Held | undefined;
+    if (v === undefined) throw evalError2('unbound', atom(name));
+    return v instanceof ListView ? v.force() : v;
+  };
+}
+
+/** A variable whose value may stay a view. */
+function rawVariable(name: string): Code {
+  return (env) => {
     const v = env.get(name);
     if (v === undefined) throw evalError2('unbound', atom(name));
     return v;
@@ -116,7 +131,7 @@ function toTuple(es: Term[]): Term {
 }
 
 /** `[A, B | T]`: a proper list literal is built in one go; a tail is appended once. */
-function cons(e: Expr & { k: 'cons' }, sub: (x: Expr) => Code): Code {
+function cons(e: Expr & { k: 'cons' }, sub: (x: Expr) => Code, rawSub: ((x: Expr) => Code) | undefined): Code {
   const heads: Code[] = [];
   let tail: Expr = e;
   while (tail.k === 'cons') {
@@ -124,6 +139,11 @@ function cons(e: Expr & { k: 'cons' }, sub: (x: Expr) => Code): Code {
     tail = tail.tail;
   }
   if (tail.k === 'lit' && isList(tail.value) && tail.value.length === 0) return (env, rt) => all(heads, env, rt);
+  if (rawSub) {
+    // In front of the tail, not copying it (list-view.ts): `Rev(T, [H | Acc])` stays linear.
+    const rest = rawSub(tail);
+    return (env, rt) => then(all(heads, env, rt), (hs) => then(rest(env, rt), (t) => prepend(hs, t) as unknown as Term));
+  }
   const rest = sub(tail);
   return (env, rt) =>
     then(all(heads, env, rt), (hs) =>
@@ -212,6 +232,7 @@ function call(e: Expr & { k: 'local' | 'remote' }, sub: (x: Expr) => Code): Code
     if (!isAutoImported(name.name, args.length)) {
       const forms = e.args;
       return (env, rt) => {
+        forceBindings(env); // the shell's commands read and print the bindings
         const local = rt.host.local?.({ name, args: forms, env, rt, evaluate: (x) => compileExpr(x, false, false)(env, rt) });
         if (local !== undefined) return local;
         return then(all(args, env, rt), () => {
@@ -253,15 +274,20 @@ function applyFromEval(rt: Rt, mod: Atom, fn: Atom, as: Term[]): Value {
   }
 }
 
-/** `F(Args)`: an evaluator fun directly (a tail call goes back to the trampoline), any other through `applyFun`. */
-function applyFun(fun: Code, args: Code[], tail: boolean): Code {
+/**
+ * `F(Args)`: an evaluator fun directly (a tail call goes back to the trampoline), any other through
+ * `applyFun`. The arguments may be views, for an evaluator fun only; its value stays one if `raw`.
+ */
+function applyFun(fun: Code, args: Code[], tail: boolean, raw: boolean): Code {
   return (env, rt) =>
     then(fun(env, rt), (f) =>
       then(all(args, env, rt), (as): Value => {
         const ef = f instanceof EvalFun ? f : f instanceof ErlFun ? adoptShellFun(f, compiler) : undefined;
-        if (!ef) return rt.host.applyFun(rt.self, f, as);
+        if (!ef) return rt.host.applyFun(rt.self, f, as.map(force));
         if (ef.arity !== as.length) throw badArity(f, as);
-        return tail ? (new TailCall(ef, as) as unknown as Term) : callFun(ef, as, rt);
+        if (tail) return new TailCall(ef, as) as unknown as Term;
+        const v = callFun(ef, as, rt);
+        return raw ? v : then(v, force);
       }),
     );
 }

@@ -12,6 +12,7 @@ import { compiler } from './compile.js';
 import { badArity, callFun } from './funs.js';
 import type { Host } from './runtime.js';
 import { adoptShellFun } from './shell-fun.js';
+import { force, forceBindings } from './list-view.js';
 
 export { EvalFun } from './funs.js';
 export type { Host, LocalCall, LocalHandler } from './runtime.js';
@@ -37,7 +38,7 @@ export function closureRunner(registry: Host, options: ClosureRunnerOptions = {}
     if (!own) return undefined;
     if (own.arity !== args.length) return Promise.reject(badArity(fun, args));
     try {
-      return Promise.resolve(callFun(own, args, { self, host }));
+      return Promise.resolve(callFun(own, args, { self, host })).then(force); // a view does not leave the evaluator
     } catch (err) {
       return Promise.reject(err);
     }
@@ -64,5 +65,6 @@ export async function evalExprs(self: Process, exprs: Term, bindings: Map<string
   const body = compiler.body(readExprs(exprs), false);
   const env = new Map(bindings);
   const value = await body(env, { self, host: { apply: ctx.apply, applyFun: ctx.applyFun, local: ctx.local } });
-  return { value, bindings: env };
+  forceBindings(env);
+  return { value: force(value), bindings: env };
 }

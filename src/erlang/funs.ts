@@ -11,6 +11,7 @@ import { atom, ErlFun, Pid, tuple, type Term } from '../term/types.js';
 import { ErlangError } from '../process/exceptions.js';
 import type { Clause, Expr } from './ast.js';
 import { compileGuards, compilePattern, undo, type Matcher } from './match.js';
+import { force } from './list-view.js';
 import { TailCall, type Code, type Compiler, type Env, type Rt, type Value } from './runtime.js';
 
 /** A compiled fun clause: its head test (patterns, then guard) and its body, run in tail position. */
@@ -67,7 +68,7 @@ export class EvalFun extends ErlFun {
 
 /** OTP 25's Info tuple for a fun: `{Anno, Bindings, none, none, #{}, Clauses}` (+ Name for a named fun). */
 function infoOf(def: FunDef, env: Env): Term {
-  const bindings = [...env].filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => tuple(atom(k), v));
+  const bindings = [...env].filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => tuple(atom(k), force(v)));
   const none = atom('none');
   const head = [1, bindings, none, none, new Map(), def.form] as Term[];
   return def.name === undefined ? tuple(...head) : tuple(...head, atom(def.name));
@@ -76,7 +77,7 @@ function infoOf(def: FunDef, env: Env): Term {
 /** Compiles fun clauses (heads with several patterns, guards, bodies in tail position). */
 export function compileFunClauses(clauses: readonly Clause[], cc: Compiler): FunClause[] {
   return clauses.map((c) => {
-    const ms: Matcher[] = c.patterns.map((p) => compilePattern(p, cc));
+    const ms: Matcher[] = c.patterns.map((p) => compilePattern(p, cc, true));
     const g = compileGuards(c.guards, cc);
     const n = ms.length;
     const test = (args: Term[], env: Env, rt: Rt, trail: string[]): boolean => {
@@ -156,7 +157,7 @@ function enter(fun: EvalFun, args: Term[], rt: Rt): Value | TailCall {
     undo(env, trail);
     if (shadowed) for (const [k, v] of shadowed) env.set(k, v);
   }
-  throw new ErlangError(atom('function_clause'), [tuple(ERL_EVAL, atom('-inside-an-interpreted-fun-'), args, [])]);
+  throw new ErlangError(atom('function_clause'), [tuple(ERL_EVAL, atom('-inside-an-interpreted-fun-'), args.map(force), [])]);
 }
 
 function shadow(env: Env, names: string[]): [string, Term][] | undefined {
@@ -173,5 +174,5 @@ function shadow(env: Env, names: string[]): [string, Term][] | undefined {
 
 /** `{badarity, {Fun, Args}}`, as BEAM raises it. */
 export function badArity(fun: Term, args: Term[]): ErlangError {
-  return new ErlangError(tuple(atom('badarity'), tuple(fun, args)), []);
+  return new ErlangError(tuple(atom('badarity'), tuple(fun, args.map(force))), []);
 }

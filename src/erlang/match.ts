@@ -4,15 +4,16 @@
  * on a trail, so a clause that fails half-way undoes its bindings (erl_eval gets that for free by
  * returning a new orddict; a Map per activation with a trail avoids copying it per clause).
  */
-import { atom, BitBinary, ImproperList, isList, isTuple, type Term } from '../term/types.js';
+import { atom, BitBinary, isList, isTuple, type Term } from '../term/types.js';
 import { equals, mapGet } from '../term/compare.js';
 import type { BinSegment, Clause, Expr } from './ast.js';
 import { badForm } from './ast.js';
 import { BitReader, segmentSpec, type SegmentSpec } from './bits.js';
 import type { Code, Compiler, Env, Rt, SyncCode } from './runtime.js';
+import { force, ListView, splitList, type Held } from './list-view.js';
 
-/** Matches `v`, binding new variables into `env` and naming them on `trail`. */
-export type Matcher = (v: Term, env: Env, rt: Rt, trail: string[]) => boolean;
+/** Matches `v` (a view only in a fun's head), binding new variables into `env` and naming them on `trail`. */
+export type Matcher = (v: Held, env: Env, rt: Rt, trail: string[]) => boolean;
 
 /** Removes the bindings a failed match made. */
 export function undo(env: Env, trail: string[]): void {
@@ -20,21 +21,24 @@ export function undo(env: Env, trail: string[]): void {
   trail.length = 0;
 }
 
-/** Compiles a pattern. */
-export function compilePattern(p: Expr, cc: Compiler): Matcher {
+/**
+ * Compiles a pattern. `lazy` (a fun's head, which the evaluator's own calls give views): the tail
+ * of a `[H | T]` pattern is bound as a view of the list rather than a copy (list-view.ts).
+ */
+export function compilePattern(p: Expr, cc: Compiler, lazy = false): Matcher {
   switch (p.k) {
     case 'lit': {
       const lit = p.value;
-      return (v) => v === lit || equals(v, lit);
+      return (v) => v === lit || (v instanceof ListView ? isList(lit) && lit.length > 0 && equals(v.force(), lit) : equals(v, lit));
     }
     case 'var':
       return varMatcher(p.name);
     case 'match': {
-      const l = compilePattern(p.left, cc), r = compilePattern(p.right, cc);
+      const l = compilePattern(p.left, cc, lazy), r = compilePattern(p.right, cc, lazy);
       return (v, env, rt, trail) => l(v, env, rt, trail) && r(v, env, rt, trail);
     }
     case 'tuple': {
-      const es = p.elements.map((e) => compilePattern(e, cc));
+      const es = p.elements.map((e) => compilePattern(e, cc, lazy));
       const n = es.length;
       return (v, env, rt, trail) => {
         if (!isTuple(v) || v.length !== n) return false;
@@ -43,17 +47,22 @@ export function compilePattern(p: Expr, cc: Compiler): Matcher {
       };
     }
     case 'cons':
-      return consMatcher(p, cc);
+      return consMatcher(p, cc, lazy);
     case 'map':
-      return mapMatcher(p.fields, cc);
+      return forcing(mapMatcher(p.fields, cc));
     case 'bin':
-      return binMatcher(p.segments, cc);
+      return forcing(binMatcher(p.segments, cc));
     case 'op':
     case 'unop':
-      return opPattern(p, cc);
+      return opPattern(p, cc, lazy);
     default:
       throw badForm(atom(p.k));
   }
+}
+
+/** A matcher of plain terms that may be handed a view. */
+function forcing(m: Matcher): Matcher {
+  return (v, env, rt, trail) => m(force(v), env, rt, trail);
 }
 
 function varMatcher(name: string): Matcher {
@@ -61,35 +70,32 @@ function varMatcher(name: string): Matcher {
   return (v, env, _rt, trail) => {
     const bound = env.get(name);
     if (bound === undefined) {
-      env.set(name, v);
+      env.set(name, v as Term); // a view stays one in a fun's bindings (runtime.ts's Env)
       trail.push(name);
       return true;
     }
-    return bound === v || equals(bound, v);
+    return bound === v || equals(force(bound), force(v));
   };
 }
 
-/** `[P1, ..., Pk | T]`: the first k elements, then the tail against the rest of the list. */
-function consMatcher(p: Expr & { k: 'cons' }, cc: Compiler): Matcher {
+/**
+ * `[P1, ..., Pk | T]`: the first k elements, then the tail against the rest of the list: in a
+ * fun's head a view of it, elsewhere a copy (as erl_eval's match/4 would have it, a plain term).
+ */
+function consMatcher(p: Expr & { k: 'cons' }, cc: Compiler, lazy: boolean): Matcher {
   const heads: Matcher[] = [];
   let tail: Expr = p;
   while (tail.k === 'cons') {
-    heads.push(compilePattern(tail.head, cc));
+    heads.push(compilePattern(tail.head, cc, lazy));
     tail = tail.tail;
   }
   const k = heads.length;
-  const rest = tail.k === 'var' && tail.name === '_' ? undefined : compilePattern(tail, cc);
+  const rest = tail.k === 'var' && tail.name === '_' ? undefined : compilePattern(tail, cc, lazy);
   return (v, env, rt, trail) => {
-    let elements: Term[], end: Term;
-    if (isList(v)) (elements = v), (end = []);
-    else if (v instanceof ImproperList) (elements = v.elements), (end = v.tail);
-    else return false;
-    if (elements.length < k) return false;
-    for (let i = 0; i < k; i++) if (!heads[i](elements[i], env, rt, trail)) return false;
-    if (!rest) return true;
-    // A copy of the rest (the list is an Array): recursion over a long list pays O(n) per step.
-    const t = elements.length === k ? end : isList(end) ? elements.slice(k) : new ImproperList(elements.slice(k), end);
-    return rest(t, env, rt, trail);
+    const split = splitList(v, k, lazy || rest === undefined);
+    if (!split) return false;
+    for (let i = 0; i < k; i++) if (!heads[i](split.heads[i], env, rt, trail)) return false;
+    return !rest || rest(split.rest, env, rt, trail);
   };
 }
 
@@ -159,15 +165,15 @@ export function expandStrings(segments: readonly BinSegment[]): BinSegment[] {
 }
 
 /** An operator in a pattern: `"abc" ++ T` (a prefix), or a constant expression such as `-1`. */
-function opPattern(p: Expr & { k: 'op' | 'unop' }, cc: Compiler): Matcher {
+function opPattern(p: Expr & { k: 'op' | 'unop' }, cc: Compiler, lazy: boolean): Matcher {
   if (p.k === 'op' && p.op.name === '++' && p.left.k === 'lit' && isList(p.left.value)) {
     let e: Expr = p.right;
     const prefix = p.left.value;
     for (let i = prefix.length - 1; i >= 0; i--) e = { k: 'cons', head: { k: 'lit', value: prefix[i] }, tail: e };
-    return compilePattern(e, cc);
+    return compilePattern(e, cc, lazy);
   }
   const constant = cc.guard(p);
-  return (v, env, rt) => equals(v, constant(env, rt));
+  return (v, env, rt) => equals(force(v), constant(env, rt));
 }
 
 /** A guard sequence `G1; G2` of conjunctions `T1, T2`: true when one conjunction holds; an exception is false. */

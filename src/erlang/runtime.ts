@@ -11,7 +11,11 @@ import { ErlangError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import type { Apply, ApplyFun } from '../modules/registry.js';
 
-/** Bindings: variable name to value. Erlang variables are bound once, so one Map per function activation is enough. */
+/**
+ * Bindings: variable name to value. Erlang variables are bound once, so one Map per function
+ * activation is enough. In a fun's activation a value may be a ListView (list-view.ts) typed as
+ * a Term: compiled code reads it forced, and code outside the evaluator gets forceBindings'.
+ */
 export type Env = Map<string, Term>;
 
 /** The module functions evaluated code calls: the registry's `apply` and `applyFun`. */

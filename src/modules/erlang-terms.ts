@@ -22,7 +22,8 @@ import {
   tuple,
   type Term,
 } from '../term/types.js';
-import { compare, compareMapKeys, mapGet } from '../term/compare.js';
+import { compare, mapGet } from '../term/compare.js';
+import { mapListOrder } from '../term/map-order.js';
 import { decode, decodeAt } from '../term/decode.js';
 import { Tag } from '../term/tags.js';
 import { encode, type EncodeOptions } from '../term/encode.js';
@@ -210,11 +211,11 @@ function termToBinary(t: Term, opts?: Term): Term | undefined {
   return encode(sortSmallMaps(t), options);
 }
 
-/** `t` with every map of up to 32 keys rebuilt in map-key order (OTP's flatmap order); `t` itself when it has none. */
+/** `t` with every map rebuilt in the order BEAM writes it (term/map-order.ts); `t` itself when it has none. */
 function sortSmallMaps(t: Term): Term {
   if (t instanceof Map) {
     const entries = [...t].map(([k, v]): [Term, Term] => [sortSmallMaps(k), sortSmallMaps(v)]);
-    if (entries.length <= 32) entries.sort((x, y) => compareMapKeys(x[0], y[0]));
+    mapListOrder(entries);
     return new Map(entries);
   }
   if (Array.isArray(t)) {

@@ -7,6 +7,7 @@
  */
 import { atom, isList, isTuple, type Term } from '../term/types.js';
 import { formatFloat } from '../term/format-text.js';
+import { printfScientific, scaledRound, withPoint } from '../term/float-decimal.js';
 import { isFloatTerm, toDouble } from './numbers.js';
 
 const BUFFER = 256;
@@ -29,35 +30,6 @@ function parseOptions(opts: Term): { format: Format; compact: boolean } | undefi
     } else return undefined;
   }
   return { format, compact };
-}
-
-/** `x = mantissa * 2^exponent` exactly, for a finite non-negative double. */
-function exact(x: number): [bigint, number] {
-  if (x === 0) return [0n, 0];
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  const e = Number((bits >> 52n) & 0x7ffn);
-  const frac = bits & ((1n << 52n) - 1n);
-  return e === 0 ? [frac, -1074] : [frac | (1n << 52n), e - 1075];
-}
-
-/** `round(x * 10^shift)` exactly, ties to even (glibc's printf), for a non-negative double. */
-function scaledRound(x: number, shift: number): bigint {
-  const [m, e] = exact(x);
-  let num = m * (shift >= 0 ? 10n ** BigInt(shift) : 1n);
-  let den = shift < 0 ? 10n ** BigInt(-shift) : 1n;
-  if (e >= 0) num <<= BigInt(e);
-  else den <<= BigInt(-e);
-  const q = num / den;
-  const r2 = (num % den) * 2n;
-  return r2 > den || (r2 === den && q % 2n === 1n) ? q + 1n : q;
-}
-
-/** `digits` (an integer's) with a point before its last `decimals`, zero-padded. */
-function withPoint(digits: bigint, decimals: number): string {
-  const s = digits.toString().padStart(decimals + 1, '0');
-  return decimals === 0 ? s : `${s.slice(0, s.length - decimals)}.${s.slice(s.length - decimals)}`;
 }
 
 /** sys_double_to_chars_fast's `compact`: trailing zeros go, but one stays after a point. */
@@ -85,26 +57,6 @@ function fixed(x: number, decimals: number, compact: boolean): string | undefine
   return compact ? dropTrailingZeros(text) : text;
 }
 
-/** `%.*e`, exactly (ties to even). */
-function scientific(x: number, decimals: number): string {
-  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
-  const af = Math.abs(x);
-  let exp = af === 0 ? 0 : Math.floor(Math.log10(af));
-  let digits = 0n;
-  if (af !== 0) {
-    // log10 may be one off near powers of ten, and rounding may carry into one more digit:
-    // the exponent settles where the rounded digits number exactly decimals + 1.
-    for (;;) {
-      digits = scaledRound(af, decimals - exp);
-      if (digits >= 10n ** BigInt(decimals + 1)) exp++;
-      else if (digits < 10n ** BigInt(decimals)) exp--;
-      else break;
-    }
-  }
-  const e = `${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  return `${sign}${withPoint(digits, decimals)}e${e}`;
-}
-
 /** The text of `float_to_list(F, Options)`, or undefined for badarg. */
 export function floatText(f: Term, opts: Term = []): string | undefined {
   const parsed = parseOptions(opts);
@@ -113,13 +65,13 @@ export function floatText(f: Term, opts: Term = []): string | undefined {
   const { format, compact } = parsed;
   let text: string | undefined;
   if (format.kind === 'short') text = formatFloat(x);
-  else if (format.kind === 'legacy') text = scientific(x, 20);
+  else if (format.kind === 'legacy') text = printfScientific(x, 20);
   else if (format.kind === 'fixed') {
     if (format.decimals < 0 || format.decimals > 253) return undefined;
     text = fixed(x, format.decimals, compact);
   } else {
     if (format.decimals > 249) return undefined;
-    text = scientific(x, format.decimals < 0 ? 6 : format.decimals); // printf takes a negative precision as none: 6
+    text = printfScientific(x, format.decimals < 0 ? 6 : format.decimals); // printf takes a negative precision as none: 6
   }
   return text === undefined || text.length >= BUFFER ? undefined : text;
 }

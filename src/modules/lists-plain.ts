@@ -14,6 +14,7 @@ import { cells, clause, cons, isCons, isNil, restOf } from './cons.js';
 import { isInteger } from './guards.js';
 import { add, canonicalInt } from './numbers.js';
 import { codePoints } from '../term/io-format.js';
+import { printfScientific } from '../term/float-decimal.js';
 
 const BADARITH = atom('badarith');
 const fc = (f: string, ...args: Term[]): ErlangError => clause('lists', f, args);
@@ -95,18 +96,10 @@ function flatlength(list: Term, n: number): number {
 /** OTP's thing_to_list/1, what concat/1 applies to each element. */
 function thingToList(t: Term): Term {
   if (isInteger(t)) return [...String(t)].map((ch) => ch.charCodeAt(0));
-  if (typeof t === 'number' || t instanceof ErlFloat) return [...floatToList(Number(t))].map((ch) => ch.charCodeAt(0));
+  if (typeof t === 'number' || t instanceof ErlFloat) return [...printfScientific(Number(t), 20)].map((ch) => ch.charCodeAt(0));
   if (typeof t === 'boolean' || t instanceof Atom) return codePoints(String(t));
   if (isList(t)) return t;
   throw fc('thing_to_list', t);
-}
-
-/** `float_to_list(F)`: C's `%.20e` (the exponent has at least two digits). */
-function floatToList(x: number): string {
-  const [m, e] = x.toExponential(20).split('e') as [string, string];
-  const sign = e[0] === '-' ? '-' : '+';
-  const digits = e.replace(/^[-+]/, '');
-  return `${m}e${sign}${digits.padStart(2, '0')}`;
 }
 
 /** `max/1`, `min/1`: the first of equal extremes stays (`H > Max` / `H < Min` replaces). */

@@ -2,13 +2,14 @@
  * The `maps` module a noderl node serves (OTP 25 lib/stdlib/src/maps.erl and the erts map BIFs).
  * Errors are OTP's: `{badmap, M}` for a map argument that is not one, `{badkey, K}`, and `badarg`
  * for a fun of the wrong arity or a bad list. Keys are compared with `=:=` (1 and 1.0 are two
- * keys), and functions that list a map (`keys/1`, `to_list/1`, `fold/3`, iterators) go in the order
- * OTP uses for maps up to 32 keys, the term order with every integer before every float; a larger
- * map is a hash trie on BEAM, whose order noderl does not reproduce (it keeps the same order).
+ * keys), and functions that list a map (`keys/1`, `to_list/1`, `fold/3`, iterators) go in BEAM's
+ * order (term/map-order.ts): up to 32 keys the term order with every integer before every float,
+ * beyond that the order of BEAM's hash trie.
  */
 import { atom, ExportFun, ImproperList, isList, isTuple, tuple, type Term } from '../term/types.js';
 import { BADARG } from '../term/atoms.js';
-import { compareMapKeys, mapKeyOf, NOT_FOUND } from '../term/compare.js';
+import { mapKeyOf, NOT_FOUND } from '../term/compare.js';
+import { mapListOrder, mapOrder } from '../term/map-order.js';
 import { bifError, ErlangError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { arities, type ApplyFun, type BuiltinModule } from './registry.js';
@@ -28,10 +29,13 @@ function needMaps(f: string, args: Term[], ...maps: Term[]): TermMap[] {
   return maps as TermMap[];
 }
 
-/** The entries in OTP's order for a small map: term order, integers before floats. */
+/** The entries in the order a BEAM iterator walks the map (term/map-order.ts). */
 export function entriesOf(m: ReadonlyMap<Term, Term>): [Term, Term][] {
-  return [...m].sort((a, b) => compareMapKeys(a[0], b[0]));
+  return mapOrder([...m]);
 }
+
+/** The entries in the order `maps:to_list/1` gives them. */
+const listed = (m: ReadonlyMap<Term, Term>): [Term, Term][] => mapListOrder([...m]);
 
 /** `M#{K => V}` on a copy or in place: an `=:=` key already there keeps its place. */
 function putIn(m: TermMap, k: Term, v: Term): TermMap {
@@ -193,9 +197,9 @@ const mapsPlain: BuiltinModule = {
     if (!lookup(map, k).found) throw err(tuple(atom('badkey'), k), 'update', [k, v, m]);
     return putIn(new Map(map), k, v);
   },
-  keys: (_self, m) => entriesOf(needMaps('keys', [m], m)[0]!).map(([k]) => k),
-  values: (_self, m) => entriesOf(needMaps('values', [m], m)[0]!).map(([, v]) => v),
-  to_list: (_self, m) => entriesOf(needMaps('to_list', [m], m)[0]!).map(([k, v]) => tuple(k, v)),
+  keys: (_self, m) => listed(needMaps('keys', [m], m)[0]!).map(([k]) => k),
+  values: (_self, m) => listed(needMaps('values', [m], m)[0]!).map(([, v]) => v),
+  to_list: (_self, m) => listed(needMaps('to_list', [m], m)[0]!).map(([k, v]) => tuple(k, v)),
   from_list: (_self, l) => pairsOf(l, 'from_list', [l]).reduce((m, [k, v]) => putIn(m, k, v), new Map<Term, Term>()),
   from_keys: (_self, l, v) => {
     if (!isList(l)) throw err(BADARG, 'from_keys', [l, v]);

@@ -10,7 +10,7 @@ import { equals } from '../term/compare.js';
 import { ErlangError } from '../process/exceptions.js';
 import { arities, type BuiltinModule } from './registry.js';
 import { cells, clause, isNil } from './cons.js';
-import { entriesOf } from './maps.js';
+import { mapListOrder } from '../term/map-order.js';
 
 const isAtom = (t: Term): boolean => t instanceof Atom || typeof t === 'boolean';
 
@@ -114,7 +114,7 @@ export const proplistsModule: BuiltinModule = {
   },
   from_map: (_self, m) => {
     if (!(m instanceof Map)) throw new ErlangError(tuple(atom('badmap'), m), []);
-    return entriesOf(m).map(([k, v]) => tuple(k, v));
+    return mapListOrder([...m]).map(([k, v]) => tuple(k, v)); // maps:to_list/1
   },
   to_map: (_self, l) => {
     if (!isList(l)) throw new ErlangError(atom('function_clause'), []);

@@ -4,7 +4,7 @@
  * takes `make_hash2` (term-hash2.ts) of itself, as utils.c does.
  */
 import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, isList, isTuple, Pid, Port, Ref, type Term } from '../term/types.js';
-import { atomHash, floatWords, isByte, magnitudeWords, portWords } from './term-hash-parts.js';
+import { atomHash, floatWords, isByte, magnitudeWords, portWords } from '../term/term-hash-parts.js';
 import { makeHash2 } from './term-hash2.js';
 
 /** utils.c's FUNNY_NUMBER1..14: primes just above 2^28. */

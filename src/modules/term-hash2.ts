@@ -9,8 +9,8 @@
  * node, serial and creation take no part, so this node's pids hash as BEAM's local pids do.
  */
 import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, isList, isTuple, Pid, Port, Ref, type Term } from '../term/types.js';
-import { blockHash, HCONST, hconst, mix1, mix2 } from './jenkins-mix.js';
-import { atomHash, floatWords, isByte, magnitudeWords, portWords } from './term-hash-parts.js';
+import { blockHash, HCONST, hconst, mix1, mix2 } from '../term/jenkins-mix.js';
+import { atomHash, floatWords, isByte, magnitudeWords, portWords } from '../term/term-hash-parts.js';
 
 const [H2, H3, H4, H5, H6, H7, H9, H10, H11, H12, H13, H14, H15, H16, H19] = [2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 19].map(hconst) as [
   number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,

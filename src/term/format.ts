@@ -5,7 +5,7 @@
  * text reads back (erl_scan:string + erl_parse:parse_term, or this package's `parse`) as an `=:=`
  * term.
  */
-import { compareMapKeys } from './compare.js';
+import { mapOrder } from './map-order.js';
 import { escapeChar, formatAtom, formatFloat, isPrintableChar, isPrintableLatin1 } from './format-text.js';
 import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type TermInput } from './types.js';
 
@@ -155,7 +155,7 @@ function writeImproper(t: ImproperList, out: string[], local: Atom | undefined):
 }
 
 function writeMap(entries: [TermInput, TermInput][], out: string[], local: Atom | undefined): void {
-  entries.sort((x, y) => compareMapKeys(x[0], y[0]));
+  mapOrder(entries);
   out.push('#{');
   for (let i = 0; i < entries.length; i++) {
     if (i > 0) out.push(',');

@@ -1,29 +1,24 @@
 /**
  * The part of `io_lib:format/2` that group leaders receive (`{put_chars, Enc, io_lib, format,
  * [Fmt, Args]}`, otp-distribution.md §10) and that `io:format` needs: control sequences
- * `~F.P.PadModC` with the controls `~w ~W ~p ~P ~s ~c ~b ~B ~i ~n ~~` and the `t` and `l`
- * modifiers. `~p` and `~P` print through io_lib_pretty (pretty.ts): broken over lines of the field
+ * `~F.P.PadModC` (`*` takes F, P or the pad from the arguments) with the controls
+ * `~w ~W ~p ~P ~s ~c ~e ~f ~g ~b ~B ~x ~X ~+ ~# ~i ~n ~~` and the `t` and `l` modifiers; fields
+ * as io_lib_format fits them (io-format-fields.ts), floats as it rounds them (io-format-float.ts). `~p` and `~P` print through io_lib_pretty (pretty.ts): broken over lines of the field
  * width (80 by default) from the column the text before them on the same line ends at, as
  * io_lib_format:build_limited/5 computes it. Text shows as on a node with the default printable
  * range (`+pc latin1`).
  */
+import { isUtf8 } from 'node:buffer';
 import { prettyPrint } from './pretty.js';
-import { charsLength, ioLibWrite, type TextEncoding } from './io-lib-write.js';
-import { Atom, ImproperList, isList, type TermInput } from './types.js';
+import { ioLibWrite, type TextEncoding } from './io-lib-write.js';
+import { Atom, ErlFloat, ImproperList, isList, type TermInput } from './types.js';
+import { IoFormatError } from './io-format-error.js';
+import { charField, integerField, stringField, termField, type FieldSpec } from './io-format-fields.js';
+import { floatE, floatF, floatGForm } from './io-format-float.js';
 
-/** `io_lib:format` raised `badarg`: a control sequence that does not fit its argument, or a bad format. */
-export class IoFormatError extends Error {
-  readonly code = 'ERR_NODERL_IO_FORMAT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'IoFormatError';
-  }
-}
+export { IoFormatError };
 
-interface Control {
-  width?: number;
-  precision?: number;
-  pad: string;
+interface Control extends FieldSpec {
   unicode: boolean;
   /** False with the `l` modifier: `~lp` prints lists and binaries of characters as numbers. */
   strings: boolean;
@@ -97,7 +92,8 @@ function parseControl(text: string, at: number, take: () => TermInput): [Control
     if (text[i] === '.') {
       i++;
       if (i >= text.length) throw new IoFormatError('format ends inside a control sequence');
-      control.pad = text[i++]!;
+      control.pad = text[i] === '*' ? padArgument(take()) : text[i]!;
+      i++;
     }
   }
   while (text[i] === 't' || text[i] === 'l') {
@@ -109,34 +105,39 @@ function parseControl(text: string, at: number, take: () => TermInput): [Control
   return [control, i + 1];
 }
 
+/** A pad character given as `.*`: a character code. */
+function padArgument(p: TermInput): string {
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 0x10ffff) throw new IoFormatError('the pad character must be a character code');
+  return String.fromCodePoint(p);
+}
+
 /** One control's text; `column` is where it starts (0-based), for `~p`. */
 function render(c: Control, take: () => TermInput, column: number): string {
   const encoding: TextEncoding = c.unicode ? 'unicode' : 'latin1';
   switch (c.char) {
     case '~':
-      return adjust('~'.repeat(c.precision ?? Math.abs(c.width ?? 1)), c);
+      return charField('~', c);
     case 'n':
-      return '\n';
+      if (c.width === undefined) return '\n';
+      if (c.width < 0) throw new IoFormatError('~n cannot be left-adjusted');
+      return '\n'.repeat(c.width);
     case 'i':
       take();
       return '';
     case 'c': {
       const ch = take();
-      if (typeof ch !== 'number' || !Number.isInteger(ch) || ch < 0 || ch > 0x10ffff) throw new IoFormatError('~c needs a character');
-      const one = String.fromCodePoint(c.unicode ? ch : ch & 0xff);
-      return adjust(one.repeat(c.precision ?? Math.abs(c.width ?? 1)), c);
+      if (typeof ch !== 'number' || !Number.isInteger(ch)) throw new IoFormatError('~c needs an integer');
+      const code = c.unicode ? ch : ch & 0xff; // latin1 keeps the low byte of any integer, as OTP
+      if (code < 0 || code > 0x10ffff) throw new IoFormatError('~tc needs a character code');
+      return charField(String.fromCodePoint(code), c);
     }
-    case 's': {
-      const s = take();
-      let str = s instanceof Atom ? s.name : charsToString(s, c.unicode);
-      if (c.precision !== undefined) str = [...str].slice(0, c.precision).join('');
-      return adjust(str, c);
-    }
+    case 's':
+      return stringField(stringArgument(take(), c.unicode), c);
     case 'w':
-      return termField(ioLibWrite(take(), -1, { encoding }), c);
+      return termField(ioLibWrite(take(), -1, { encoding }), c, c.precision);
     case 'W': {
       const t = take();
-      return termField(ioLibWrite(t, depthArgument(take()), { encoding }), c);
+      return termField(ioLibWrite(t, depthArgument(take()), { encoding }), c, c.precision);
     }
     case 'p':
       return pretty(take(), -1, c, column);
@@ -144,18 +145,73 @@ function render(c: Control, take: () => TermInput, column: number): string {
       const t = take();
       return pretty(t, depthArgument(take()), c, column);
     }
-    case 'b':
-    case 'B': {
-      const n = take();
-      const base = c.precision ?? 10;
-      if ((typeof n !== 'number' || !Number.isInteger(n)) && typeof n !== 'bigint') throw new IoFormatError(`~${c.char} needs an integer`);
-      if (base < 2 || base > 36) throw new IoFormatError(`base ${base} is not 2..36`);
-      const digits = n.toString(base);
-      return adjust(c.char === 'B' ? digits.toUpperCase() : digits, c);
-    }
+    case 'e':
+    case 'f':
+    case 'g':
+      return floatControl(c.char, floatArgument(take(), c.char), c);
     default:
-      throw new IoFormatError(`control ~${c.char} is not supported`);
+      return integerControl(c, take);
   }
+}
+
+/** `~b ~B ~x ~X ~+ ~#`; anything else is not a control. */
+function integerControl(c: Control, take: () => TermInput): string {
+  if (!'bBxX+#'.includes(c.char)) throw new IoFormatError(`control ~${c.char} is not supported`);
+  const n = take();
+  const prefixArg = c.char === 'x' || c.char === 'X' ? take() : undefined;
+  if ((typeof n !== 'number' || !Number.isInteger(n)) && typeof n !== 'bigint') throw new IoFormatError(`~${c.char} needs an integer`);
+  const lower = c.char === 'b' || c.char === 'x' || c.char === '+';
+  let prefix = '';
+  if (prefixArg !== undefined) prefix = prefixText(prefixArg);
+  else if (c.char === '+' || c.char === '#') prefix = `${c.precision ?? 10}#`;
+  return integerField(n, c, prefix, lower);
+}
+
+/** The prefix of `~x`: an atom's name or a deep list of characters (io_lib:deep_char_list/1). */
+function prefixText(p: TermInput): string {
+  if (p instanceof Atom) return p.name;
+  const out: string[] = [];
+  const walk = (d: TermInput): void => {
+    if (!isList(d)) throw new IoFormatError('the prefix of ~x is not a character list');
+    for (const e of d) {
+      if (isList(e)) walk(e);
+      else if (typeof e === 'number' && isUnicodeChar(e)) out.push(String.fromCodePoint(e));
+      else throw new IoFormatError('the prefix of ~x is not a character list');
+    }
+  };
+  walk(p);
+  return out.join('');
+}
+
+/** io_lib:char_list/1's characters: code points, less surrogates, 16#FFFE and 16#FFFF. */
+function isUnicodeChar(c: number): boolean {
+  return Number.isInteger(c) && c >= 0 && (c < 0xd800 || (c > 0xdfff && c < 0xfffe) || (c > 0xffff && c <= 0x10ffff));
+}
+
+/** The text `~s` shows: an atom's name or character data; a bare integer is badarg as in OTP. */
+function stringArgument(s: TermInput, unicode: boolean): string {
+  if (s instanceof Atom) return s.name;
+  if (typeof s === 'number') throw new IoFormatError('~s needs character data, not a number');
+  return charsToString(s, unicode);
+}
+
+function floatArgument(x: TermInput, control: string): number {
+  if (x instanceof ErlFloat) return x.value;
+  if (typeof x === 'number' && !Number.isInteger(x)) return x;
+  throw new IoFormatError(`~${control} needs a float`);
+}
+
+/**
+ * io_lib_format:fwrite_e/f/g: precision 6 by default (`~e` needs 2 or more, the others 1), and in
+ * a field the precision is the field: a number wider than it is all `*`.
+ */
+function floatControl(control: 'e' | 'f' | 'g', x: number, c: Control): string {
+  let kind: 'e' | 'f' = control === 'g' ? 'f' : control;
+  let p = c.precision ?? 6;
+  if (p < (control === 'e' ? 2 : 1)) throw new IoFormatError(`~${control} needs a precision of ${control === 'e' ? 2 : 1} or more`);
+  if (control === 'g') ({ control: kind, precision: p } = floatGForm(x, p));
+  const text = kind === 'e' ? floatE(x, p) : floatF(x, p);
+  return c.width === undefined ? text : termField(text, c, Math.abs(c.width));
 }
 
 function depthArgument(d: TermInput): number {
@@ -178,30 +234,6 @@ function pretty(t: TermInput, depth: number, c: Control, column: number): string
   });
 }
 
-/**
- * Pads to the field width: right-justified, or left with a negative width; strings (`~s`) longer
- * than the field are cut.
- */
-function adjust(text: string, c: Control): string {
-  if (c.width === undefined) return text;
-  const width = Math.abs(c.width);
-  const len = [...text].length;
-  if (len > width) return [...text].slice(0, width).join('');
-  const fill = c.pad.repeat(width - len);
-  return c.width < 0 ? text + fill : fill + text;
-}
-
-/** io_lib_format:term/5: a written term in its field; one that does not fit the precision is all `*`. */
-function termField(text: string, c: Control): string {
-  if (c.width === undefined && c.precision === undefined) return text;
-  const width = Math.abs(c.width ?? c.precision!);
-  const len = charsLength(text);
-  const p = Math.min(len, c.precision === undefined ? width : Math.min(c.precision, width));
-  const body = len > p ? '*'.repeat(p) : text;
-  const fill = c.pad.repeat(width - (len > p ? p : len));
-  return (c.width ?? 0) < 0 ? body + fill : fill + body;
-}
-
 /** An Erlang string (a list of code points) of JS text: the inverse of {@link charsToString}. */
 export function codePoints(text: string): number[] {
   return Array.from(text, (c) => c.codePointAt(0)!);
@@ -219,7 +251,7 @@ export function charsToString(data: TermInput, unicode: boolean): string {
       if (!Number.isInteger(d) || d < 0 || d > (unicode ? 0x10ffff : 0xff)) throw new IoFormatError(`${d} is not a character`);
       out.push(String.fromCodePoint(d));
     } else if (Buffer.isBuffer(d)) {
-      out.push(d.toString(unicode ? 'utf8' : 'latin1'));
+      out.push(d.toString(unicode && isUtf8(d) ? 'utf8' : 'latin1')); // ~ts shows bytes that are not UTF-8 as Latin-1
     } else if (typeof d === 'string') {
       out.push(d);
     } else if (isList(d)) {

@@ -3,7 +3,7 @@
  * io_lib_pretty places): one line, a depth that cuts with `...`, and the encoding that decides
  * how atoms show characters beyond Latin-1 (`'\x{65E5}'` under latin1, `'日'` under unicode).
  */
-import { compareMapKeys } from './compare.js';
+import { mapOrder } from './map-order.js';
 import { formatFloat, isBareAtomName, isReservedWord } from './format-text.js';
 import { format } from './format.js';
 import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type TermInput } from './types.js';
@@ -64,13 +64,13 @@ export function charsLength(s: string): number {
   return n;
 }
 
-/** A map's entries in the order OTP iterates them: key order (exact for maps of up to 32 keys). */
+/** A map's entries in the order OTP iterates them (map-order.ts). */
 export function mapEntries(t: TermInput): [TermInput, TermInput][] | null {
   let entries: [TermInput, TermInput][];
   if (t instanceof Map) entries = [...(t as Map<TermInput, TermInput>)];
   else if (isPlainObject(t)) entries = Object.keys(t).map((k) => [Atom.of(k), t[k]!]);
   else return null;
-  return entries.sort((x, y) => compareMapKeys(x[0], y[0]));
+  return mapOrder(entries);
 }
 
 function isPlainObject(t: TermInput): t is { [key: string]: TermInput } {

@@ -1,8 +1,7 @@
 // io_lib (src/modules/io_lib.ts) against OTP 25's io_lib, differentially: the writers and the
 // character-list tests over a table and generated lists, and format/fwrite/write/print compared
 // flattened (io_lib returns deep lists; noderl returns the same characters flat), bad formats
-// included. (Not compared here: what io_lib:format/2 gets from term/io-format.ts's ioFormat and
-// that does not yet match OTP: ~f/~e/~g, ~s of a bare integer, ~p's line breaks.)
+// included. (~f ~e ~g and the fields of the other controls: stdlib-io_lib-format.test.js.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

@@ -1,6 +1,6 @@
 // maps (src/modules/maps.ts) against OTP 25's maps, differentially: a table of edge cases
-// (badmap, badkey, bad funs, iterators, 1 vs 1.0 keys) and generated maps of up to 32 keys (a
-// larger map is a hash trie on BEAM, in an order noderl does not reproduce).
+// (badmap, badkey, bad funs, iterators, 1 vs 1.0 keys) and generated maps of up to 32 keys (larger
+// maps, hash tries on BEAM: stdlib-maps-large.test.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

@@ -3,7 +3,7 @@
  * `make_hash2` for `erlang:phash2/1,2`) read the same way: an atom's own hash (atom.c), a float's
  * two words, an integer's magnitude in 32-bit words.
  */
-import { Atom } from '../term/types.js';
+import { Atom } from './types.js';
 
 const atomHashes = new Map<Atom | boolean, number>();
 
