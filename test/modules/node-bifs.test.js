@@ -2,44 +2,13 @@
 // rpc calls reach them on a noderl node, each asked of a second real erl node (the oracle) in
 // the same test: what must be equal is compared, what is noderl's own (pids, a JS process's
 // stand-ins) is checked for its shape.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
+import { useRpcOracle } from '../support/rpc-oracle.js';
+import { uniqueName } from '../support/epmd.js';
 
-const skip = erlSkip();
-let epmd;
-let erl; // the caller
-let beam; // the oracle
-let node;
-
-before(async () => {
-  if (skip) return;
-  epmd = await startEpmd();
-  erl = await startErlNode({ epmdPort: epmd.port });
-  beam = await startErlNode({ epmdPort: epmd.port, cookie: erl.cookie });
-  const { Node } = await import('../../dist/index.js');
-  node = await Node.start({ sname: uniqueName('jsbifs'), cookie: erl.cookie, epmdPort: epmd.port, log: () => {}, output: () => {} });
-  assert.equal(await erl.eval(`net_adm:ping('${beam.node}')`), 'pong');
-  assert.equal(await erl.eval(`net_adm:ping('${node.name}')`), 'pong');
-});
-after(async () => {
-  await node?.stop();
-  await beam?.stop();
-  await erl?.stop();
-  await epmd?.stop();
-});
-
-/** The same Erlang expression with `R(M, F, A)` an rpc to noderl, then to the BEAM oracle. */
-async function both(expr) {
-  const on = (n) => erl.eval(`begin R = fun(M, F, A) -> rpc:call('${n}', M, F, A) end, ${expr.replace(/\s*\n\s*/g, " ")} end`);
-  return [await on(node.name), await on(beam.node)];
-}
-
-async function same(expr) {
-  const [noderl, oracle] = await both(expr);
-  assert.equal(noderl, oracle, expr);
-  return noderl;
-}
+const rpc = useRpcOracle('jsbifs');
+const { skip, both, same } = rpc;
 
 test('whereis, registered, processes, is_process_alive, node/1 answer as on BEAM', { skip }, async () => {
   await same(`is_pid(R(erlang, whereis, [rex]))`);
@@ -138,8 +107,8 @@ test('the process dictionary: put, get, get_keys, erase, and process_info(P, dic
     spawn(Where, F),
     receive {dict, R} -> R after 5000 -> timeout end
   end`;
-  const on = (n) => erl.eval(`begin Where = '${n}', ${script.replace(/\s*\n\s*/g, ' ')} end`);
-  const [noderl, oracle] = [await on(node.name), await on(beam.node)];
+  const on = (n) => rpc.erl.eval(`begin Where = '${n}', ${script.replace(/\s*\n\s*/g, ' ')} end`);
+  const [noderl, oracle] = [await on(rpc.node.name), await on(rpc.beam.node)];
   assert.equal(noderl, oracle);
   assert.match(noderl, /^\{undefined,one,undefined,undefined,uno,undefined,/);
 });

@@ -2,44 +2,12 @@
 // noderl node and to a second real erl node (the oracle) from one erl node, compared where they
 // must be equal (erl_eval:exprs/2, process_info's list form), and noderl_observe:connections/0's
 // byte counters checked against the BEAM's own socket statistics for the same connection.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
+import { useRpcOracle } from '../support/rpc-oracle.js';
 
-const skip = erlSkip();
-let epmd;
-let erl; // the caller
-let beam; // the oracle
-let node;
-
-before(async () => {
-  if (skip) return;
-  epmd = await startEpmd();
-  erl = await startErlNode({ epmdPort: epmd.port });
-  beam = await startErlNode({ epmdPort: epmd.port, cookie: erl.cookie });
-  const { Node } = await import('../../dist/index.js');
-  node = await Node.start({ sname: uniqueName('jsobsbif'), cookie: erl.cookie, epmdPort: epmd.port, log: () => {}, output: () => {} });
-  assert.equal(await erl.eval(`net_adm:ping('${beam.node}')`), 'pong');
-  assert.equal(await erl.eval(`net_adm:ping('${node.name}')`), 'pong');
-});
-after(async () => {
-  await node?.stop();
-  await beam?.stop();
-  await erl?.stop();
-  await epmd?.stop();
-});
-
-/** `expr` with `R(M, F, A)` an rpc to noderl, then to the BEAM oracle; both printed values. */
-async function both(expr) {
-  const on = (n) => erl.eval(`begin R = fun(M, F, A) -> rpc:call('${n}', M, F, A) end, ${expr.replace(/\s*\n\s*/g, ' ')} end`);
-  return [await on(node.name), await on(beam.node)];
-}
-
-async function same(expr) {
-  const [noderl, oracle] = await both(expr);
-  assert.equal(noderl, oracle, expr);
-  return noderl;
-}
+const rpc = useRpcOracle('jsobsbif');
+const { skip, same } = rpc;
 
 /** `erl_eval:exprs(Parsed, Bindings)` of `text` on the node, through rpc. */
 const evalOn = (text, bindings = '[]') => `begin {ok, T, _} = erl_scan:string(${JSON.stringify(text)}), {ok, E} = erl_parse:parse_exprs(T), R(erl_eval, exprs, [E, ${bindings}]) end`;
@@ -65,7 +33,7 @@ test('erl_eval:exprs/2 answers {value, V, Bindings} as on BEAM', { skip }, async
 
 test('the observe query\'s calls give the same shapes on both: memory/0, nodes/1, get_net_ticktime/0, global names', { skip }, async () => {
   await same(`[K || {K, _} <- R(erlang, memory, [])]`);
-  await same(`lists:member('${erl.node}', R(erlang, nodes, [visible]))`);
+  await same(`lists:member('${rpc.erl.node}', R(erlang, nodes, [visible]))`);
   await same(`R(net_kernel, get_net_ticktime, [])`);
   await same(`is_list(R(global, registered_names, []))`);
   // the query's process rows: every live process matches the list pattern
@@ -79,12 +47,12 @@ test('the observe query\'s calls give the same shapes on both: memory/0, nodes/1
 
 test('noderl_observe:connections/0 counts the bytes the BEAM peer counts on its socket', { skip }, async () => {
   // Quiet the link, then read both ends: noderl's bytes out are what the BEAM read, and back.
-  const reply = await erl.eval(`begin
-    [{_, Port}] = [DC || {N, _} = DC <- erlang:system_info(dist_ctrl), N =:= '${node.name}'],
-    Conns = rpc:call('${node.name}', noderl_observe, connections, []),
+  const reply = await rpc.erl.eval(`begin
+    [{_, Port}] = [DC || {N, _} = DC <- erlang:system_info(dist_ctrl), N =:= '${rpc.node.name}'],
+    Conns = rpc:call('${rpc.node.name}', noderl_observe, connections, []),
     timer:sleep(200),
     {ok, S} = inet:getstat(Port, [recv_oct, send_oct]),
-    [C] = [C || C <- rpc:call('${node.name}', noderl_observe, connections, []), maps:get(node, C) =:= node()],
+    [C] = [C || C <- rpc:call('${rpc.node.name}', noderl_observe, connections, []), maps:get(node, C) =:= node()],
     {ok, S2} = inet:getstat(Port, [recv_oct, send_oct]),
     {is_list(Conns), S, S2, maps:without([last_input_age_ms], C)} end`.replace(/\s*\n\s*/g, ' '));
   const m = /^\{true,\[\{recv_oct,(\d+)\},\{send_oct,(\d+)\}\],\[\{recv_oct,(\d+)\},\{send_oct,(\d+)\}\],#\{(.*)\}\}$/.exec(reply);
