@@ -150,21 +150,28 @@ export class Layout {
     const first = seq.items[0];
     if (!first) return seq.end === 'dots' ? '...' : '';
     const [ps, pw] = this.ppPair(first, col, ind, lastDepth(seq, 1, ld), w);
-    let out = ps;
-    let c = col + pw;
-    let width = pw; // OTP passes the pair's width here, not w + width
+    // OTP passes the pair's width on here, not w + width
+    return ps + this.ppItemsTail(seq, col, col + pw, ind, ld, pw, atomicPair, (p, ld1) => this.ppPair(p, col, ind, ld1, 0));
+  }
+
+  /**
+   * pp_map's and pp_fields_tail's loop: an item that is plain text and fits goes on the line, any
+   * other starts a new one; `,...` when the depth cut the rest.
+   */
+  private ppItemsTail(seq: Seq, col0: number, col: number, ind: number, ld: number, w: number, plain: (p: Piece) => boolean, ppItem: (p: Piece, ld: number) => [string, number]): string {
+    let out = '';
     for (let i = 1; i < seq.items.length; i++) {
       const p = seq.items[i]!;
       const ld1 = lastDepth(seq, i + 1, ld);
-      if (atomicPair(p) && this.fitsAfter(p.len, c, width, ld1)) {
+      if (plain(p) && this.fitsAfter(p.len, col, w, ld1)) {
         out += ',' + writePiece(p);
-        c += 1 + p.len;
-        width += 1 + p.len;
+        col += 1 + p.len;
+        w += 1 + p.len;
       } else {
-        const [s, pw1] = this.ppPair(p, col, ind, ld1, 0);
+        const [s, pw] = ppItem(p, ld1);
         out += `,\n${spaces(ind)}${s}`;
-        c = col + pw1;
-        width = pw1;
+        col = col0 + pw;
+        w = pw;
       }
     }
     return seq.end === 'dots' ? out + ',...' : out;
@@ -183,24 +190,7 @@ export class Layout {
     if (!first) return seq.end === 'dots' ? '...' : '';
     const { col, ind, s, w } = this.recIndent(nameLen + 1, col0, ind0, w0);
     const [fs, fw] = this.ppField(first, col, ind, lastDepth(seq, 1, ld), w);
-    let out = s + fs;
-    let c = col + fw;
-    let width = w + fw;
-    for (let i = 1; i < seq.items.length; i++) {
-      const f = seq.items[i]!;
-      const ld1 = lastDepth(seq, i + 1, ld);
-      if (atomicField(f) && this.fitsAfter(f.len, c, width, ld1)) {
-        out += ',' + writePiece(f);
-        c += 1 + f.len;
-        width += 1 + f.len;
-      } else {
-        const [s1, fw1] = this.ppField(f, col, ind, ld1, 0);
-        out += `,\n${spaces(ind)}${s1}`;
-        c = col + fw1;
-        width = fw1;
-      }
-    }
-    return seq.end === 'dots' ? out + ',...' : out;
+    return s + fs + this.ppItemsTail(seq, col, col + fw, ind, ld, w + fw, atomicField, (f, ld1) => this.ppField(f, col, ind, ld1, 0));
   }
 
   private ppField(f: Piece, col0: number, ind0: number, ld: number, w0: number): [string, number] {
@@ -260,20 +250,11 @@ export class Layout {
     if (!first) return;
     const { col, w } = this.cindRec(nameLen + 1, col0, w0);
     const fw = this.cindField(first, col, lastDepth(seq, 1, ld), w);
-    let c = col + fw;
-    let width = w + fw;
-    for (let i = 1; i < seq.items.length; i++) {
-      const f = seq.items[i]!;
-      const ld1 = lastDepth(seq, i + 1, ld);
-      if (atomicField(f) && this.fitsAfter(f.len, c, width, ld1)) {
-        c += 1 + f.len;
-        width += 1 + f.len;
-      } else {
-        const fw1 = this.cindField(f, col, ld1, 0);
-        c += fw1; // OTP adds to the current column here (cind_fields_tail), where pp_fields_tail restarts from col
-        width = fw1;
-      }
-    }
+    // OTP adds to the current column here (cind_fields_tail), where pp_fields_tail restarts from col
+    this.cindItemsTail(seq, col + fw, ld, w + fw, atomicField, (f, c, ld1) => {
+      const fw1 = this.cindField(f, col, ld1, 0);
+      return [c + fw1, fw1];
+    });
   }
 
   private cindField(f: Piece, col0: number, ld: number, w0: number): number {
@@ -313,18 +294,22 @@ export class Layout {
     const first = seq.items[0];
     if (!first) return;
     const pw = this.cindPair(first, col, lastDepth(seq, 1, ld), w);
-    let c = col + pw;
-    let width = w + pw;
+    this.cindItemsTail(seq, col + pw, ld, w + pw, atomicPair, (p, _c, ld1) => {
+      const pw1 = this.cindPair(p, col, ld1, 0);
+      return [col + pw1, pw1];
+    });
+  }
+
+  /** cind_map's and cind_fields_tail's loop; `step` gives the column and width after an item on a new line. */
+  private cindItemsTail(seq: Seq, col: number, ld: number, w: number, plain: (p: Piece) => boolean, step: (p: Piece, col: number, ld: number) => [number, number]): void {
     for (let i = 1; i < seq.items.length; i++) {
       const p = seq.items[i]!;
       const ld1 = lastDepth(seq, i + 1, ld);
-      if (atomicPair(p) && this.fitsAfter(p.len, c, width, ld1)) {
-        c += 1 + p.len;
-        width += 1 + p.len;
+      if (plain(p) && this.fitsAfter(p.len, col, w, ld1)) {
+        col += 1 + p.len;
+        w += 1 + p.len;
       } else {
-        const pw1 = this.cindPair(p, col, ld1, 0);
-        c = col + pw1;
-        width = pw1;
+        [col, w] = step(p, col, ld1);
       }
     }
   }
