@@ -3,41 +3,24 @@
 // linear; every way a view could leave the evaluator (a BIF, a tuple, a message, a guard, an
 // error, a closure, the shell's value) must see the plain list erl_eval gives. Differential
 // against OTP 25's erl_eval, and a timing guard on 200,000-element lists.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useErl } from '../support/erl.js';
-import { erlEvalCase, evalHere, testRegistry } from '../support/erl-eval.js';
+import { evalHere, useEvalDifferential } from '../support/erl-eval.js';
 import { equals } from '../../dist/term/compare.js';
 import { format } from '../../dist/term/format.js';
 import { atom } from '../../dist/term/types.js';
 import { parseExprs } from '../../dist/erlang/parse.js';
 import { scanString } from '../../dist/erlang/scan.js';
 
-const oracle = useErl();
-let node, registry;
-before(async () => {
-  const { Node } = await import('../../dist/node/node.js');
-  node = await Node.start({ log: () => {} });
-  registry = testRegistry(node);
-});
-after(async () => node?.stop());
-
-async function differential(sources) {
-  const diffs = [];
-  for (const src of sources) {
-    const { forms, expected } = await erlEvalCase(oracle.erl, src);
-    const actual = await evalHere(node, registry, forms);
-    if (!equals(actual, expected)) diffs.push(`${src}\n   erl:    ${format(expected)}\n   noderl: ${format(actual)}`);
-  }
-  assert.deepEqual(diffs, []);
-}
+const ev = useEvalDifferential();
+const { differential } = ev;
 
 const SUM = 'S = fun Sum([], A) -> A; Sum([H | T], A) -> Sum(T, A + H) end';
 const REV = 'R = fun Rev([], A) -> A; Rev([H | T], A) -> Rev(T, [H | A]) end';
 const MAP = 'M = fun Map([]) -> []; Map([H | T]) -> [H * 2 | Map(T)] end';
 const TAIL = 'Tl = fun([_ | T]) -> T end';
 
-test('list recursion in funs gives erl_eval\'s values', { skip: oracle.skip }, () =>
+test('list recursion in funs gives erl_eval\'s values', { skip: ev.skip }, () =>
   differential([
     `${SUM}, S(lists:seq(1, 1000), 0).`, `${REV}, R(lists:seq(1, 1000), []).`, `${MAP}, M(lists:seq(1, 1000)).`,
     `${REV}, R([1, 2 | 3], []).`, `${REV}, R("abc", [x | y]).`, `${MAP}, M([1, 2 | 3]).`,
@@ -51,7 +34,7 @@ test('list recursion in funs gives erl_eval\'s values', { skip: oracle.skip }, (
     'F = fun G([], Acc) -> Acc; G([H | T], Acc) -> G(T, [H, H | Acc]) end, F([a, b], [z]).',
   ]));
 
-test('a view leaves the evaluator as the plain list', { skip: oracle.skip }, () =>
+test('a view leaves the evaluator as the plain list', { skip: ev.skip }, () =>
   differential([
     `${TAIL}, T = Tl([1, 2, 3]), {T, length(T), lists:reverse(T), T =:= [2, 3], T ++ [4]}.`,
     `${TAIL}, {Tl([1, 2, 3])}.`, `${TAIL}, #{k => Tl("xyz")}.`, `${TAIL}, list_to_binary(Tl("xyz")).`,
@@ -68,7 +51,7 @@ test('a view leaves the evaluator as the plain list', { skip: oracle.skip }, () 
 
 /** Evaluates `src` here (no erl needed) and returns its value. */
 async function here(src) {
-  const r = await evalHere(node, registry, parseExprs(scanString(src)[1]));
+  const r = await evalHere(ev.node, ev.registry, parseExprs(scanString(src)[1]));
   assert.equal(r[0], atom('value'), format(r));
   return r[1];
 }

@@ -1,35 +1,16 @@
 // The evaluator of Erlang's abstract format (src/erlang/) against OTP 25's erl_eval: each source
 // is parsed by erl, evaluated by erl_eval and by noderl's evalExprs, and the outcomes ({value, V}
 // or {raised, Class, Reason}) must be =:=.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useErl } from '../support/erl.js';
-import { erlEvalCase, evalHere, testRegistry } from '../support/erl-eval.js';
+import { evalHere, useEvalDifferential } from '../support/erl-eval.js';
 import { equals } from '../../dist/term/compare.js';
 import { format } from '../../dist/term/format.js';
 
-const oracle = useErl();
-let node, registry;
-before(async () => {
-  if (oracle.skip) return;
-  const { Node } = await import('../../dist/node/node.js');
-  node = await Node.start({ log: () => {} });
-  registry = testRegistry(node);
-});
-after(async () => node?.stop());
+const ev = useEvalDifferential();
+const { differential } = ev;
 
-/** Evaluates each source on erl and here, and reports every difference at once. */
-async function differential(sources) {
-  const diffs = [];
-  for (const src of sources) {
-    const { forms, expected } = await erlEvalCase(oracle.erl, src);
-    const actual = await evalHere(node, registry, forms);
-    if (!equals(actual, expected)) diffs.push(`${src}\n   erl:    ${format(expected)}\n   noderl: ${format(actual)}`);
-  }
-  assert.deepEqual(diffs, []);
-}
-
-const skip = oracle.skip;
+const skip = ev.skip;
 
 test('literals, variables, match, tuples, lists, strings', { skip }, () =>
   differential([
@@ -123,6 +104,6 @@ test('receive, after, send', { skip }, () =>
 test('a malformed form is refused with {badform, Form}, not a crash', { skip }, async () => {
   const { atom, tuple } = await import('../../dist/term/types.js');
   const bad = tuple(atom('nonsense'), 1);
-  const r = await evalHere(node, registry, [tuple(atom('tuple'), 1, [bad])]);
+  const r = await evalHere(ev.node, ev.registry, [tuple(atom('tuple'), 1, [bad])]);
   assert.ok(equals(r, tuple(atom('raised'), atom('error'), tuple(atom('badform'), bad))), format(r));
 });

@@ -6,7 +6,12 @@
 //   const { forms, expected } = await erlEvalCase(erl, 'X = 1, X + 1.');
 //   const actual = await evalHere(node, registry, forms);
 
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { useErl } from './erl.js';
 import { decode } from '../../dist/term/decode.js';
+import { equals } from '../../dist/term/compare.js';
+import { format } from '../../dist/term/format.js';
 import { atom, tuple } from '../../dist/term/types.js';
 import { ErlangError, ProcessExit } from '../../dist/process/exceptions.js';
 import { ModuleRegistry, arities } from '../../dist/modules/registry.js';
@@ -110,4 +115,31 @@ export function evalWithStack(node, registry, forms, bindings = new Map()) {
       }
     });
   });
+}
+
+/**
+ * The evaluator's differential tests in one call: a real erl (erl_eval) and a node with a
+ * test registry, started and stopped with the test file. `differential(sources)` evaluates each
+ * source on both and fails with every difference at once.
+ */
+export function useEvalDifferential(extra = {}) {
+  const oracle = useErl();
+  const state = { skip: oracle.skip, oracle, node: undefined, registry: undefined };
+  before(async () => {
+    if (oracle.skip) return;
+    const { Node } = await import('../../dist/node/node.js');
+    state.node = await Node.start({ log: () => {} });
+    state.registry = testRegistry(state.node, extra);
+  });
+  after(async () => state.node?.stop());
+  state.differential = async (sources) => {
+    const diffs = [];
+    for (const src of sources) {
+      const { forms, expected } = await erlEvalCase(oracle.erl, src);
+      const actual = await evalHere(state.node, state.registry, forms);
+      if (!equals(actual, expected)) diffs.push(`${src}\n   erl:    ${format(expected)}\n   noderl: ${format(actual)}`);
+    }
+    assert.deepEqual(diffs, []);
+  };
+  return state;
 }
