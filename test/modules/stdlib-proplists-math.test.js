@@ -48,8 +48,11 @@ test('proplists: generated lists agree with OTP 25', { skip }, async () => {
 
 // V8's Math and glibc's libm differ in the last bit for some arguments (see src/modules/math.ts):
 // results may differ by one ulp, except where noderl is exact.
+// erf/erfc for |x| >= 1.25 multiply two exp() results, each of which may be a bit off: two ulps
+// (seen: erfc(6.475718530631638), FC_SEED=373582132).
 const EXACT = new Set(['pi', 'sqrt', 'ceil', 'floor', 'fmod']);
-const M = (f, ...args) => ['math', f, args, EXACT.has(f) ? {} : { ulps: 1 }];
+const TWO_ULPS = new Set(['erf', 'erfc']);
+const M = (f, ...args) => ['math', f, args, EXACT.has(f) ? {} : { ulps: TWO_ULPS.has(f) ? 2 : 1 }];
 const unaries = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'log', 'log2', 'log10', 'sqrt', 'ceil', 'floor', 'erf', 'erfc'];
 const binaries = ['atan2', 'pow', 'fmod'];
 
