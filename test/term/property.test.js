@@ -19,6 +19,12 @@ const fcParams = { numRuns: RUNS, includeErrorInReport: true, ...(SEED === undef
 
 const oracle = useErl();
 const { skip } = oracle;
+// The erl -> JS properties compare in an erl of their own. In the one erl that had first taken
+// (a)'s thousands of random terms, a few maps made by term_oracle:gen compared unequal to their
+// noderl round trip (seen 2 times in 8 full runs on 2026-12-04) while the same two binaries
+// compare equal in a fresh erl: the VM's state from (a), not the bytes, decided. Kept apart, (b)
+// checks the codec and not that; the notes of 2026-12-04 keep the counterexamples.
+const genOracle = useErl();
 
 // The arbitraries (termArb and its parts) are in test/support/term-arbitraries.js.
 
@@ -26,7 +32,7 @@ const { skip } = oracle;
 
 /** OTP's text for the term in `bytes`, cut short for messages. */
 async function erlText(bytes) {
-  const text = await oracle.erl.format(bytes);
+  const text = await genOracle.erl.format(bytes);
   return text.length > 600 ? `${text.slice(0, 600)} …` : text;
 }
 
@@ -65,7 +71,7 @@ test('JS -> erl: encode(t) is accepted by binary_to_term and comes back as t', {
 
 /** decode of term_oracle:gen(seed, size), failing with the input when decode throws. */
 async function generated(seed, size) {
-  const { bytes, options } = await oracle.erl.gen(seed, size);
+  const { bytes, options } = await genOracle.erl.gen(seed, size);
   try {
     return { bytes, options, term: decode(bytes) };
   } catch (e) {
@@ -82,7 +88,7 @@ test('erl -> JS: encode(decode(bytes)) is =:= to what OTP made', { skip }, async
       const { bytes, options, term: t } = await generated(seed, size);
       seen.set(options, (seen.get(options) ?? 0) + 1);
       const again = encode(t);
-      if (!(await oracle.erl.equal(bytes, again))) {
+      if (!(await genOracle.erl.equal(bytes, again))) {
         assert.fail(
           `encode(decode(gen(${seed}, ${size}))) is not =:= the original (${options})\n` +
             `  erl:     ${await erlText(bytes)}\n  noderl:  ${await erlText(again)}\n  decoded: ${show(t)}`,
