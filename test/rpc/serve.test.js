@@ -74,8 +74,8 @@ async function same(expr, expected) {
 /** Processes of the noderl node (its table is private to TypeScript, not at run time). */
 const processCount = () => node.processes.processes.size;
 const until = async (cond, what) => {
-  for (let i = 0; i < 200 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 25));
-  assert.ok(await cond(), what);
+  for (let i = 0; i < 600 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(await cond(), typeof what === 'function' ? what() : what);
 };
 
 test('rpc:call onto noderl gives what it gives onto BEAM: values, throw, exit, undef, bad arity, args not a list', { skip }, async () => {
@@ -120,7 +120,8 @@ test('a timeout shorter than the work gives {badrpc, timeout}; the caller keeps 
   assert.equal(await erl.eval(`process_info(self(), monitors)`), '{monitors,[]}');
   // OTP does not kill the remote process on a timeout: it runs to its end, then nothing of it is left
   assert.ok(ran.started >= before + 2);
-  await until(() => ran.finished >= before + 2 && processCount() === baseline, 'the timed-out calls ran to their end and left no process');
+  // At most the count of before (a process of an earlier test may have ended meanwhile); on a loaded machine this can take seconds.
+  await until(() => ran.finished >= before + 2 && processCount() <= baseline, () => `the timed-out calls ran to their end and left no process (${processCount()} processes, ${baseline} before)`);
   assert.equal(await erl.eval(`receive M -> {stray, M} after 200 -> none end`), 'none');
 });
 
