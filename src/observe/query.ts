@@ -60,17 +60,8 @@ export function queryArgs(kind: 'beam' | 'noderl', top: number): Term[] {
   return [queryExprs(), [tuple(atom('Kind'), atom(kind)), tuple(atom('N'), top)]];
 }
 
-/** Raw counters of one connection, before the observer turns them into a {@link ConnectionReport}. */
-export interface RawConnection {
-  peer: string;
-  bytesIn: number | null;
-  bytesOut: number | null;
-  messagesIn: number | null;
-  messagesOut: number | null;
-  /** Known only on a noderl node. */
-  lastInputAgeMs: number | null;
-  sendQueueBytes: number | null;
-}
+/** Raw counters of one connection, before the observer turns them into a {@link ConnectionReport} (which adds its type). */
+export type RawConnection = Omit<ConnectionReport, 'type'>;
 
 /** What one answer says, before the observer adds what it infers across answers. */
 export type Reading = Omit<NodeReport, 'state' | 'kind' | 'connections' | 'error'> & { connections: RawConnection[] };
