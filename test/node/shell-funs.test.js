@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js';
+import { remoteSpawnOutput } from '../support/remote-output.js';
 
 const skip = erlSkip();
 let epmd;
@@ -30,15 +31,7 @@ const oneLine = (s) => s.replace(/\s*\n\s*/g, ' ');
 
 test("the chapter: spawn(Node, fun() -> io:format(\"I'm on ~p~n\", [node()]) end) prints on erl's group leader", { skip }, async () => {
   // A collector group leader on erl stands in for the shell's terminal: the io_request comes home.
-  const out = await erl.eval(oneLine(`begin
-    Parent = self(),
-    Collector = spawn(fun Loop() -> receive {io_request, From, Ref, Req} -> Parent ! {out, Req}, From ! {io_reply, Ref, ok}, Loop() end end),
-    spawn(fun() -> group_leader(Collector, self()), spawn(${N()}, fun() -> io:format("I'm on ~p~n", [node()]) end) end),
-    receive
-      {out, {put_chars, unicode, io_lib, format, [F, A]}} -> lists:flatten(io_lib:format(F, A));
-      {out, {put_chars, unicode, Chars}} -> unicode:characters_to_list(Chars)
-    after 5000 -> timeout end
-  end`));
+  const out = await remoteSpawnOutput(erl, node.name);
   assert.equal(out, JSON.stringify(`I'm on ${node.name}\n`).replace(/\\n/, '\\n'));
 });
 

@@ -13,6 +13,7 @@ import { erlSkip, startEpmd, startErlNode, uniqueName } from '../support/epmd.js
 import { runNoderl } from '../support/noderl-cli.js';
 import { makePki } from '../../bench/lib/tls-certs.js';
 import { readOptfile, distOptsText, TlsOptionError, atom, tuple, isTuple, format } from '../../dist/index.js';
+import { remoteSpawnOutput } from '../support/remote-output.js';
 
 const skip = erlSkip();
 let pki;
@@ -45,7 +46,6 @@ after(async () => {
 
 const N = () => `'${node.name}'`;
 const E = () => `'${erl.node}'`;
-const oneLine = (s) => s.replace(/\s*\n\s*/g, ' ');
 
 /** Log lines that arrive while `fn` runs. */
 async function logsDuring(fn) {
@@ -162,15 +162,7 @@ test('connect both ways over TLS: erl sees a tls connection; rpc both ways', { s
 });
 
 test('remote spawn both ways, output through the group leader', { skip }, async () => {
-  const out = await erl.eval(oneLine(`begin
-    Parent = self(),
-    Collector = spawn(fun Loop() -> receive {io_request, From, Ref, Req} -> Parent ! {out, Req}, From ! {io_reply, Ref, ok}, Loop() end end),
-    spawn(fun() -> group_leader(Collector, self()), spawn(${N()}, fun() -> io:format("I'm on ~p~n", [node()]) end) end),
-    receive
-      {out, {put_chars, unicode, io_lib, format, [F, A]}} -> lists:flatten(io_lib:format(F, A));
-      {out, {put_chars, unicode, Chars}} -> unicode:characters_to_list(Chars)
-    after 5000 -> timeout end
-  end`));
+  const out = await remoteSpawnOutput(erl, node.name);
   assert.equal(out, JSON.stringify(`I'm on ${node.name}\n`));
   // From noderl: io:format runs on erl and its output comes to our process, the group leader.
   const request = await new Promise((resolve) => {
