@@ -8,7 +8,7 @@
 import { atom, isTuple, tuple, type Term } from '../term/types.js';
 import { charsToString } from '../term/io-format.js';
 import { ErlangError } from '../process/exceptions.js';
-import { scanTokens, type ScanContinuation, type ScanLocation } from './scan.js';
+import { scanTokens, type ScanContinuation, type ScanLocation, type ScanOptions } from './scan.js';
 
 const CONTINUATION = atom('noderl_erl_scan');
 const EOF = atom('eof');
@@ -18,15 +18,21 @@ export function getUntil(state: Term, chars: Term, _encoding: Term, mfa: Term): 
   if (!isTuple(mfa) || mfa[0] !== atom('erl_scan') || mfa[1] !== atom('tokens') || !Array.isArray(mfa[2])) {
     throw new ErlangError(atom('badarg'), [tuple(atom('io_lib'), atom('get_until'), [state, chars, _encoding, mfa], [])]);
   }
-  const [loc, opts] = mfa[2];
-  const start: ScanLocation = isTuple(loc) && typeof loc[0] === 'number' && typeof loc[1] === 'number' ? [loc[0], loc[1]] : typeof loc === 'number' ? loc : 1;
+  const [start, options] = scanArgs(mfa[2]);
   const text = chars === EOF ? 'eof' : charsToString(chars, true);
-  const r = scanTokens(continuationOf(state), text, start, { text: Array.isArray(opts) && opts.includes(atom('text')) });
+  const r = scanTokens(continuationOf(state), text, start, options);
   if ('more' in r) {
     const c = r.more;
     return tuple(CONTINUATION, Buffer.from(c.text, 'utf8'), c.line, c.column ?? atom('none'), c.options.text === true);
   }
   return tuple(atom('stop'), r.done, r.rest === 'eof' ? EOF : [...r.rest].map((ch) => ch.codePointAt(0)!));
+}
+
+/** erl_scan:tokens's extra arguments `[StartLocation]` or `[StartLocation, Options]` (a line or `{Line, Column}`; `text`). */
+export function scanArgs(as: Term): [ScanLocation, ScanOptions] {
+  const [loc, opts] = Array.isArray(as) ? as : [];
+  const start: ScanLocation = isTuple(loc) && typeof loc[0] === 'number' && typeof loc[1] === 'number' ? [loc[0], loc[1]] : typeof loc === 'number' ? loc : 1;
+  return [start, { text: Array.isArray(opts) && opts.includes(atom('text')) }];
 }
 
 function continuationOf(state: Term): ScanContinuation | null {

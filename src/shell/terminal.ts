@@ -13,7 +13,8 @@ import { EOF, ERROR, IO_REPLY, IO_REQUEST, OK, UNICODE } from '../term/atoms.js'
 import type { Process } from '../process/process.js';
 import type { LineInput } from './line-input.js';
 import { ioReply } from '../modules/user.js';
-import { scanTokens, type ScanContinuation, type ScanLocation, type ScanOptions } from '../erlang/scan.js';
+import { scanTokens, type ScanContinuation } from '../erlang/scan.js';
+import { scanArgs } from '../erlang/get-until.js';
 
 const BINARY = atom('binary');
 const LIST = atom('list');
@@ -215,13 +216,6 @@ class Terminal {
   private data(text: string): Term {
     return this.binary ? Buffer.from(text, 'utf8') : [...text].map((c) => c.codePointAt(0)!);
   }
-}
-
-/** erl_scan:tokens's extra arguments `[StartLocation]` or `[StartLocation, Options]` (a line or `{Line, Column}`; `text`). */
-function scanArgs(as: Term): [ScanLocation, ScanOptions] {
-  const [loc, opts] = Array.isArray(as) ? as : [];
-  const start: ScanLocation = isTuple(loc) && typeof loc[0] === 'number' && typeof loc[1] === 'number' ? [loc[0], loc[1]] : typeof loc === 'number' ? loc : 1;
-  return [start, { text: Array.isArray(opts) && opts.includes(atom('text')) }];
 }
 
 function isInputRequest(r: Term): r is Tuple {
