@@ -7,13 +7,11 @@ import { atom, isTuple, tuple, type Term } from '../term/types.js';
 import type { Process } from '../process/process.js';
 import { evalExprs } from '../erlang/eval.js';
 import { classify } from '../erlang/control.js';
-import { unboundVariable } from '../erlang/unbound.js';
-import { expandRecords, RecordError } from '../erlang/records.js';
 import { scanString } from '../erlang/scan.js';
 import type { ErlangShellHost } from './erl-shell.js';
 import { History } from './erl-shell-history.js';
 import { shellCommands } from './erl-shell-commands.js';
-import { errorInfoText, exceptionReport, parseCommand, printOptions, printValue } from './erl-shell-text.js';
+import { checkCommand, errorInfoText, exceptionReport, parseCommand, printOptions, printValue } from './erl-shell-text.js';
 
 /** The outcome of {@link evaluateText}: the text to print, on stdout (`ok`) or stderr. */
 export interface TextOutcome {
@@ -32,17 +30,10 @@ export async function evaluateText(self: Process, text: string, host: ErlangShel
   const command = parseCommand(tuple(atom('ok'), tokens, scanned[2]!));
   if (!isTuple(command) || command[0] !== atom('ok')) return { ok: false, text: `${errorInfoText(isTuple(command) ? command[1]! : command)}\n` };
   const session = { host, bindings: new Map<string, Term>(), history: new History(), records: new Map(), catchException: false, server: self };
-  let forms: Term[];
+  const checked = checkCommand(command[1] as Term[], session.records, new Set());
+  if ('error' in checked) return { ok: false, text: `${checked.error}\n` };
   try {
-    forms = expandRecords(command[1] as Term[], session.records);
-  } catch (err) {
-    if (err instanceof RecordError) return { ok: false, text: `${errorInfoText(err.info)}\n` };
-    throw err;
-  }
-  const unbound = unboundVariable(forms, new Set());
-  if (unbound !== undefined) return { ok: false, text: `${errorInfoText(unbound)}\n` };
-  try {
-    const { value } = await evalExprs(self, forms, session.bindings, { apply: host.apply, applyFun: host.applyFun, local: shellCommands(session) });
+    const { value } = await evalExprs(self, checked.forms, session.bindings, { apply: host.apply, applyFun: host.applyFun, local: shellCommands(session) });
     return { ok: true, text: `${printValue(value, 1, await printOptions(self, session))}\n` };
   } catch (err) {
     const [cls, reason, stack] = classify(err);

@@ -9,7 +9,8 @@ import { EOF, ERROR, OK } from '../term/atoms.js';
 import { ioFormat } from '../term/io-format.js';
 import { ioRequest } from '../process/io.js';
 import type { Process } from '../process/process.js';
-import type { RecordDefs } from '../erlang/records.js';
+import { expandRecords, RecordError, type RecordDefs } from '../erlang/records.js';
+import { unboundVariable } from '../erlang/unbound.js';
 import { parseExprs, ErlParseError, formatErrorInfo } from '../erlang/parse.js';
 import { formatShellException, shellPrint, type ExceptionClass, type ShellPrintOptions } from './erl-error.js';
 
@@ -27,6 +28,23 @@ export function parseCommand(reply: Term): Term {
   if (isTuple(reply) && reply[0] === ERROR && reply.length === 3) return tuple(ERROR, reply[1]!);
   if (reply === EOF) return EOF;
   return tuple(ERROR, atom('terminated'));
+}
+
+/**
+ * What shell.erl's check_command does before evaluating: record forms expanded (with the
+ * session's definitions), then no variable used unbound; the forms to evaluate, or the error line
+ * to print instead (`* 1:1: record foo undefined`, `* 1:1: variable 'Y' is unbound`).
+ */
+export function checkCommand(forms: Term[], records: RecordDefs, bound: ReadonlySet<string>): { forms: Term[] } | { error: string } {
+  let expanded: Term[];
+  try {
+    expanded = expandRecords(forms, records);
+  } catch (err) {
+    if (err instanceof RecordError) return { error: errorInfoText(err.info) };
+    throw err;
+  }
+  const unbound = unboundVariable(expanded, bound);
+  return unbound === undefined ? { forms: expanded } : { error: errorInfoText(unbound) };
 }
 
 /** An ErrorInfo `{Location, Module, Description}` as the shell prints it: `* 1:5: syntax error before: ')'`. */

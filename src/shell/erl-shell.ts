@@ -19,10 +19,9 @@ import { ProcessExit } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { evalExprs } from '../erlang/eval.js';
 import { classify } from '../erlang/control.js';
-import { unboundVariable } from '../erlang/unbound.js';
-import { expandRecords, isExpansionVariable, RecordError } from '../erlang/records.js';
+import { isExpansionVariable } from '../erlang/records.js';
 import { shellCommands } from './erl-shell-commands.js';
-import { errorInfoText, exceptionReport, parseCommand, printOptions, printValue } from './erl-shell-text.js';
+import { checkCommand, errorInfoText, exceptionReport, parseCommand, printOptions, printValue } from './erl-shell-text.js';
 import { History } from './erl-shell-history.js';
 import type { ErlangShellHost, ShellSession } from './erl-shell-session.js';
 
@@ -79,21 +78,9 @@ async function serve(self: Process, session: ShellSession): Promise<void> {
       await self.print(`* ${expanded}\n`);
       continue;
     }
-    let forms: Term;
-    try {
-      forms = expandRecords(expanded as Term[], session.records);
-    } catch (err) {
-      if (!(err instanceof RecordError)) throw err;
-      await self.print(`${errorInfoText(err.info)}\n`);
-      n += 1; // a command that does not pass erl_lint still takes its number, as in erl
-      continue;
-    }
-    const unbound = unboundVariable(forms, new Set(session.bindings.keys()));
-    if (unbound !== undefined) {
-      await self.print(`${errorInfoText(unbound)}\n`);
-    } else {
-      evaluator = await run(self, evaluator, forms, n, session);
-    }
+    const checked = checkCommand(expanded as Term[], session.records, new Set(session.bindings.keys()));
+    if ('error' in checked) await self.print(`${checked.error}\n`); // it still takes its number, as in erl
+    else evaluator = await run(self, evaluator, checked.forms, n, session);
     n += 1;
   }
 }
