@@ -7,7 +7,7 @@
  * leader with c.erl's column layout. What would touch the host (`c/1`, `l/1`, `cd/1`, `ls/0`) is
  * not served: undef, as for any function a node does not have.
  */
-import { atom, isTuple, Pid, tuple, type Atom, type Term } from '../term/types.js';
+import { Atom, atom, isTuple, Pid, tuple, type Term } from '../term/types.js';
 import { ioFormat } from '../term/io-format.js';
 import { format } from '../term/format.js';
 import { OK } from '../term/atoms.js';
@@ -90,7 +90,7 @@ async function info(self: Process, bif: Bif, pid: Term): Promise<Map<string, Ter
   const list = await bif(self, 'process_info', [pid, INFO_ITEMS]).catch(() => atom('undefined'));
   if (!Array.isArray(list)) return undefined;
   const out = new Map<string, Term>();
-  for (const item of list) if (isTuple(item) && item[0] instanceof Object) out.set((item[0] as Atom).name, item[1]!);
+  for (const item of list) if (isTuple(item) && item[0] instanceof Atom) out.set(item[0].name, item[1]!);
   return out;
 }
 

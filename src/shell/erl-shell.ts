@@ -57,7 +57,7 @@ async function serve(self: Process, session: ShellSession): Promise<void> {
       if (isTuple(m) && m[0] === READ && m[1] instanceof Pid && m[1].equals(reader)) read = m[2]!;
       else if (isExit(m) && m[1].equals(evaluator)) {
         // The evaluator died while the user was typing (a linked process took it down).
-        await report(self, session, 'exit', exitReason(m[2]!), exitStack(m[2]!));
+        await report(self, session, 'exit', ...splitExit(m[2]!));
         evaluator = startEvaluator(self, session);
       } else if (isExit(m) && m[2] !== INTERRUPT && !m[1].equals(reader)) {
         self.exit(evaluator, m[2]!);
@@ -115,7 +115,7 @@ async function run(self: Process, evaluator: Pid, forms: Term, n: number, sessio
       return startEvaluator(self, session);
     }
     if (isExit(m) && m[1].equals(evaluator)) {
-      await report(self, session, 'exit', exitReason(m[2]!), exitStack(m[2]!));
+      await report(self, session, 'exit', ...splitExit(m[2]!));
       return startEvaluator(self, session);
     }
     if (isTuple(m) && m[0] === SHELL_REQ && m[1] instanceof Pid && m[1].equals(evaluator) && m[2] === atom('exit')) {
@@ -173,11 +173,7 @@ function isExit(m: Term): m is [typeof EXIT, Pid, Term] & Term {
   return isTuple(m) && m.length === 3 && m[0] === EXIT && m[1] instanceof Pid;
 }
 
-/** An exit reason `{Reason, Stack}` (as BEAM's errors give) split as shell.erl splits it. */
-function exitReason(r: Term): Term {
-  return isTuple(r) && r.length === 2 && Array.isArray(r[1]) ? r[0]! : r;
-}
-
-function exitStack(r: Term): Term {
-  return isTuple(r) && r.length === 2 && Array.isArray(r[1]) ? r[1]! : [];
+/** An exit reason split as shell.erl splits it: `{Reason, Stack}` (as BEAM's errors give), else the reason with no stack. */
+function splitExit(r: Term): [Term, Term] {
+  return isTuple(r) && r.length === 2 && Array.isArray(r[1]) ? [r[0]!, r[1]!] : [r, []];
 }

@@ -3,7 +3,7 @@
  * shape"): the node and the shell's process, term constructors, and the erl shell's own helpers
  * (`flush()`, `q()`, `help()`).
  */
-import { atom, float, tuple, type Atom, type Pid, type Term, type TermInput } from '../term/types.js';
+import { Atom, atom, float, tuple, type Pid, type Term, type TermInput } from '../term/types.js';
 import { parse, term } from '../term/parse.js';
 import { TIMEOUT, type ReceiveOptions } from '../process/mailbox.js';
 import type { Destination, Process } from '../process/process.js';
@@ -94,7 +94,7 @@ function nodesOf(node: ShellNode, kind: unknown): Atom[] {
 }
 
 function kindName(k: unknown): string {
-  const name = typeof k === 'string' ? k : k instanceof Object && 'name' in k && typeof k.name === 'string' ? k.name : undefined;
+  const name = typeof k === 'string' ? k : k instanceof Atom ? k.name : undefined;
   if (name === undefined || !NODE_KINDS.has(name)) throw new TypeError(`nodes(): not a node kind: ${String(k)} (visible, hidden, connected, known, this)`);
   return name;
 }
