@@ -162,7 +162,8 @@ export const stringModule: BuiltinModule = {
   },
   pad: arities([2, 3, 4], (_self, s: Term, n: Term, dir?: Term, ch?: Term) => pad([s, n, dir, ch].filter((x) => x !== undefined) as Term[], s, n, dir ?? TRAILING, ch ?? 32)),
   to_integer: (_self, s) => leadingNumber(s, /^[+-]?[0-9]+/, (t) => canonicalInt(BigInt(t)), 'no_integer'),
-  to_float: (_self, s) => leadingNumber(s, /^[+-]?[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?/, (t) => floatTerm(Number(t)), 'no_float'),
+  // OTP takes a comma for the decimal point as well (string:to_float("1,5") is {1.5,[]}).
+  to_float: (_self, s) => leadingNumber(s, /^[+-]?[0-9]+[.,][0-9]+([eE][+-]?[0-9]+)?/, (t) => floatTerm(Number(t.replace(",", "."))), 'no_float'),
   lexemes: (_self, s, seps) => lexemes([s, seps], s, seps),
   tokens: (_self, s, seps) => {
     if (!Array.isArray(s) || !Array.isArray(seps)) throw callError(BADARG, 'string', 'tokens', [s, seps]);
