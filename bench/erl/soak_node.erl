@@ -61,6 +61,7 @@ receiver_loop(Stats, Streams) ->
             receiver_loop(Stats, check(Stats, From, {From, Inc}, Epoch, Seq, Streams));
         {nodedown, Node} ->
             ets:update_counter(Stats, {nodedowns, Node}, 1, {{nodedowns, Node}, 0}),
+            ets:insert(Stats, {{down_at, erlang:unique_integer([monotonic])}, {os:system_time(millisecond), Node}}),
             receiver_loop(Stats, maps:map(fun({F, _}, {E, S, _}) when F =:= Node -> {E, S, true}; (_, V) -> V end, Streams));
         {nodeup, _} ->
             receiver_loop(Stats, Streams)
@@ -93,9 +94,11 @@ reporter(Stats, Senders, OutFile, StopFile, Inc) ->
     end.
 
 write_stats(Stats, OutFile, Inc) ->
-    Groups = lists:foldl(fun({{Kind, Node}, N}, Acc) -> maps:update_with(Kind, fun(M) -> M#{Node => N} end, #{Node => N}, Acc) end, #{}, ets:tab2list(Stats)),
+    {DownsAt, Rows} = lists:partition(fun({{Kind, _}, _}) -> Kind =:= down_at end, ets:tab2list(Stats)),
+    Groups = lists:foldl(fun({{Kind, Node}, N}, Acc) -> maps:update_with(Kind, fun(M) -> M#{Node => N} end, #{Node => N}, Acc) end, #{}, Rows),
+    Downs = io_lib:format("\"downs\":[~s]", [lists:join(",", [io_lib:format("[~b,\"~s\"]", [T, Node]) || {_, {T, Node}} <- lists:sort(DownsAt)])]),
     Counts = [io_lib:format("\"~s\":{~s}", [Kind, lists:join(",", [io_lib:format("\"~s\":~b", [Node, N]) || {Node, N} <- maps:to_list(M)])]) || {Kind, M} <- maps:to_list(Groups)],
-    Json = ["{", lists:join(",", [io_lib:format("\"node\":\"~s\",\"inc\":\"~s\"", [node(), Inc]) | Counts]), "}"],
+    Json = ["{", lists:join(",", [io_lib:format("\"node\":\"~s\",\"inc\":\"~s\"", [node(), Inc]), Downs | Counts]), "}"],
     Tmp = OutFile ++ ".tmp",
     ok = file:write_file(Tmp, Json),
     ok = file:rename(Tmp, OutFile).

@@ -23,6 +23,8 @@ const node = await Node.start({ name: config.name, cookie: config.cookie, tickti
 const me = atom(node.name);
 /** Counters by kind, then by peer node: what soak_node.erl keeps in its ETS table. */
 const stats = { sent: {}, received: {}, nodedowns: {}, lost: {}, lost_excused: {}, reordered: {} };
+/** [wall-clock ms, node] of each nodedown the receiver saw. */
+const downs = [];
 const bump = (kind, peer, n = 1) => (stats[kind][peer] = (stats[kind][peer] ?? 0) + n);
 
 node.register('soak', node.spawn(receiver));
@@ -68,6 +70,7 @@ async function receiver(self) {
     if (m[0] === NODEDOWN) {
       const down = m[1].name;
       bump('nodedowns', down);
+      downs.push([Date.now(), down]);
       for (const [key, s] of streams) if (key.startsWith(`${down} `)) s.down = true;
     } else if (m[0] === SOAK) {
       const [, from, inc, epoch, seq] = m;
@@ -91,7 +94,7 @@ function check(streams, from, key, epoch, seq) {
 
 function writeStats() {
   const counts = Object.fromEntries(Object.entries(stats).filter(([, m]) => Object.keys(m).length > 0));
-  writeFileSync(`${config.out}.tmp`, JSON.stringify({ node: node.name, inc: config.inc, ...counts }));
+  writeFileSync(`${config.out}.tmp`, JSON.stringify({ node: node.name, inc: config.inc, downs, ...counts }));
   renameSync(`${config.out}.tmp`, config.out);
 }
 

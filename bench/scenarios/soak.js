@@ -48,17 +48,21 @@ export async function run({ quick }) {
   const nodes = KINDS.map((kind, i) => ({ kind, name: `${kind === 'beam' ? 'b' : 'n'}${i + 1}@${net.address(i)}`, index: i, incs: 0 }));
   const stop = join(dir, 'stop');
   const log = [];
+  let t0;
   try {
     for (let i = 0; i < nodes.length; i++) net.startEpmd(i);
     for (const n of nodes) start(n);
     await sleep(WARMUP_MS);
     for (const n of nodes) n.rssStart = rss(n.child.pid);
-    const until = Date.now() + seconds * 1000;
+    t0 = Date.now();
+    const until = t0 + seconds * 1000;
     while (Date.now() < until) {
       const fault = FAULTS[Math.floor(random() * FAULTS.length)];
       const victim = nodes[Math.floor(random() * nodes.length)];
-      log.push({ at: Math.round((Date.now() - (until - seconds * 1000)) / 1000), fault, node: victim.name });
+      const entry = { at: Math.round((Date.now() - t0) / 1000), fault, node: victim.name, from: Date.now() };
+      log.push(entry);
       await inflict(fault, victim);
+      entry.to = Date.now();
       await sleep(SETTLE_MS[0] + random() * (SETTLE_MS[1] - SETTLE_MS[0]));
     }
     // Quiet: every node up and unfrozen, the mesh formed again, then the senders stop.
@@ -71,7 +75,7 @@ export async function run({ quick }) {
     await net.destroy();
   }
   const counts = readCounts(dir);
-  const result = summarize(nodes, counts, log);
+  const result = summarize(nodes, counts, log, t0);
   if (result.lost > 0 || result.reordered > 0) {
     console.log(renderTable(result));
     throw new Error(`messages lost (${result.lost}) or reordered (${result.reordered}) between pairs that stayed connected; faults: ${JSON.stringify(log)}`);
@@ -82,7 +86,8 @@ export async function run({ quick }) {
       `${seconds} s of faults (seed ${seed}), one at a time, ${SETTLE_MS[0] / 1000}-${SETTLE_MS[1] / 1000} s apart: ${log.map((f) => `${f.at}s ${f.fault} ${f.node.split('@')[0]}`).join(', ')}`,
       `${RATE} messages/s from each node to each peer, one sender process per peer; net_ticktime ${TICKTIME} s; short faults ${SHORT_MS / 1000} s, long ${LONG_MS / 1000} s`,
       `lost, stayed connected: ${result.lost} (must be 0); reordered: ${result.reordered} (must be 0)`,
-      `nodedowns seen ${result.nodedownsSeen}, caused ${result.nodedownsCaused} (kill: the 4 peers; long freeze or partition: the 4 peers and the victim's own 4)`,
+      `nodedowns seen ${result.nodedownsSeen}, caused ${result.nodedownsCaused} (kill: the 4 peers; long freeze or partition: the 4 peers and the victim's own 4); ` +
+        `seen by or of a fault's victim during it or within ${ATTRIBUTION_MS / 1000} s after: ${result.nodedownsDuringFaults}; others: ${result.otherNodedowns.length ? result.otherNodedowns.map((d) => `${d.observer} saw ${d.peer} down at ${d.at} s`).join(', ') : 'none'}`,
     ],
     json: { seed, seconds, rate: RATE, ticktime: TICKTIME, faults: log, ...result },
   };
@@ -131,7 +136,13 @@ function readCounts(dir) {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
 }
 
-function summarize(nodes, counts, log) {
+/** A nodedown this long after a fault ended is still the fault's (the ticktime, and a reconnect's setup time). */
+const ATTRIBUTION_MS = (TICKTIME + 8) * 1000;
+
+function summarize(nodes, counts, log, t0) {
+  const downs = counts.flatMap((c) => (c.downs ?? []).map(([at, peer]) => ({ at, observer: c.node, peer })));
+  const during = (d) => log.some((f) => (d.observer === f.node || d.peer === f.node) && d.at >= f.from && d.at <= f.to + ATTRIBUTION_MS);
+  const others = downs.filter((d) => !during(d)).map((d) => ({ observer: d.observer.split('@')[0], peer: d.peer.split('@')[0], at: Math.round((d.at - t0) / 1000) }));
   const total = (kind) => counts.reduce((s, c) => s + Object.values(c[kind] ?? {}).reduce((a, b) => a + b, 0), 0);
   const perNode = nodes.map((n) => {
     const mine = counts.filter((c) => c.node === n.name);
@@ -159,6 +170,8 @@ function summarize(nodes, counts, log) {
     reordered: total('reordered'),
     nodedownsSeen: total('nodedowns'),
     nodedownsCaused: log.reduce((s, f) => s + (causes[f.fault] ?? 0), 0),
+    nodedownsDuringFaults: downs.length - others.length,
+    otherNodedowns: others,
     nodes: perNode,
   };
 }
