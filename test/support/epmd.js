@@ -145,10 +145,13 @@ Loop().
  * the epmd at `epmdPort` (ERL_EPMD_PORT). Resolves once the node is up (and so registered), with
  * { name, node, pid, cookie, eval(expr), stop() }. `eval` runs one Erlang expression (one line, no
  * trailing dot) in the node and resolves with its value printed by `~0p`. `args` go to erl before
- * `-eval` (e.g. `['-kernel', 'net_ticktime', '4']`); `cookie` defaults to a random one.
+ * `-eval` (e.g. `['-kernel', 'net_ticktime', '4']`); `cookie` defaults to a random one. With
+ * `host` the node has a long name, `-name NAME@HOST`; `spawnWith` replaces child_process.spawn
+ * (a network namespace's, test/support/netns.js), as long as the child's pid is erl's.
  */
-export async function startErlNode({ epmdPort, name = uniqueName('erl'), timeoutMs = 20000, cookie = randomBytes(12).toString('hex'), args = [] } = {}) {
-  const child = spawn('erl', ['-sname', name, '-noshell', '-setcookie', cookie, '-start_epmd', 'false', ...args, '-eval', EVAL_LOOP], {
+export async function startErlNode({ epmdPort, name = uniqueName('erl'), host, spawnWith = spawn, timeoutMs = 20000, cookie = randomBytes(12).toString('hex'), args = [] } = {}) {
+  const nameArgs = host === undefined ? ['-sname', name] : ['-name', `${name}@${host}`];
+  const child = spawnWith('erl', [...nameArgs, '-noshell', '-setcookie', cookie, '-start_epmd', 'false', ...args, '-eval', EVAL_LOOP], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ERL_EPMD_PORT: String(epmdPort), ERL_CRASH_DUMP_SECONDS: '0' },
   });
