@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 import { compileErlang, makeTempDir, track } from '../lib/erl.js';
 import { bytes, table } from '../lib/format.js';
-import { Netns, netnsProblem } from '../lib/netns.js';
+import { createTopology } from '../../test/support/netns.js';
 
 export const description = '5 mixed nodes (3 noderl, 2 BEAM) in network namespaces under load, while a seeded script kills, freezes and partitions them';
 
@@ -36,21 +36,20 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const SOAK_NODE_JS = join(HERE, '../lib/soak-node.js');
 
 export async function run({ quick }) {
-  const problem = netnsProblem();
-  if (problem) throw new Error(`the soak needs network namespaces: ${problem}`);
   const seconds = quick ? 30 : Number(process.env.SOAK_SECONDS ?? 180);
   const seed = Number(process.env.SOAK_SEED ?? 1);
   const random = mulberry32(seed);
   const dir = makeTempDir('noderl-soak-');
   const beamDir = await compileErlang([join(HERE, '../erl/soak_node.erl')]);
   const cookie = `soak${Math.floor(random() * 1e9)}`;
-  const net = await Netns.create(KINDS.length);
-  const nodes = KINDS.map((kind, i) => ({ kind, name: `${kind === 'beam' ? 'b' : 'n'}${i + 1}@${net.address(i)}`, index: i, incs: 0 }));
+  // Throws with the reason when this machine cannot make namespaces (not root, no iproute2).
+  const net = createTopology(KINDS.map((_, i) => `n${i + 1}`));
+  const nodes = KINDS.map((kind, i) => ({ kind, name: `${kind === 'beam' ? 'b' : 'n'}${i + 1}@${net.address(`n${i + 1}`)}`, label: `n${i + 1}`, incs: 0 }));
   const stop = join(dir, 'stop');
   const log = [];
   let t0;
   try {
-    for (let i = 0; i < nodes.length; i++) net.startEpmd(i);
+    for (const n of nodes) await net.startEpmd(n.label);
     for (const n of nodes) start(n);
     await sleep(WARMUP_MS);
     for (const n of nodes) n.rssStart = rss(n.child.pid);
@@ -103,11 +102,11 @@ export async function run({ quick }) {
     const inc = `${n.name.split('@')[0]}.${n.incs}`;
     if (n.kind === 'beam') {
       const peerList = `[${peers.map((p) => `'${p}'`).join(',')}]`;
-      n.child = net.spawn(n.index, 'erl', ['+sbwt', 'none', '-noshell', '-noinput', '-name', n.name, '-setcookie', cookie, '-kernel', 'net_ticktime', String(TICKTIME), '-pa', beamDir,
-        '-eval', `soak_node:start(${peerList}, ${RATE}, "${inc}", "${statsFile(n)}", "${stop}")`]);
+      n.child = net.spawn(n.label, 'erl', ['+sbwt', 'none', '-noshell', '-noinput', '-name', n.name, '-setcookie', cookie, '-kernel', 'net_ticktime', String(TICKTIME), '-pa', beamDir,
+        '-eval', `soak_node:start(${peerList}, ${RATE}, "${inc}", "${statsFile(n)}", "${stop}")`], { stdio: 'ignore' });
     } else {
       const config = { name: n.name, cookie, ticktime: TICKTIME, peers, rate: RATE, inc, out: statsFile(n), stop };
-      n.child = net.spawn(n.index, process.execPath, [SOAK_NODE_JS, JSON.stringify(config)]);
+      n.child = net.spawn(n.label, process.execPath, [SOAK_NODE_JS, JSON.stringify(config)], { stdio: 'ignore' });
     }
     track(n.child);
   }
@@ -122,9 +121,9 @@ export async function run({ quick }) {
       await sleep(fault === 'freeze-long' ? LONG_MS : SHORT_MS);
       n.child.kill('SIGCONT');
     } else {
-      await net.cut(n.index);
+      net.cut(n.label);
       await sleep(fault === 'partition-long' ? LONG_MS : SHORT_MS);
-      await net.heal(n.index);
+      net.heal(n.label);
     }
   }
 }
