@@ -138,7 +138,7 @@ test('a frozen erl peer: senders wait at the busy limit, nosuspend answers, and 
     assert.ok(queued >= LIMIT && queued <= LIMIT + 3 * ONE_MESSAGE, `queue ${queued} bytes at the stall`);
     assert.ok(events.some(([kind, peer, bytes]) => kind === 'busy' && peer === victim.node && bytes >= LIMIT), 'the node said busy');
     await sleep(500);
-    assert.equal(conn.stats().sendQueueBytes, queued, 'the queue does not grow while the senders wait');
+    assert.ok(conn.stats().sendQueueBytes <= queued, 'the queue does not grow while the senders wait');
 
     // erlang:send/3 and send_nosuspend: not sent while busy, from JS and from an erl caller's rpc.
     const fromJs = await runInProcess(node, async (self) => [
