@@ -51,7 +51,7 @@ export { EpmdServer, EpmdServerError, type EpmdServerOptions } from './epmd/serv
 export { ensureEpmd } from './epmd/daemon.js';
 export { epmdPort } from './epmd/protocol.js';
 export { Node, type NodeOptions, type NodeEvents } from './node/node.js';
-export type { Process, Destination, MonitorOptions } from './process/process.js';
+export type { Process, Destination, MonitorOptions, SendOptions } from './process/process.js';
 export { ProcessExit, ErlangError, NotAliveError } from './process/exceptions.js';
 export { CallError } from './process/gen-call.js';
 export { reply, GenServerStartError, isGlobalName, type GenServerSpec, type GenServerOptions, type GlobalName, type From, type CallResult, type NoReplyResult } from './otp/gen-server.js';
@@ -71,3 +71,4 @@ export { DistFlag, type DistFlagName } from './channel/flags.js';
 export { HandshakeError } from './channel/handshake.js';
 export { TlsOptionError, readOptfile, distOptsText, type TlsDistOptions, type TlsDistConfig, type TlsSide, type PeerChecks } from './channel/tls-options.js';
 export { TlsRefusal } from './channel/tls-transport.js';
+export { DEFAULT_DIST_BUF_BUSY_LIMIT } from './channel/busy-limit.js';

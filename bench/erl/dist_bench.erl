@@ -36,6 +36,15 @@
 %%   {pg_watch, Group, Count}.
 %%                          -> ok            a watcher (pg:monitor/1) that notes when Group first has Count members
 %%   {pg_seen, TimeoutMs}.  -> ok <unix µs> | error timeout   when it did (bench/scenarios/pg.js)
+%%   {ordered_sink, Name}.  -> ok            a registered sink that checks each sender's order:
+%%        {seq, From, I, _} must come with I = 0, 1, 2...; {done, From} -> From ! {ack, Count}
+%%        (-1 once a message of From came out of order)
+%%   {flood, Node, Name, Bytes}.
+%%                          -> ok            one process sends {seq, Self, I, <<Bytes bytes>>} to
+%%        {Name, Node} as fast as it may (ERTS suspends it while the connection is busy), until
+%%        flood_finish (bench/scenarios/slow-peer.js)
+%%   flood_stats.           -> ok <sent> <port queue bytes> <1 if the sender is suspended, else 0>
+%%   flood_finish.          -> ok <sent> <acknowledged>   stops the flood, sends {done, Self}, waits for the ack
 -module(dist_bench).
 -export([main/0, init/1, handle_call/3, handle_cast/2]).
 
@@ -117,6 +126,30 @@ handle({pg_watch, Group, Count}) ->
 handle({pg_seen, TimeoutMs}) ->
     pg_watcher ! {seen, self()},
     receive {pg_seen, Us} -> ["ok ", integer_to_list(Us)] after TimeoutMs -> "error timeout" end;
+handle({ordered_sink, Name}) ->
+    register(Name, spawn(fun() -> ordered_sink(#{}) end)),
+    "ok";
+handle({flood, Node, Name, Bytes}) ->
+    true = net_kernel:connect_node(Node),
+    Counter = counters:new(1, []),
+    Payload = binary:copy(<<7>>, Bytes),
+    Flooder = spawn(fun() -> flood({Name, Node}, Payload, Counter, 0) end),
+    put(flood, {Flooder, Counter, Node}),
+    "ok";
+handle(flood_stats) ->
+    {Flooder, Counter, Node} = get(flood),
+    %% The dist port's driver queue (what inet:getstat's send_pend counts); the dist entry's own
+    %% buffer in front of it, up to +zdbbl, has no BIF that reads its size.
+    Queue = case lists:keyfind(Node, 1, erlang:system_info(dist_ctrl)) of
+                {_, Port} when is_port(Port) -> element(2, erlang:port_info(Port, queue_size));
+                _ -> -1
+            end,
+    Suspended = case process_info(Flooder, status) of {status, suspended} -> 1; _ -> 0 end,
+    ["ok ", join([counters:get(Counter, 1), Queue, Suspended])];
+handle(flood_finish) ->
+    {Flooder, _, _} = get(flood),
+    Flooder ! {finish, self()},
+    receive {flood_done, Sent, Acked} -> ["ok ", join([Sent, Acked])] after 300000 -> "error timeout" end;
 handle({mesh_wait, Count, TimeoutMs}) ->
     ok = net_kernel:monitor_nodes(true),
     Result = wait_nodes(Count, erlang:monotonic_time(millisecond) + TimeoutMs),
@@ -156,6 +189,30 @@ sink(Received, Bad) ->
         {reset, From} -> From ! reset_ok, sink(0, 0);
         {done, From} -> From ! {ack, Received, Bad}, sink(Received, Bad);
         _ -> sink(Received, Bad + 1)
+    end.
+
+ordered_sink(Next) ->
+    receive
+        {seq, From, I, _} ->
+            case maps:get(From, Next, 0) of
+                I -> ordered_sink(Next#{From => I + 1});
+                _ -> ordered_sink(Next#{From => -1})
+            end;
+        {done, From} -> From ! {ack, maps:get(From, Next, 0)}, ordered_sink(Next);
+        _ -> ordered_sink(Next)
+    end.
+
+%% A mailbox look per message (receive ... after 0) is how the flood hears `finish`; it costs
+%% little beside the send itself, and the noderl flood checks a flag as often.
+flood(Dest, Payload, Counter, I) ->
+    receive
+        {finish, From} ->
+            Dest ! {done, self()},
+            receive {ack, N} -> From ! {flood_done, I, N} end
+    after 0 ->
+        Dest ! {seq, self(), I, Payload},
+        counters:add(Counter, 1, 1),
+        flood(Dest, Payload, Counter, I + 1)
     end.
 
 echo() ->

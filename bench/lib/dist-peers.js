@@ -120,6 +120,12 @@ class OsProcess {
     process.kill(this.pid, signal);
   }
 
+  /** The node's OS process's resident set size now, KiB (/proc/PID/status VmRSS). */
+  rssKiB() {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)[1]);
+  }
+
   /**
    * Bytes the node's OS process has written with write(2)-family calls so far (/proc/PID/io
    * wchar): its socket writes, which is what a scenario's wire bytes are made of.
@@ -191,6 +197,25 @@ class BeamPeer extends OsProcess {
 
   async nodedownAt(peer, timeoutMs) {
     return (await this.#ask(`{nodedown_at, ${atomText(peer)}, ${timeoutMs}}`))[0];
+  }
+
+  async orderedSink(name) {
+    await this.#ask(`{ordered_sink, ${name}}`);
+  }
+
+  async flood({ peer, name, bytes }) {
+    await this.#ask(`{flood, ${atomText(peer)}, ${name}, ${bytes}}`);
+  }
+
+  /** { sent, queued (the dist port's queue), busy (1 while ERTS has the sender suspended) } */
+  async floodStats() {
+    const [sent, queued, busy] = await this.#ask('flood_stats');
+    return { sent, queued, busy };
+  }
+
+  async floodFinish() {
+    const [sent, acked] = await this.#ask('flood_finish');
+    return { sent, acked };
   }
 
   /** Unix µs when nodes() first had `count` nodes and global:sync() then returned. */
@@ -281,6 +306,19 @@ class NoderlPeer extends OsProcess {
 
   async watch(peer) {
     await this.request('watch', { peer });
+  }
+
+  async flood(args) {
+    await this.request('flood', args);
+  }
+
+  /** { sent, queued (Connection.stats().sendQueueBytes), busy (1 while the connection is busy) } */
+  floodStats() {
+    return this.request('flood_stats');
+  }
+
+  floodFinish() {
+    return this.request('flood_finish');
   }
 
   /** Resolves { unsupported: reason } when this noderl build has no GenServer. */

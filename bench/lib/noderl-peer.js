@@ -37,6 +37,7 @@ const SENDS_PER_TURN = 100;
 let node;
 const watchers = new Map(); // peer node -> { at?: number, waiting?: (us) => void }
 let pgWatch; // { at?: number, waiting: ((us) => void)[] }: the pg_watch of the current run
+let flood; // { peer, sent, stop, done }: the flood of the current run
 
 const commands = {
   async start({ sname, cookie, epmdPort, ticktime, hidden, tls }) {
@@ -172,6 +173,44 @@ const commands = {
       const timer = setTimeout(() => reject(new Error(`the group was not complete within ${timeoutMs} ms`)), timeoutMs);
       w.waiting.push((us) => (clearTimeout(timer), resolvePromise({ us })));
     });
+  },
+
+  /**
+   * dist_bench.erl's flood: one process sends {seq, Self, I, <<bytes>>} to {name, peer} with
+   * `await self.send`, which waits while the connection is busy, until flood_finish. With
+   * `awaitSends: false` it does not await (yielding every SENDS_PER_TURN sends, as sendMany),
+   * which is what every sender did before the busy limit: the queue grows without bound.
+   */
+  async flood({ peer, name, bytes, awaitSends = true }) {
+    if (!(await node.connect(peer))) throw new Error(`cannot connect to ${peer}`);
+    const dest = tuple(atom(name), atom(peer));
+    const payload = Buffer.alloc(bytes, 7);
+    const f = (flood = { peer, sent: 0, stop: false });
+    f.done = runInProcess(async (self) => {
+      while (!f.stop) {
+        if (awaitSends) await self.send(dest, tuple(SEQ, self.pid, f.sent, payload));
+        else {
+          self.send(dest, tuple(SEQ, self.pid, f.sent, payload));
+          if (f.sent % SENDS_PER_TURN === 0) await new Promise(setImmediate);
+        }
+        f.sent++;
+      }
+      self.send(dest, tuple(DONE, self.pid));
+      const ack = await self.receive({ timeout: 300_000 });
+      return { sent: f.sent, acked: isTuple(ack) && ack[0] === ACK ? ack[1] : -1 };
+    });
+    return {};
+  },
+
+  /** Messages sent so far, the bytes queued toward the peer (Connection.stats), whether the connection is busy. */
+  flood_stats() {
+    const conn = node.netKernel.connection(flood.peer);
+    return { sent: flood.sent, queued: conn ? conn.stats().sendQueueBytes : -1, busy: conn?.busy ? 1 : 0 };
+  },
+
+  flood_finish() {
+    flood.stop = true;
+    return flood.done;
   },
 
   /** When node.nodes() first had `count` nodes and node.global.sync() then resolved (dist_bench.erl's mesh_wait). */

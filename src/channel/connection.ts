@@ -26,6 +26,7 @@ import { FrameReader, DEFAULT_MAX_FRAME_SIZE } from './framing.js';
 import type { HandshakeResult } from './handshake.js';
 import { HeaderReader, PASS_THROUGH } from './header.js';
 import { Outbox } from './outbox.js';
+import { BusyLimit, DEFAULT_DIST_BUF_BUSY_LIMIT } from './busy-limit.js';
 
 /** OTP's `net_tickintensity` default: ticks per ticktime, and silent intervals before the peer is dead. */
 const TICK_INTENSITY = 4;
@@ -38,6 +39,8 @@ export interface ConnectionOptions {
   maxFrameSize?: number;
   /** Bound on the bytes held for incomplete fragmented messages, all sequences together (default: `maxFrameSize`). */
   maxReassemblyBytes?: number;
+  /** Queued bytes at which the connection is busy (OTP's `dist_buf_busy_limit`, default 1 MiB): see `busy-limit.ts`. */
+  distBufBusyLimit?: number;
 }
 
 export interface ConnectionEvents {
@@ -50,6 +53,10 @@ export interface ConnectionEvents {
   spawnRequest: [request: SpawnRequest];
   /** The connection is gone; `reason` says why (`connection_closed`, `net_tick_timeout`, a protocol error). */
   close: [reason: string];
+  /** The bytes queued toward the peer reached `distBufBusyLimit`: senders wait (OTP's `busy_dist_port`). */
+  busy: [queuedBytes: number];
+  /** The queue dropped below the limit again: waiting senders go on. */
+  unbusy: [queuedBytes: number];
 }
 
 /**
@@ -67,6 +74,8 @@ export interface ConnectionStats {
   sendQueueBytes: number;
   /** The `net_ticktime` this connection runs with, ms. */
   ticktimeMs: number;
+  /** True while the send queue holds at least `distBufBusyLimit` bytes. */
+  busy: boolean;
 }
 
 /** One distribution connection to a peer node. */
@@ -81,6 +90,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Set in header mode: the incoming atom cache and fragment reassembly. */
   private readonly headers?: HeaderReader;
   private readonly outbox: Outbox;
+  private readonly busyLimit: BusyLimit;
   private readSinceTick = false;
   private silentIntervals = 0;
   private ticker: NodeJS.Timeout;
@@ -108,6 +118,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const headerMode = hasFlag(this.flags, DistFlag.DIST_HDR_ATOM_CACHE) || hasFlag(this.flags, DistFlag.FRAGMENTS);
     if (headerMode) this.headers = new HeaderReader(options.maxReassemblyBytes ?? maxFrameSize);
     this.outbox = new Outbox(socket, headerMode, this.peer);
+    const outbox = this.outbox;
+    this.busyLimit = new BusyLimit(socket, () => outbox.queuedBytes, options.distBufBusyLimit ?? DEFAULT_DIST_BUF_BUSY_LIMIT, (busy, bytes) => this.emit(busy ? 'busy' : 'unbusy', bytes));
+    outbox.onFlush = () => this.busyLimit.recheck();
     this.ticktimeMs = options.ticktimeMs ?? 60_000;
     this.ticker = this.startTicker(this.ticktimeMs);
     socket.setNoDelay(true);
@@ -131,13 +144,35 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * Queues `signal` to `to` for this turn's write, in the form the negotiated flags allow; a big
    * one goes out in fragments. A signal the peer has no form for is dropped, as ERTS drops it
    * (an alias send without ALIAS, an unlink ack without UNLINK_ID: see `encodeSignal`).
+   * The signal is always queued; the result says whether the connection can take more: false
+   * when it is busy now, and a sender that BEAM would suspend awaits {@link whenNotBusy}.
    */
-  sendSignal(to: SignalTarget, signal: Signal): void {
-    if (!this.open) return;
+  sendSignal(to: SignalTarget, signal: Signal): boolean {
+    if (!this.open) return true;
     const out = encodeSignal(to, signal, this.flags);
-    if (!out) return;
+    if (!out) return !this.busyLimit.busy;
     this.messagesOut += 1;
     this.outbox.send(out[0], out[1]);
+    return this.busyLimit.queued();
+  }
+
+  /**
+   * True while the bytes queued toward the peer are at least `distBufBusyLimit` (OTP's
+   * `dist_buf_busy_limit`): BEAM suspends a process that sends here, and `erlang:send/3` with
+   * `nosuspend` does not send.
+   */
+  get busy(): boolean {
+    return this.busyLimit.busy;
+  }
+
+  /** The busy limit, bytes. */
+  get distBufBusyLimit(): number {
+    return this.busyLimit.limit;
+  }
+
+  /** Resolves at once when not {@link busy}; else once the queue dropped below the limit, or the connection closed. */
+  whenNotBusy(): Promise<void> {
+    return this.busyLimit.whenNotBusy();
   }
 
   /** The connection's counters now. */
@@ -150,6 +185,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       lastInputAgeMs: Math.round(performance.now() - this.lastInputAt),
       sendQueueBytes: this.open ? this.outbox.queuedBytes : 0,
       ticktimeMs: this.ticktimeMs,
+      busy: this.busyLimit.busy,
     };
   }
 
@@ -159,6 +195,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const [control, args] = encodeSpawnRequest(request);
     this.messagesOut += 1;
     this.outbox.send(control, args);
+    this.busyLimit.queued();
   }
 
   /** Closes the connection; `close` is emitted once with the first reason. */
@@ -167,6 +204,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.closedWith = reason;
     clearInterval(this.ticker);
     this.outbox.close();
+    this.busyLimit.close();
     this.socket.destroy();
     this.emit('close', reason);
   }

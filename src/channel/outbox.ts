@@ -107,6 +107,8 @@ export class Outbox {
   private closed = false;
   /** True once anything was written since the last {@link tickIfIdle}. */
   private wrote = false;
+  /** Called after each flush, when the queue may have moved into the socket (the connection's busy check). */
+  onFlush?: () => void;
 
   constructor(
     private readonly socket: Socket,
@@ -232,6 +234,7 @@ export class Outbox {
     this.writeBatch();
     this.writeFragments();
     socket.uncork();
+    this.onFlush?.();
     if (this.active.length === 0) return;
     if (socket.writableLength >= SOCKET_HIGH_WATER) {
       // A write returned false on the way here, so 'drain' will come once the buffer empties.

@@ -10,6 +10,7 @@ import { Atom, atom, ErlFun, ExportFun, ImproperList, isList, Tuple, tuple, type
 import { mapKeyOf, NOT_FOUND } from '../term/compare.js';
 import { ErlangError } from '../process/exceptions.js';
 import { isDestination } from '../process/router.js';
+import { SENT } from '../process/process.js';
 import { binaryOp, unaryOp } from '../modules/operators.js';
 import { erlangTermBifs } from '../modules/erlang-terms.js';
 import { badForm, type BinSegment, type Expr, type MapField } from './ast.js';
@@ -205,8 +206,9 @@ function operator(op: Atom, a: Code, b: Code): Code {
       then(a(env, rt), (dest) =>
         then(b(env, rt), (msg) => {
           if (!isDestination(dest)) throw new ErlangError(atom('badarg'), [tuple(ERLANG, SEND, [dest, msg], [])]);
-          rt.self.send(dest, msg);
-          return msg;
+          // A send to a busy connection suspends the evaluated process, as BEAM suspends it.
+          const waiting = rt.self.send(dest, msg);
+          return waiting === SENT ? msg : waiting.then(() => msg);
         }),
       );
   }

@@ -22,6 +22,8 @@ import { arities, type BuiltinModule } from './registry.js';
 export interface SystemHost {
   processCount(): number;
   creation(): number;
+  /** `+zdbbl` in bytes: the node's `distBufBusyLimit`. */
+  distBufBusyLimit(): number;
 }
 
 /** The native time unit: nanoseconds, as OTP 25 on Linux. */
@@ -186,6 +188,8 @@ function systemInfo(host: SystemHost, key: Term): Term {
       return 8;
     case 'creation':
       return host.creation();
+    case 'dist_buf_busy_limit':
+      return host.distBufBusyLimit();
     case 'smp_support':
     case 'threads':
       return true;

@@ -4,9 +4,9 @@
  * `send/2`, `self/0`, `exit/1`, `error/1`, `throw/1`, `get_cookie/0`).
  */
 import { Atom, atom, isList, Pid, Port, Ref, type Term } from '../term/types.js';
-import { BADARG, OK } from '../term/atoms.js';
+import { BADARG } from '../term/atoms.js';
 import { bifError, callError, ProcessExit } from '../process/exceptions.js';
-import type { Process } from '../process/process.js';
+import { SENT, type Process } from '../process/process.js';
 import { isDestination } from '../process/router.js';
 import { arities, type Apply, type ApplyFun, type BuiltinModule } from './registry.js';
 
@@ -44,12 +44,23 @@ export function erlangModule(host: ErlangHost): BuiltinModule {
       if (!(peer instanceof Atom)) throw bifError(BADARG, 'erlang', 'disconnect_node', [peer!]);
       return host.disconnect(peer.name);
     },
-    // send/3's options (noconnect, nosuspend) change nothing here: a send never blocks, and it
-    // connects as `dist_auto_connect` does; the result is ok, as OTP gives when the send happened.
+    // A send to a busy connection returns once it is not busy, as BEAM suspends the sender
+    // (src/channel/busy-limit.ts); send/3's nosuspend and noconnect answer instead of sending.
     send: arities([2, 3], (self: Process, dest?: Term, msg?: Term, options?: Term) => {
-      if (!isDestination(dest!) || (options !== undefined && !isList(options))) throw bifError(BADARG, 'erlang', 'send', options === undefined ? [dest!, msg!] : [dest!, msg!, options]);
-      self.send(dest, msg!);
-      return options === undefined ? msg : OK;
+      const args = options === undefined ? [dest!, msg!] : [dest!, msg!, options];
+      const opts = options === undefined ? {} : sendOptions(options, ['nosuspend', 'noconnect']);
+      if (!isDestination(dest!) || opts === undefined) throw bifError(BADARG, 'erlang', 'send', args);
+      if (options === undefined) {
+        const waiting = self.send(dest, msg!);
+        return waiting === SENT ? msg : waiting.then(() => msg);
+      }
+      const outcome = self.sendWithOptions(dest, msg!, opts);
+      return typeof outcome === 'string' ? atom(outcome) : outcome.then(atom);
+    }),
+    send_nosuspend: arities([2, 3], (self: Process, dest?: Term, msg?: Term, options?: Term) => {
+      const opts = options === undefined ? {} : sendOptions(options, ['noconnect']);
+      if (!isDestination(dest!) || opts === undefined) throw bifError(BADARG, 'erlang', 'send_nosuspend', options === undefined ? [dest!, msg!] : [dest!, msg!, options]);
+      return self.sendNosuspend(dest, msg!, opts);
     }),
     self: (self) => self.pid,
     exit: arities([1, 2], (self: Process, a?: Term, b?: Term) => {
@@ -66,6 +77,17 @@ export function erlangModule(host: ErlangHost): BuiltinModule {
     },
     apply: arities([2, 3], (self: Process, a?: Term, b?: Term, c?: Term) => (c === undefined ? applyFun(host, self, a!, b!) : applyMfa(host, self, a!, b!, c))),
   };
+}
+
+/** `erlang:send/3`'s (or `send_nosuspend/3`'s) option list; undefined (badarg) for anything else. */
+function sendOptions(options: Term, allowed: string[]): { nosuspend?: boolean; noconnect?: boolean } | undefined {
+  if (!isList(options)) return undefined;
+  const out: { nosuspend?: boolean; noconnect?: boolean } = {};
+  for (const o of options) {
+    if (!(o instanceof Atom) || !allowed.includes(o.name)) return undefined;
+    out[o.name as 'nosuspend' | 'noconnect'] = true;
+  }
+  return out;
 }
 
 /** `node(Arg)`: the node a pid, ref or port names; badarg for anything else. */

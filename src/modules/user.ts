@@ -22,7 +22,7 @@ export async function serveIo(self: Process, write: (text: string) => void): Pro
   for (;;) {
     const m = await self.receive();
     if (!isTuple(m) || m.length !== 4 || m[0] !== IO_REQUEST || !isDestination(m[1]!)) continue;
-    self.send(m[1]!, tuple(IO_REPLY, m[2]!, ioReply(m[3]!, write)));
+    await self.send(m[1]!, tuple(IO_REPLY, m[2]!, ioReply(m[3]!, write)));
   }
 }
 

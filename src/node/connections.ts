@@ -40,6 +40,12 @@ export interface DistributionOptions {
   /** Bound on one incoming frame, bytes (default 256 MiB). */
   maxFrameSize?: number;
   /**
+   * Bytes queued toward one peer at which its connection is busy (OTP's `dist_buf_busy_limit`,
+   * `erl +zdbbl KB`; default 1 MiB, as OTP): a process that sends there waits (`await self.send`),
+   * `erlang:send/3` with `nosuspend` answers `nosuspend`, and the node emits `busy`/`unbusy`.
+   */
+  distBufBusyLimit?: number;
+  /**
    * Ports the node may accept connections on (kernel's `inet_dist_listen_min`/`max`): the first
    * free port of `min..max` is taken. Default: any port the system gives.
    */
@@ -67,6 +73,8 @@ export interface DistributionHost {
   ticktime(): number;
   nodeUp(peer: string, visible: boolean): void;
   nodeDown(peer: string, reason: string, visible: boolean): void;
+  /** The connection to `peer` became busy (true) or not busy any more (false). */
+  busy(peer: string, busy: boolean, queuedBytes: number): void;
   log(line: string): void;
 }
 
@@ -99,7 +107,7 @@ export class Distribution {
 
   private constructor(
     private readonly host: DistributionHost,
-    private readonly options: DistributionOptions & { longNames: boolean; maxFrameSize?: number },
+    private readonly options: DistributionOptions & { longNames: boolean },
     node: string,
     private readonly server: Server,
     private readonly registration: EpmdRegistration,
@@ -347,9 +355,11 @@ export class Distribution {
   /** A handshake succeeded: the connection is up. */
   private up(socket: Socket, result: HandshakeResult): void {
     this.connections.get(result.peerName)?.close('replaced by a new connection');
-    const conn = new Connection(socket, result, { ticktimeMs: this.host.ticktime() * 1000, maxFrameSize: this.options.maxFrameSize });
+    const conn = new Connection(socket, result, { ticktimeMs: this.host.ticktime() * 1000, maxFrameSize: this.options.maxFrameSize, distBufBusyLimit: this.options.distBufBusyLimit });
     this.connections.set(conn.peer, conn);
     this.known.add(conn.peer);
+    conn.on('busy', (bytes) => this.host.busy(conn.peer, true, bytes));
+    conn.on('unbusy', (bytes) => this.host.busy(conn.peer, false, bytes));
     conn.on('signal', (to, signal) => this.dispatch(conn, to, signal));
     conn.on('spawnRequest', (request) => this.host.serveSpawn(request));
     conn.once('close', (reason) => {

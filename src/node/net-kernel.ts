@@ -57,6 +57,8 @@ export interface NetKernelHost {
   /** A peer came up or went down: the node's own `nodeup`/`nodedown` events. */
   nodeUp(peer: string, visible: boolean): void;
   nodeDown(peer: string, reason: string, visible: boolean): void;
+  /** The connection to `peer` became busy, or not busy any more (the node's `busy`/`unbusy` events). */
+  busy(peer: string, busy: boolean, queuedBytes: number): void;
   /** The node is about to leave the distribution (global then reports no lost connections). */
   leaving(): void;
   /** The node has its new name (or `nonode@nohost` again): resolves once global runs under it. */
@@ -128,9 +130,10 @@ export class NetKernel {
       const pid = this.dist?.netKernelPid ?? this.host.identity.nodeAtom;
       return Promise.reject(new NetKernelError('ERR_NODERL_ALREADY_STARTED', `the node is already distributed as ${this.name}`, tuple(atom('already_started'), pid)));
     }
-    const { epmdPort, setupTimeMs, maxFrameSize, hidden, listen } = this.defaults;
-    // -hidden and inet_dist_listen_min/max hold for every net_kernel:start, as in OTP.
-    const settings = { epmdPort, setupTimeMs, maxFrameSize, ...options, hidden: options.hidden ?? hidden, listen: options.listen ?? listen };
+    const { epmdPort, setupTimeMs, maxFrameSize, hidden, listen, distBufBusyLimit } = this.defaults;
+    // -hidden and inet_dist_listen_min/max hold for every net_kernel:start, as in OTP; the busy
+    // limit is the node's own, as +zdbbl is the emulator's.
+    const settings = { epmdPort, setupTimeMs, maxFrameSize, ...options, hidden: options.hidden ?? hidden, listen: options.listen ?? listen, distBufBusyLimit };
     this.starting = this.distribute(options, settings).finally(() => (this.starting = undefined));
     return this.starting;
   }
@@ -338,6 +341,7 @@ export class NetKernel {
         host.nodeDown(peer, reason, visible);
         this.subscriptions.fire('nodedown', peer, visible ? 'visible' : 'hidden', nodedownReason(reason));
       },
+      busy: (peer, busy, bytes) => host.busy(peer, busy, bytes),
       log: (line) => host.log(line),
     };
   }

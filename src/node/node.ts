@@ -12,7 +12,7 @@ import { LocalIdentity } from '../process/local-identity.js';
 import { ProcessTable } from '../process/table.js';
 import { serveSpawnRequest } from '../process/spawn.js';
 import type { SpawnOptions } from '../process/spawn-options.js';
-import type { Destination, Process } from '../process/process.js';
+import { SENT, type Destination, type Process } from '../process/process.js';
 import { NotAliveError } from '../process/exceptions.js';
 import { CodePath } from '../modules/code-path.js';
 import { ModuleRegistry } from '../modules/registry.js';
@@ -62,6 +62,7 @@ import { NODERL_VERSION } from './version.js';
 import { isAuthYes, NET_KERNEL } from './is-auth.js';
 import { NetKernel } from './net-kernel.js';
 import type { DistributionOptions } from './connections.js';
+import { DEFAULT_DIST_BUF_BUSY_LIMIT } from '../channel/busy-limit.js';
 
 /** Options of {@link Node.start}. Without `sname` or `name` the node is not distributed. */
 export interface NodeOptions extends DistributionOptions {
@@ -97,6 +98,13 @@ export interface NodeEvents {
   /** `visible`: a published connection (false for a hidden one), as `nodes()` counts it. */
   nodeup: [node: string, visible: boolean];
   nodedown: [node: string, reason: string, visible: boolean];
+  /**
+   * The bytes queued toward `node` reached `distBufBusyLimit` (a peer that does not read): sends
+   * to it wait until `unbusy`. OTP reports the same as `busy_dist_port` to `erlang:system_monitor/2`.
+   */
+  busy: [node: string, queuedBytes: number];
+  /** The queue toward `node` dropped below the limit: waiting senders go on. A connection that closes while busy says so with `nodedown` instead. */
+  unbusy: [node: string, queuedBytes: number];
   /** The node stopped (`node.stop()`, or `init:stop()` called on it). */
   stopped: [];
 }
@@ -141,6 +149,7 @@ export class Node extends EventEmitter<NodeEvents> {
         stopping: () => this.stopping !== undefined,
         nodeUp: (peer, visible) => this.emit('nodeup', peer, visible),
         nodeDown: (peer, reason, visible) => this.emit('nodedown', peer, reason, visible),
+        busy: (peer, busy, bytes) => (busy ? this.emit('busy', peer, bytes) : this.emit('unbusy', peer, bytes)),
         leaving: () => this.globalService.markStopping(),
         renamed: () => this.globalService.restart(),
         log: (line) => this.log(line),
@@ -192,7 +201,8 @@ export class Node extends EventEmitter<NodeEvents> {
       apply,
       applyFun: modules.applyFun,
     });
-    const system = erlangSystemBifs({ processCount: () => this.processes.pids().length, creation: () => this.creation });
+    const busyLimit = this.options.distBufBusyLimit ?? DEFAULT_DIST_BUF_BUSY_LIMIT;
+    const system = erlangSystemBifs({ processCount: () => this.processes.pids().length, creation: () => this.creation, distBufBusyLimit: () => busyLimit });
     const processBifs = erlangProcessBifs({ table: this.processes, apply, applyFun: modules.applyFun });
     // erlang's node functions last, so theirs win where a name serves more than one arity.
     modules.register('erlang', { ...operatorsModule, ...erlangTermBifs, ...system, ...processBifs, ...erlang });
@@ -269,6 +279,8 @@ export class Node extends EventEmitter<NodeEvents> {
    * `-sname`, which `node.netKernel.start({ sname })` makes distributed later.
    */
   static async start(options: NodeOptions = {}): Promise<Node> {
+    const limit = options.distBufBusyLimit;
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0)) throw new RangeError(`distBufBusyLimit must be a positive number of bytes, not ${String(limit)}`);
     const node = new Node(options);
     if (options.sname === undefined && options.name === undefined) {
       await node.globalService.restart();
@@ -383,9 +395,12 @@ export class Node extends EventEmitter<NodeEvents> {
     return this.processes.isAlive(pid);
   }
 
-  /** `Dest ! Msg` from outside any process (the sender is a pid that no process owns). */
-  send(dest: Destination, message: TermInput): void {
-    this.processes.send(dest, message);
+  /**
+   * `Dest ! Msg` from outside any process (the sender is a pid that no process owns). Resolves at
+   * once, or once the connection the message went to is no longer busy, as `self.send` does.
+   */
+  send(dest: Destination, message: TermInput): Promise<void> {
+    return this.processes.send(dest, message) ?? SENT;
   }
 
   /**

@@ -25,8 +25,11 @@ export interface From {
   readonly pid: Pid;
   /** The caller's tag: `[alias|Ref]` from OTP 24+ and noderl, a plain ref from older callers. */
   readonly tag: Term;
-  /** `gen_server:reply(From, Value)`, sent by the server process. */
-  reply(value: TermInput): void;
+  /**
+   * `gen_server:reply(From, Value)`, sent by the server process. Resolves at once, or once the
+   * connection to the caller's node is no longer busy (as `self.send`).
+   */
+  reply(value: TermInput): Promise<void>;
 }
 
 /** What `handleCall` returns: `{reply, R, S}`, `{noreply, S}` (reply later with `from.reply`), `{stop, Reason, [Reply,] S}`. */
@@ -143,8 +146,8 @@ function startGloballyNamed<S>(host: ServerHost, spec: GenServerSpec<S>, name: T
 }
 
 /** `gen_server:reply(From, Value)`. */
-export function reply(from: From, value: TermInput): void {
-  from.reply(value);
+export function reply(from: From, value: TermInput): Promise<void> {
+  return from.reply(value);
 }
 
 async function serve<S>(self: Process, spec: GenServerSpec<S>, initial: S): Promise<void> {
@@ -169,11 +172,13 @@ async function serve<S>(self: Process, spec: GenServerSpec<S>, initial: S): Prom
     }
     state = result.state;
     if ('stop' in result) {
-      if (from && 'reply' in result) from.reply(result.reply);
+      if (from && 'reply' in result) await from.reply(result.reply);
       await stop(self, spec, result.stop, state);
       return;
     }
-    if (from && 'reply' in result) from.reply(result.reply);
+    // A reply to a busy connection suspends the server, as it would on BEAM: a caller's node that
+    // stopped reading cannot make the server queue without end.
+    if (from && 'reply' in result) await from.reply(result.reply);
   }
 }
 
@@ -187,11 +192,11 @@ function callerOf(self: Process, pid: Pid, tag: Term): From {
   return {
     pid,
     tag,
-    reply(value: TermInput): void {
+    reply(value: TermInput): Promise<void> {
       // gen:reply/2: an alias tag is answered through the alias (ALIAS_SEND over the wire), so a
       // reply after the caller gave up is dropped; any other tag goes to the caller's pid.
       const alias = aliasOf(tag);
-      self.send(alias ?? pid, tuple(tag, handedOver(value)));
+      return self.send(alias ?? pid, tuple(tag, handedOver(value)));
     },
   };
 }

@@ -11,7 +11,7 @@
 import { Atom, atom, Pid, Ref, tuple, type Term, type TermInput, toAtom } from '../term/types.js';
 import { handedOver, Mailbox, type GuardedReceiveOptions, type ReceiveOptions, type Timeout } from './mailbox.js';
 import { downOf } from './gen.js';
-import type { Destination, MonitorOptions, ProcessInternals, Router } from './router.js';
+import type { Destination, MonitorOptions, ProcessInternals, Router, SendOptions } from './router.js';
 import { SpawnReplyFlag } from '../channel/control.js';
 import { ioFormatRequest, ioPrintRequest } from './io.js';
 import { spawnOptions, SpawnError, type SpawnOptions } from './spawn-options.js';
@@ -20,7 +20,14 @@ import { ProcessExit } from './exceptions.js';
 import type { Address, Signal } from '../channel/control.js';
 import { DOWN, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, PROCESS } from '../term/atoms.js';
 
-export type { Destination, MonitorOptions } from './router.js';
+export type { Destination, MonitorOptions, SendOptions } from './router.js';
+
+/**
+ * What {@link Process.send} returns when the sender has nothing to wait for: one promise, made
+ * once. Code that can go on synchronously (the evaluator's `!`) compares with it.
+ * @internal
+ */
+export const SENT: Promise<void> = Promise.resolve();
 
 /** What a process needs from its node. */
 export type SignalRouter = Router<Process>;
@@ -168,16 +175,47 @@ export class Process {
     return this.#mailbox.receive(options ?? {});
   }
 
-  /** `Dest ! Msg`: to a pid, a registered name (atom or string), `tuple(name, node)`, or an alias (a `Ref`; dropped when inactive). */
-  send(dest: Destination, message: TermInput): void {
-    if (!this.alive) return;
-    if (dest instanceof Ref) return this.#router.route(dest, { kind: 'message', from: this.pid, message: handedOver(message) }); // an alias
+  /**
+   * `Dest ! Msg`: to a pid, a registered name (atom or string), `tuple(name, node)`, or an alias
+   * (a `Ref`; dropped when inactive). The message is queued at once, in order; the promise is
+   * where BEAM would suspend the sender: `await self.send(...)` waits while the connection the
+   * message went to is busy (its queue holds `distBufBusyLimit` bytes, a peer that does not read)
+   * or is being made, and resolves at once otherwise. It never rejects; a sender that does not
+   * await keeps queuing, as a stream's `write` does past its high-water mark.
+   */
+  send(dest: Destination, message: TermInput): Promise<void> {
+    if (!this.alive) return SENT;
+    return this.#router.route(this.#to(dest, message), { kind: 'message', from: this.pid, message: handedOver(message) }) ?? SENT;
+  }
+
+  /**
+   * `erlang:send(Dest, Msg, Options)`: with `nosuspend`, a message to a busy connection is not sent
+   * and the answer is `'nosuspend'`; with `noconnect`, a message that would need a new connection
+   * is not sent and the answer is `'noconnect'`. Else `'ok'`, or (without `nosuspend`) a promise
+   * of `'ok'` where {@link send} would make the sender wait.
+   */
+  sendWithOptions(dest: Destination, message: TermInput, options: SendOptions): 'ok' | 'nosuspend' | 'noconnect' | Promise<'ok'> {
+    if (!this.alive) return 'ok';
+    const outcome = this.#router.sendWithOptions(this.#to(dest, message), { kind: 'message', from: this.pid, message: handedOver(message) }, options);
+    return outcome === undefined ? 'ok' : typeof outcome === 'string' ? outcome : outcome.then(() => 'ok');
+  }
+
+  /**
+   * `erlang:send_nosuspend/2,3`: true when the message was sent; false, and nothing sent, when the
+   * connection to its node is busy (or, with `noconnect`, not up).
+   */
+  sendNosuspend(dest: Destination, message: TermInput, options: { noconnect?: boolean } = {}): boolean {
+    return this.sendWithOptions(dest, message, { nosuspend: true, noconnect: options.noconnect }) === 'ok';
+  }
+
+  /** Where a send to `dest` goes; `Name ! Msg` to a name nobody has raises badarg, as in Erlang (`{Name, Node} ! Msg` is dropped). */
+  #to(dest: Destination, message: TermInput): Address | Ref {
+    if (dest instanceof Ref) return dest; // an alias
     const to = this.#router.destination(dest);
-    // `Name ! Msg` to a name nobody has raises badarg in Erlang; `{Name, Node} ! Msg` is dropped.
     if ((typeof dest === 'string' || dest instanceof Atom) && !(to instanceof Pid) && !this.#router.whereis(to.name)) {
       throw new ProcessExit(tuple(atom('badarg'), [tuple(atom('erlang'), atom('send'), [to.name, handedOver(message)], [])]));
     }
-    this.#router.route(to, { kind: 'message', from: this.pid, message: handedOver(message) });
+    return to;
   }
 
   /** `link/1`: a link to a dead or unknown process gives an exit signal `noproc`. True, as Erlang's `link/1` returns. */

@@ -19,6 +19,15 @@ export function isDestination(x: Term): x is Pid | Ref | Atom | Tuple {
   return isTuple(x) && x.length === 2 && x[0] instanceof Atom && x[1] instanceof Atom;
 }
 
+/**
+ * `erlang:send/3`'s options: `nosuspend` does not send to a busy connection (and never waits),
+ * `noconnect` does not send where a connection would have to be made first.
+ */
+export interface SendOptions {
+  nosuspend?: boolean;
+  noconnect?: boolean;
+}
+
 /** Options of `monitor/3`: `alias` makes the monitor's ref an alias of the monitoring process too. */
 export interface MonitorOptions {
   alias?: 'explicit_unalias' | 'demonitor' | 'reply_demonitor';
@@ -30,7 +39,10 @@ export interface MonitorOptions {
  */
 export interface Router<P> {
   readonly nodeAtom: Atom;
-  route(to: SignalTarget, signal: Signal): void;
+  /** A promise when the sender of a message should wait: see ProcessTable.route. */
+  route(to: SignalTarget, signal: Signal): Promise<void> | undefined;
+  /** `erlang:send/3`: see ProcessTable.sendWithOptions. */
+  sendWithOptions(to: SignalTarget, signal: Signal, options: SendOptions): 'noconnect' | 'nosuspend' | Promise<void> | undefined;
   /** Resolves a `send` destination (throws badarg for an unregistered local name). */
   destination(dest: Destination | Term): Address;
   newRef(): Ref;

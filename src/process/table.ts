@@ -10,6 +10,7 @@ import { SpawnReplyFlag, type SpawnRequest, type Address, type Signal, type Sign
 import type { Connection } from '../channel/connection.js';
 import { handedOver } from './mailbox.js';
 import { processInternals, type Destination, type Process, type SignalRouter } from './process.js';
+import type { SendOptions } from './router.js';
 import { ProcessDictionary } from './dictionary.js';
 import { Registry } from './registry.js';
 import { AliasTable, type AliasMode } from './aliases.js';
@@ -29,6 +30,9 @@ export interface NodeLinks {
 /** Bytes of randomness fetched at once for new refs (8 per ref). */
 const RANDOM_POOL = 4096;
 
+/** What waits for a connection being made: each runs with it, or with undefined when it failed. */
+type ConnectingQueue = ((conn: Connection | undefined) => void)[];
+
 export class ProcessTable implements SignalRouter {
   readonly registry = new Registry();
   private readonly aliases = new AliasTable();
@@ -46,7 +50,7 @@ export class ProcessTable implements SignalRouter {
    * a message sent in that window must not overtake the ones queued before it (Erlang orders
    * the signals between two processes; the soak in the bench caught 11 and 12 arriving before 1).
    */
-  private readonly connecting = new Map<string, { act: (conn: Connection) => void; unreachable: () => void }[]>();
+  private readonly connecting = new Map<string, ConnectingQueue>();
   /** The group leader of processes started from outside any process (the node's `user`). */
   defaultGroupLeader?: Pid;
   /** Serves a SPAWN_REQUEST addressed to this node (set by the node). */
@@ -128,23 +132,24 @@ export class ProcessTable implements SignalRouter {
 
   /**
    * Acts on the connection to `node`, connecting first when there is none (`dist_auto_connect`);
-   * `unreachable` runs instead when the connection cannot be made.
+   * `unreachable` runs instead when the connection cannot be made. The promise `act` may return
+   * (a sender's wait), or one that settles after the connection was made.
    */
-  private withConnection(node: Atom, act: (conn: Connection) => void, unreachable: () => void): void {
-    const queued = this.connecting.get(node.name);
-    if (queued) return void queued.push({ act, unreachable });
-    const conn = this.links.connection(node.name);
-    if (conn) return act(conn);
-    const queue = [{ act, unreachable }];
-    this.connecting.set(node.name, queue);
-    void this.links.connect(node.name).then((ok) => {
-      this.connecting.delete(node.name);
-      const c = ok ? this.links.connection(node.name) : undefined;
-      for (const q of queue) {
-        if (c) q.act(c);
-        else q.unreachable();
-      }
-    });
+  private withConnection(node: Atom, act: (conn: Connection) => Promise<void> | void, unreachable: () => void): Promise<void> | void {
+    let queue = this.connecting.get(node.name);
+    if (!queue) {
+      const conn = this.links.connection(node.name);
+      if (conn) return act(conn);
+      const made: ConnectingQueue = (queue = []);
+      this.connecting.set(node.name, made);
+      void this.links.connect(node.name).then((ok) => {
+        this.connecting.delete(node.name);
+        const c = ok ? this.links.connection(node.name) : undefined;
+        for (const go of made) go(c);
+      });
+    }
+    const waiting = queue;
+    return new Promise((resolve) => waiting.push((c) => resolve(c ? act(c) : unreachable())));
   }
 
   /** True while `pid` is a live process of this node. */
@@ -152,9 +157,12 @@ export class ProcessTable implements SignalRouter {
     return this.identity.owns(pid) && this.processes.has(pidKey(pid));
   }
 
-  /** `Dest ! Msg` from outside any process (the sender is a pid that no process owns). */
-  send(dest: Destination, message: TermInput): void {
-    this.route(dest instanceof Ref ? dest : this.destination(dest), { kind: 'message', from: this.newPid(), message: handedOver(message) });
+  /**
+   * `Dest ! Msg` from outside any process (the sender is a pid that no process owns). A promise
+   * while the connection the message went to is busy, as `Process.send`.
+   */
+  send(dest: Destination, message: TermInput): Promise<void> | undefined {
+    return this.route(dest instanceof Ref ? dest : this.destination(dest), { kind: 'message', from: this.newPid(), message: handedOver(message) });
   }
 
   /** `register/2`; false (Erlang's badarg) when the name is taken or the pid is not a live process here. */
@@ -194,24 +202,45 @@ export class ProcessTable implements SignalRouter {
     if (proc) processInternals.end(proc, reason);
   }
 
-  /** Delivers a signal to `to`, here or over the connection to its node (auto-connecting, as `dist_auto_connect`). */
-  route(to: SignalTarget, signal: Signal): void {
+  /**
+   * Delivers a signal to `to`, here or over the connection to its node (auto-connecting, as
+   * `dist_auto_connect`). For a message, a promise when the sender has something to wait for, as
+   * BEAM would suspend it: the connection being made, or the connection busy after the message
+   * was queued (src/channel/busy-limit.ts); it resolves once the connection can take more or is gone.
+   */
+  route(to: SignalTarget, signal: Signal): Promise<void> | undefined {
     const node = to.node;
     if (node === this.nodeAtom) {
       // Local signals are asynchronous, as in ERTS: no re-entry into a process that is sending.
       if (to instanceof Ref) queueMicrotask(() => this.deliverToAlias(to, signal));
       else queueMicrotask(() => (to instanceof Pid ? this.deliverLocal(to, signal) : this.deliverToName(to.name, signal)));
-      return;
+      return undefined;
     }
     // Only these signals make a connection; the others need one already up.
     if (signal.kind !== 'message' && signal.kind !== 'link' && signal.kind !== 'monitor') {
       // While a connection is being made these wait behind what was sent before them.
       const queued = this.connecting.get(node.name);
-      if (queued) return void queued.push({ act: (conn) => conn.sendSignal(to, signal), unreachable: () => {} });
-      this.links.connection(node.name)?.sendSignal(to, signal);
-      return;
+      if (queued) queued.push((c) => void c?.sendSignal(to, signal));
+      else this.links.connection(node.name)?.sendSignal(to, signal);
+      return undefined;
     }
-    this.withConnection(node, (conn) => conn.sendSignal(to, signal), () => this.unreachable(to, signal, NOCONNECTION));
+    const send = (conn: Connection): Promise<void> | undefined => (conn.sendSignal(to, signal) || signal.kind !== 'message' ? undefined : conn.whenNotBusy());
+    return this.withConnection(node, send, () => this.unreachable(to, signal, NOCONNECTION)) ?? undefined;
+  }
+
+  /**
+   * `erlang:send/3`: a message that is not sent when it would need a new connection
+   * (`noconnect`) or when its connection is busy (`nosuspend`), and the atom that says so; else
+   * as {@link route}, never waiting with `nosuspend` (ERTS's `erts_dsig_prepare` decides the same way).
+   */
+  sendWithOptions(to: SignalTarget, signal: Signal, options: SendOptions): 'noconnect' | 'nosuspend' | Promise<void> | undefined {
+    if (to.node !== this.nodeAtom) {
+      const conn = this.links.connection(to.node.name);
+      if (!conn && options.noconnect) return 'noconnect';
+      if (conn?.busy && options.nosuspend) return 'nosuspend';
+    }
+    const waiting = this.route(to, signal);
+    return options.nosuspend ? undefined : waiting;
   }
 
   /**

@@ -101,7 +101,7 @@ function runCall(self: Process, host: RexHost, call: Mfa, caller: Pid | undefine
     const result = await resultOf(worker, host, call);
     if (forwarder) worker.exit(forwarder, atom('kill'));
     const answer = reply(result);
-    if (replyTo && answer !== undefined) worker.send(replyTo, answer);
+    if (replyTo && answer !== undefined) await worker.send(replyTo, answer);
   });
 }
 
