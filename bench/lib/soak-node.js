@@ -44,7 +44,8 @@ async function sender(self, peer) {
       if (m === STOP) return;
       if (isTuple(m) && m[0] === NODEDOWN && m[1] === atom(peer)) epoch += 1;
     }
-    for (let i = 0; i < batch; i++) await send(self, to, tuple(SOAK, me, config.inc, epoch, seq + i));
+    // A send waits while the connection is busy (a frozen peer), as BEAM suspends the sender.
+    for (let i = 0; i < batch; i++) await self.send(to, tuple(SOAK, me, config.inc, epoch, seq + i));
     bump('sent', peer, batch);
     seq += batch;
     next = Math.max(next + 10, performance.now() - 100);
@@ -52,12 +53,6 @@ async function sender(self, peer) {
     if (m === STOP) return;
     if (m !== TIMEOUT && isTuple(m) && m[0] === NODEDOWN && m[1] === atom(peer)) epoch += 1;
   }
-}
-
-/** A send that waits while the connection is busy, where the API offers that wait. */
-async function send(self, to, msg) {
-  const r = self.send(to, msg);
-  if (r && typeof r.then === 'function') await r;
 }
 
 async function receiver(self) {
