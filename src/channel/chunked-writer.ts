@@ -13,6 +13,7 @@
  */
 import { encode } from '../term/encode.js';
 import { TermWriter } from '../term/term-writer.js';
+import { SLACK } from '../term/writer.js';
 import type { Term } from '../term/types.js';
 
 const CHUNK_SIZE = 1024 * 1024;
@@ -34,26 +35,28 @@ export class ChunkedTermWriter extends TermWriter {
     super(CHUNK_SIZE);
   }
 
-  override ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+  override grow(pos: number, n: number): number {
+    this.pos = pos;
     this.seal();
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_SIZE, n));
-    this.pos = this.base = 0;
+    this.setBuffer(Buffer.allocUnsafe(Math.max(CHUNK_SIZE, n + SLACK)));
+    this.base = 0;
+    return 0;
   }
 
-  override bytes(src: Uint8Array): void {
-    if (src.length < SMALL_RUN) return super.bytes(src);
+  override put(src: Uint8Array, pos: number): number {
+    if (src.length < SMALL_RUN) return super.put(src, pos);
     if (src.length < OWN_PIECE) {
-      this.ensure(src.length);
-      this.buf.set(src, this.pos);
-      this.pos += src.length;
-      return;
+      if (pos + src.length > this.cap) pos = this.grow(pos, src.length);
+      this.buf.set(src, pos);
+      return pos + src.length;
     }
+    this.pos = pos;
     this.seal();
     const copy = Buffer.allocUnsafe(src.length);
     copy.set(src);
     this.pieces.push(copy);
     this.total += copy.length;
+    return this.pos;
   }
 
   private seal(): void {
@@ -73,7 +76,7 @@ export class ChunkedTermWriter extends TermWriter {
     this.total = 0;
     this.base = this.pos = 0;
     try {
-      this.term(term);
+      this.pos = this.termAt(term, 0);
     } catch {
       this.pos = this.base = 0;
       const bytes = encode(term).subarray(1);
@@ -88,7 +91,7 @@ export class ChunkedTermWriter extends TermWriter {
       return { pieces: [one], length: total };
     }
     // The pieces refer to the chunk until they are written: the next message gets a new one.
-    this.buf = Buffer.allocUnsafe(CHUNK_SIZE);
+    this.setBuffer(Buffer.allocUnsafe(CHUNK_SIZE));
     this.pos = this.base = 0;
     return { pieces, length: total };
   }

@@ -10,6 +10,7 @@
  * path instead).
  */
 import { TermWriter } from '../term/term-writer.js';
+import { SLACK } from '../term/writer.js';
 import type { Term, Tuple } from '../term/types.js';
 import { NORMAL_HEADER } from './header.js';
 
@@ -27,19 +28,29 @@ export class FrameBatch extends TermWriter {
    */
   tryFrame(control: Tuple, payload: Term | undefined, maxData: number): boolean {
     const start = this.pos;
-    this.limit = start + 4 + NORMAL_HEADER.length + maxData;
+    const limit = start + 4 + NORMAL_HEADER.length + maxData;
+    this.limit = limit;
+    // A write of up to SLACK bytes may follow each room check: `cap` stops at the limit so that
+    // one past it is noticed at the next check (in `grow`), and the end is checked exactly below.
+    if (this.cap > limit) this.cap = limit;
+    let end: number;
     try {
-      this.u32(0);
-      this.bytes(NORMAL_HEADER);
-      this.term(control);
-      if (payload !== undefined) this.term(payload);
+      end = this.put(NORMAL_HEADER, start + 4);
+      end = this.termAt(control, end);
+      if (payload !== undefined) end = this.termAt(payload, end);
     } catch {
-      this.pos = start;
-      return false;
+      end = Infinity;
     } finally {
       this.limit = Infinity;
+      this.cap = this.buf.length - SLACK;
     }
-    this.buf.writeUInt32BE(this.pos - start - 4, start);
+    if (end > limit) {
+      // Nothing past `start` is kept, and the bytes before it did not move (see `grow`).
+      this.pos = start;
+      return false;
+    }
+    this.view.setUint32(start, end - start - 4);
+    this.pos = end;
     return true;
   }
 
@@ -50,13 +61,16 @@ export class FrameBatch extends TermWriter {
     this.pos += bytes.length;
   }
 
-  override ensure(n: number): void {
-    if (this.pos + n > this.limit) throw TOO_BIG;
-    super.ensure(n);
+  override grow(pos: number, n: number): number {
+    if (pos + n > this.limit) throw TOO_BIG;
+    const at = super.grow(pos, n);
+    if (this.cap > this.limit) this.cap = this.limit;
+    return at;
   }
 
   /** Copied, never deferred: a frame in the batch must not point at a Buffer the caller may change. */
-  override bytes(src: Uint8Array): void {
-    this.raw(src);
+  override put(src: Uint8Array, pos: number): number {
+    if (pos + src.length > this.cap) pos = this.grow(pos, src.length);
+    return this.copyAt(src, pos);
   }
 }

@@ -42,7 +42,8 @@ export function encode(term: TermInput, options?: EncodeOptions): Buffer {
       throw asEncodeError(e, term);
     }
   }
-  const out = options?.compressed ? compress(w, options.compressed) : w.take();
+  // The scratch writer hands a small result out as a view of its buffer, without a copy.
+  const out = options?.compressed ? compress(w, options.compressed) : w === scratch ? w.takeShared() : w.take();
   w.reset();
   return out;
 }
