@@ -324,12 +324,16 @@ function distEncoder(noderl, writers, value) {
     batch.reset();
     return {
       bytes,
-      note: 'a SEND_SENDER frame into the batch (FrameBatch.tryFrame; take() at 256 KiB)',
+      note: 'a SEND_SENDER frame into the batch (FrameBatch.tryFrame; flushTo at 256 KiB)',
       run: () => {
         if (!batch.tryFrame(control, value, FRAGMENT_DATA)) throw new Error('FrameBatch.tryFrame refused a term it took before');
         if (batch.pos < BATCH_BYTES) return batch.pos;
-        const out = batch.take();
-        batch.reset();
+        let out;
+        // As the outbox's socket.write: the bytes are written, then the buffer is handed back.
+        batch.flushTo((bytes, done) => {
+          out = bytes;
+          done();
+        });
         return out;
       },
     };

@@ -17,10 +17,45 @@ import { NORMAL_HEADER } from './header.js';
 class TooBig extends Error {}
 const TOO_BIG = new TooBig();
 
+/**
+ * A batch at least this long is handed to the socket as it is instead of copied out: a copy
+ * needs fresh memory as long again, and the socket's buffer can be written into again once the
+ * socket is done with it (measured: the copy and its fresh 256 KiB cost more than encoding a
+ * small message). Below it, the copy comes from Node's pool.
+ */
+const HAND_OVER_MIN = 4096;
+/** A handed-over buffer longer than this is not written into again, so that a spike does not stay. */
+const SPARE_MAX = 1024 * 1024;
+const FRESH_SIZE = 64 * 1024;
+
 /** @internal */
 export class FrameBatch extends TermWriter {
   /** While a frame is written: the position it must not pass. */
   private limit = Infinity;
+  /** A buffer the socket has finished writing, to be the batch's next one (see `flushTo`). */
+  private spare: Buffer | null = null;
+
+  /**
+   * Hands the frames so far to `write` (a socket's) and empties the batch. A long batch is handed
+   * over as it is, without a copy, and the batch goes on in another buffer; `write` calls `done`
+   * once the bytes were written, and that buffer is then written into again.
+   */
+  flushTo(write: (bytes: Buffer, done: (err?: Error | null) => void) => void): void {
+    const n = this.pos;
+    if (n < HAND_OVER_MIN) {
+      const bytes = this.take();
+      this.reset();
+      write(bytes, noop);
+      return;
+    }
+    const block = this.buf;
+    this.setBuffer(this.spare ?? Buffer.allocUnsafe(block.length <= SPARE_MAX ? block.length : FRESH_SIZE));
+    this.spare = null;
+    this.pos = 0;
+    write(block.subarray(0, n), (err) => {
+      if (!err && block.length <= SPARE_MAX) this.spare = block;
+    });
+  }
 
   /**
    * Appends `Len:32, 131,68,0, Control, Payload` (terms without their 131). False, with nothing
@@ -74,3 +109,5 @@ export class FrameBatch extends TermWriter {
     return this.copyAt(src, pos);
   }
 }
+
+function noop(): void {}
