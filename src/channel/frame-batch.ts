@@ -10,12 +10,8 @@
  * path instead).
  */
 import { TermWriter } from '../term/term-writer.js';
-import { SLACK } from '../term/writer.js';
 import type { Term, Tuple } from '../term/types.js';
 import { NORMAL_HEADER } from './header.js';
-
-class TooBig extends Error {}
-const TOO_BIG = new TooBig();
 
 /**
  * A batch at least this long is handed to the socket as it is instead of copied out: a copy
@@ -29,32 +25,25 @@ const SPARE_MAX = 1024 * 1024;
 const FRESH_SIZE = 64 * 1024;
 
 /** @internal */
-export class FrameBatch extends TermWriter {
-  /** While a frame is written: the position it must not pass. */
-  private limit = Infinity;
+export class FrameBatch {
+  /** The frames, back to back from 0 to `pos`. */
+  private readonly w = new TermWriter();
   /** A buffer the socket has finished writing, to be the batch's next one (see `flushTo`). */
   private spare: Buffer | null = null;
 
-  /**
-   * Hands the frames so far to `write` (a socket's) and empties the batch. A long batch is handed
-   * over as it is, without a copy, and the batch goes on in another buffer; `write` calls `done`
-   * once the bytes were written, and that buffer is then written into again.
-   */
-  flushTo(write: (bytes: Buffer, done: (err?: Error | null) => void) => void): void {
-    const n = this.pos;
-    if (n < HAND_OVER_MIN) {
-      const bytes = this.take();
-      this.reset();
-      write(bytes, noop);
-      return;
-    }
-    const block = this.buf;
-    this.setBuffer(this.spare ?? Buffer.allocUnsafe(block.length <= SPARE_MAX ? block.length : FRESH_SIZE));
-    this.spare = null;
-    this.pos = 0;
-    write(block.subarray(0, n), (err) => {
-      if (!err && block.length <= SPARE_MAX) this.spare = block;
-    });
+  constructor() {
+    // A frame in the batch must not point at a Buffer the caller may change: runs are copied.
+    this.w.deferLongRuns = false;
+  }
+
+  /** The bytes in the batch. */
+  get pos(): number {
+    return this.w.pos;
+  }
+
+  /** The batch's buffer: its frames are the first `pos` bytes. */
+  get buf(): Buffer {
+    return this.w.buf;
   }
 
   /**
@@ -62,51 +51,65 @@ export class FrameBatch extends TermWriter {
    * appended, when the control and payload take more than `maxData` bytes or fail to encode.
    */
   tryFrame(control: Tuple, payload: Term | undefined, maxData: number): boolean {
-    const start = this.pos;
+    const w = this.w, start = w.pos;
     const limit = start + 4 + NORMAL_HEADER.length + maxData;
-    this.limit = limit;
-    // A write of up to SLACK bytes may follow each room check: `cap` stops at the limit so that
-    // one past it is noticed at the next check (in `grow`), and the end is checked exactly below.
-    if (this.cap > limit) this.cap = limit;
+    // The writer throws once a write would pass the limit; one of the few bytes a room check
+    // covers may pass it unthrown, so the end is compared with it below.
+    w.setLimit(limit);
     let end: number;
     try {
-      end = this.put(NORMAL_HEADER, start + 4);
-      end = this.termAt(control, end);
-      if (payload !== undefined) end = this.termAt(payload, end);
+      end = w.put(NORMAL_HEADER, start + 4);
+      end = w.termAt(control, end);
+      if (payload !== undefined) end = w.termAt(payload, end);
     } catch {
       end = Infinity;
     } finally {
-      this.limit = Infinity;
-      this.cap = this.buf.length - SLACK;
+      w.setLimit(Infinity);
     }
     if (end > limit) {
-      // Nothing past `start` is kept, and the bytes before it did not move (see `grow`).
-      this.pos = start;
+      // The bytes before `start` stayed where they were (the writer only grows its buffer).
+      w.pos = start;
       return false;
     }
-    this.view.setUint32(start, end - start - 4);
-    this.pos = end;
+    w.view.setUint32(start, end - start - 4);
+    w.pos = end;
     return true;
   }
 
   /** Appends bytes that are already a frame (or part of one), with no bound. */
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    this.w.bytes(bytes);
   }
 
-  override grow(pos: number, n: number): number {
-    if (pos + n > this.limit) throw TOO_BIG;
-    const at = super.grow(pos, n);
-    if (this.cap > this.limit) this.cap = this.limit;
-    return at;
+  /** The frames so far, copied out. */
+  take(): Buffer {
+    return this.w.take();
   }
 
-  /** Copied, never deferred: a frame in the batch must not point at a Buffer the caller may change. */
-  override put(src: Uint8Array, pos: number): number {
-    if (pos + src.length > this.cap) pos = this.grow(pos, src.length);
-    return this.copyAt(src, pos);
+  /** Empties the batch. */
+  reset(): void {
+    this.w.reset();
+  }
+
+  /**
+   * Hands the frames so far to `write` (a socket's) and empties the batch. A long batch is handed
+   * over as it is, without a copy, and the batch goes on in another buffer; `write` calls `done`
+   * once the bytes were written, and that buffer is then written into again.
+   */
+  flushTo(write: (bytes: Buffer, done: (err?: Error | null) => void) => void): void {
+    const w = this.w, n = w.pos;
+    if (n < HAND_OVER_MIN) {
+      const bytes = w.take();
+      w.reset();
+      write(bytes, noop);
+      return;
+    }
+    const block = w.buf;
+    w.replaceBuffer(this.spare ?? Buffer.allocUnsafe(block.length <= SPARE_MAX ? block.length : FRESH_SIZE));
+    this.spare = null;
+    write(block.subarray(0, n), (err) => {
+      if (!err && block.length <= SPARE_MAX) this.spare = block;
+    });
   }
 }
 

@@ -10,9 +10,8 @@ import { ByteWriter } from './writer.js';
 export class Unencodable extends Error {}
 
 /**
- * A `ByteWriter` that writes terms. The distribution layer will subclass it to send atoms as
- * atom-cache references (override `atom`). Terms are written straight into the writer's own
- * buffer: one object, no indirection on the hot path.
+ * A `ByteWriter` that writes terms straight into its own buffer: one object, no indirection on
+ * the hot path. The distribution's writers hold one rather than extend it (see `ByteWriter`).
  */
 export class TermWriter extends ByteWriter {
   /** Write Latin-1 atoms as ATOM_EXT (minor version 1) instead of UTF-8. */

@@ -12,20 +12,36 @@
 const INITIAL_SIZE = 64 * 1024;
 /** Room past `cap` that every buffer keeps, so short writes after one check need no other. */
 export const SLACK = 32;
+/**
+ * Byte runs at least this long are deferred to `take` instead of copied into the buffer
+ * (measured on binary_1mib: two copies of 1 MiB plus a buffer that grows to 2 MiB cost more than
+ * 3x one copy), or given to `overflow`.
+ */
+export const DEFER_MIN = 4096;
 /** A buffer that grew past this is dropped after use rather than kept alive. */
 const KEEP_LIMIT = 16 * 1024 * 1024;
 /** Below this many bytes a JS loop copies faster than a native `set`/`copy` call (measured). */
 const SMALL_COPY = 64;
 /** The same for the final copy out, where the native call also has to set up a new view. */
 const SMALL_TAKE = 256;
-/**
- * Byte runs at least this long are deferred to `take` instead of copied into the buffer
- * (measured on binary_1mib: two copies of 1 MiB plus a buffer that grows to 2 MiB cost more than
- * 3x one copy).
- */
-const DEFER_MIN = 4096;
 /** `takeShared` hands out at most this many bytes as a view; a longer output is copied out. */
 const SHARE_MAX = 16 * 1024;
+
+/**
+ * Where a writer's bytes go when its buffer is full, instead of a larger buffer, and long runs
+ * with them (the distribution's chunked payload writer). Only called off the hot path.
+ * @internal
+ */
+export interface Overflow {
+  /** Takes over the bytes before `pos` and gives the writer a new buffer with room for `n` (as `grow`). */
+  room(w: ByteWriter, pos: number, n: number): number;
+  /** Writes a run of `DEFER_MIN` bytes or more at `pos`; returns the position after it. */
+  longRun(w: ByteWriter, src: Uint8Array, pos: number): number;
+}
+
+/** Thrown by `grow` when a write would pass the writer's `limit`. @internal */
+export class LimitPassed extends Error {}
+const LIMIT_PASSED = new LimitPassed('the output would pass its limit');
 
 /** A byte run that belongs `at` bytes into the output. */
 interface Deferred {
@@ -48,6 +64,12 @@ class SharedBuffer extends Uint8Array {
 }
 Object.setPrototypeOf(SharedBuffer.prototype, Buffer.prototype);
 
+/**
+ * Every writer of terms is this one class (and `TermWriter`), never a subclass: V8 then sees one
+ * shape of object on the hot path. What differs between writers are the fields `limit`,
+ * `overflow` and `deferLongRuns` (measured: with three writer classes sharing the hot path,
+ * encode() ran 15–25% slower).
+ */
 export class ByteWriter {
   buf!: Buffer;
   /** Big-endian stores into `buf`. */
@@ -60,7 +82,13 @@ export class ByteWriter {
    * Where the output being written starts in `buf`: 0, except after {@link takeShared} handed
    * out the bytes before it (which are never written again).
    */
-  protected start = 0;
+  private start = 0;
+  /** The position no write may pass: `grow` throws `LimitPassed` instead (see `setLimit`). */
+  private limit = Infinity;
+  /** Where the bytes go when the buffer is full, instead of a larger buffer; null to grow. */
+  overflow: Overflow | null = null;
+  /** Long byte runs are only referenced until `take` (false: copied, as a caller's buffer may change). */
+  deferLongRuns = true;
   private deferred: Deferred[] = [];
   private deferredLength = 0;
   /** `buf.buffer` and `buf.byteOffset`, kept: the getters are calls into the runtime (measured). */
@@ -72,20 +100,38 @@ export class ByteWriter {
     this.setBuffer(Buffer.allocUnsafe(size + SLACK));
   }
 
-  protected setBuffer(buf: Buffer): void {
+  private setBuffer(buf: Buffer): void {
     this.buf = buf;
     this.memory = buf.buffer as ArrayBuffer;
     this.memoryOffset = buf.byteOffset;
     this.view = new DataView(this.memory, this.memoryOffset, buf.length);
-    this.cap = buf.length - SLACK;
+    this.cap = Math.min(buf.length - SLACK, this.limit);
+  }
+
+  /**
+   * Bounds the output (a frame's length): a write that would pass `limit` throws `LimitPassed`,
+   * except one of at most `SLACK` bytes after a room check, which the caller finds by comparing
+   * its end with the limit. `Infinity` lifts the bound.
+   */
+  setLimit(limit: number): void {
+    this.limit = limit;
+    this.cap = Math.min(this.buf.length - SLACK, limit);
+  }
+
+  /** A new buffer to write into; `setBuffer` for the writers that hand theirs over. */
+  replaceBuffer(buf: Buffer): void {
+    this.setBuffer(buf);
+    this.start = this.pos = 0;
   }
 
   /**
    * Makes room for `n` bytes (and `SLACK` more) at `pos`, the position the caller was about to
    * write at, and returns the position to write them at instead: the bytes written so far may
-   * have moved to a new buffer. Subclasses change where the bytes go by overriding this.
+   * have moved to a new buffer, or gone to `overflow`.
    */
   grow(pos: number, n: number): number {
+    if (pos + n > this.limit) throw LIMIT_PASSED;
+    if (this.overflow !== null) return this.overflow.room(this, pos, n);
     const used = pos - this.start;
     // As large again as the buffer was, or more: but only its own size when most of it holds
     // outputs already handed out (see takeShared), which are not copied.
@@ -154,16 +200,19 @@ export class ByteWriter {
   put(src: Uint8Array, pos: number): number {
     const n = src.length;
     if (n >= DEFER_MIN) {
-      this.deferred.push({ at: pos - this.start, bytes: src });
-      this.deferredLength += n;
-      return pos;
+      if (this.overflow !== null) return this.overflow.longRun(this, src, pos);
+      if (this.deferLongRuns) {
+        this.deferred.push({ at: pos - this.start, bytes: src });
+        this.deferredLength += n;
+        return pos;
+      }
     }
     if (pos + n > this.cap) pos = this.grow(pos, n);
     return this.copyAt(src, pos);
   }
 
   /** Copies `src` to `pos`, where there is room for it; returns the position after it. */
-  protected copyAt(src: Uint8Array, pos: number): number {
+  copyAt(src: Uint8Array, pos: number): number {
     const n = src.length;
     if (n < SMALL_COPY) {
       const b = this.buf;
