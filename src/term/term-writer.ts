@@ -36,15 +36,14 @@ export class TermWriter extends ByteWriter {
   }
 
   /**
-   * `termAt` for an element of a tuple or list, with small integers (the commonest) written
-   * here. (Atoms are not: telling them apart here would walk the prototype chain of every
-   * binary and map once more; `writeObject` tests cheaper things first.)
+   * `termAt` for an element of a tuple or list, with numbers (the commonest) dispatched here.
+   * (Atoms are not: telling them apart here would walk the prototype chain of every binary and
+   * map once more; `writeObject` tests cheaper things first.)
    */
   private writeElement(x: TermInput, pos: number): number {
-    if (typeof x === 'number' && (x & 255) === x) {
+    if (typeof x === 'number') {
       if (pos > this.cap) pos = this.grow(pos, 0);
-      this.view.setUint16(pos, (Tag.SMALL_INTEGER << 8) | x);
-      return pos + 2;
+      return this.writeNumber(x, pos);
     }
     return this.termAt(x, pos);
   }
@@ -205,14 +204,13 @@ export class TermWriter extends ByteWriter {
       this.buf[pos] = Tag.NIL;
       return pos + 1;
     }
-    if (n < 65536 && isByteList(a)) {
+    if (n < 65536 && typeof a[0] === 'number') {
       if (pos + 3 + n > this.cap) pos = this.grow(pos, 3 + n);
-      const b = this.buf;
-      b[pos] = Tag.STRING;
-      this.view.setUint16(pos + 1, n);
-      pos += 3;
-      for (let i = 0; i < n; i++) b[pos + i] = a[i] as number;
-      return pos + n;
+      if (this.copyByteList(a, pos + 3)) {
+        this.buf[pos] = Tag.STRING;
+        this.view.setUint16(pos + 1, n);
+        return pos + 3 + n;
+      }
     }
     this.buf[pos] = Tag.LIST;
     this.view.setUint32(pos + 1, n);
@@ -237,6 +235,20 @@ export class TermWriter extends ByteWriter {
     if (pos > this.cap) pos = this.grow(pos, 0);
     this.buf[pos] = Tag.NIL;
     return pos + 1;
+  }
+
+  /**
+   * Copies the list's elements to `pos` as bytes, as STRING_EXT holds them, while checking that
+   * they are bytes (one pass, not a check and then a copy); false at the first that is not.
+   */
+  private copyByteList(a: TermInput[], pos: number): boolean {
+    const b = this.buf;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      if (typeof x !== 'number' || (x & 255) !== x) return false;
+      b[pos + i] = x;
+    }
+    return true;
   }
 
   private writeMap(m: Map<TermInput, TermInput>, pos: number): number {
