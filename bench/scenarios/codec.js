@@ -41,6 +41,7 @@ const COPY_VARIANT_TERMS = new Set(['binary_1mib']);
 export async function run({ quick }) {
   const settings = quick ? QUICK : FULL;
   const noderl = await loadNoderl();
+  const distWriters = await loadDistWriters();
   const peers = await loadPeers();
   const terms = listTerms(await termsDir());
   const work = makeTempDir();
@@ -53,7 +54,7 @@ export async function run({ quick }) {
     const rows = [];
     for (const term of terms) {
       for (const job of jobsFor(term)) {
-        const group = await benchJob(job, { beam, noderl, peers, decodable, peerChecks, settings });
+        const group = await benchJob(job, { beam, noderl, distWriters, peers, decodable, peerChecks, settings });
         addRatios(group);
         rows.push(...group);
       }
@@ -87,6 +88,22 @@ async function loadNoderl() {
     throw new Error(`${NODERL_MODULE} does not export encode and decode`);
   }
   return mod;
+}
+
+/**
+ * The writers the distribution uses instead of `encode()` (src/channel/frame-batch.ts and
+ * chunked-writer.ts), from the same build; null when that build has none.
+ */
+async function loadDistWriters() {
+  try {
+    const [{ FrameBatch }, { ChunkedTermWriter }] = await Promise.all([
+      import(new URL('./channel/frame-batch.js', NODERL_MODULE).href),
+      import(new URL('./channel/chunked-writer.js', NODERL_MODULE).href),
+    ]);
+    return FrameBatch && ChunkedTermWriter ? { FrameBatch, ChunkedTermWriter } : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -252,10 +269,10 @@ function timeJs(job, impl, fn, bytesPerOp, settings, note) {
 }
 
 /** Times one operation on every implementation; returns its rows, BEAM first. */
-async function benchJob(job, { beam, noderl, peers, decodable, peerChecks, settings }) {
+async function benchJob(job, { beam, noderl, distWriters, peers, decodable, peerChecks, settings }) {
   const input = readFileSync(job.file);
   const value = noderl.decode(input);
-  const rows = [await beamRow(job, beam, settings), ...noderlRows(job, noderl, input, value, settings)];
+  const rows = [await beamRow(job, beam, settings), ...noderlRows(job, noderl, distWriters, input, value, settings)];
   for (const peer of peers) {
     const cannot = peer.error ?? decodable[peer.name][job.file];
     if (cannot !== null) rows.push(notTimed(job, peer.name, cannot));
@@ -273,9 +290,12 @@ async function beamRow(job, beam, settings) {
 }
 
 /** noderl's rows: decode (also with copyBinaries where that variant is timed), or encode. */
-function noderlRows(job, noderl, input, value, settings) {
+function noderlRows(job, noderl, distWriters, input, value, settings) {
   if (job.op === 'encode') {
-    return [timeJs(job, 'noderl', () => noderl.encode(value), noderl.encode(value).length, settings)];
+    const rows = [timeJs(job, 'noderl', () => noderl.encode(value), noderl.encode(value).length, settings)];
+    const dist = distWriters && distEncoder(noderl, distWriters, value);
+    if (dist) rows.push(timeJs(job, 'noderl dist', dist.run, dist.bytes, settings, dist.note));
+    return rows;
   }
   const rows = [timeJs(job, 'noderl', () => noderl.decode(input), input.length, settings)];
   if (COPY_VARIANT_TERMS.has(job.term)) {
@@ -283,6 +303,47 @@ function noderlRows(job, noderl, input, value, settings) {
     rows.push(timeJs(job, 'noderl copyBinaries', () => noderl.decode(input, copy), input.length, settings));
   }
   return rows;
+}
+
+// What Outbox (src/channel/outbox.ts) does with a message instead of calling encode(): a small one
+// is framed into the turn's batch, which is taken out once it holds BATCH_BYTES; one too big for
+// a frame goes through the chunked writer, to be sent as fragments.
+const FRAGMENT_DATA = 64 * 1024;
+const BATCH_BYTES = 256 * 1024;
+const SEND_SENDER = 22;
+
+/**
+ * One message's encoding on the distribution path, as a function to time: `{ run, bytes, note }`.
+ */
+function distEncoder(noderl, writers, value) {
+  const node = noderl.atom('bench@localhost');
+  const control = noderl.tuple(SEND_SENDER, new noderl.Pid(node, 81, 0, 1), new noderl.Pid(node, 82, 0, 1));
+  const batch = new writers.FrameBatch();
+  if (batch.tryFrame(control, value, FRAGMENT_DATA)) {
+    const bytes = batch.pos;
+    batch.reset();
+    return {
+      bytes,
+      note: 'a SEND_SENDER frame into the batch (FrameBatch.tryFrame; flushTo at 256 KiB)',
+      run: () => {
+        if (!batch.tryFrame(control, value, FRAGMENT_DATA)) throw new Error('FrameBatch.tryFrame refused a term it took before');
+        if (batch.pos < BATCH_BYTES) return batch.pos;
+        let out;
+        // As the outbox's socket.write: the bytes are written, then the buffer is handed back.
+        batch.flushTo((bytes, done) => {
+          out = bytes;
+          done();
+        });
+        return out;
+      },
+    };
+  }
+  const chunked = new writers.ChunkedTermWriter();
+  return {
+    bytes: chunked.write(value).length,
+    note: 'too big for one frame: ChunkedTermWriter.write, the fragments\' source',
+    run: () => chunked.write(value),
+  };
 }
 
 /** A peer that loaded and decodes this input; encode times the peer's own decoding of it. */
@@ -412,6 +473,7 @@ function notesFor(peers, settings) {
     'encode: each impl encodes its own decoding of NAME.etf; the BEAM encodes with term_to_binary/1',
     'JSON: JSON.parse/JSON.stringify of the nearest JS value (atoms as strings, tuples as arrays, binaries as base64)',
     'noderl decode returns binaries as views into the input; "noderl copyBinaries" copies them',
+    '"noderl dist": what the distribution does instead of encode() (no 131; a frame with a SEND_SENDER control, or fragments\' pieces)',
   ];
   for (const peer of peers) if (peer.error) notes.push(`${peer.name}: ${peer.error}`);
   return notes;

@@ -13,54 +13,55 @@
  */
 import { encode } from '../term/encode.js';
 import { TermWriter } from '../term/term-writer.js';
+import { SLACK, type ByteWriter, type Overflow } from '../term/writer.js';
 import type { Term } from '../term/types.js';
 
 const CHUNK_SIZE = 1024 * 1024;
 /** A run at least this long gets a piece of its own instead of a place in a chunk. */
 const OWN_PIECE = 64 * 1024;
-/** Shorter runs go through `ByteWriter.bytes` (its fast small copies; it defers nothing this short). */
-const SMALL_RUN = 4096;
 /** Results up to this size are copied out, so the chunk can be reused for the next message. */
 const COPY_OUT = 64 * 1024;
 
 /** @internal */
-export class ChunkedTermWriter extends TermWriter {
+export class ChunkedTermWriter implements Overflow {
+  private readonly w = new TermWriter(CHUNK_SIZE);
   private pieces: Buffer[] = [];
   private total = 0;
   /** Where the unsealed bytes of the current chunk start. */
   private base = 0;
 
   constructor() {
-    super(CHUNK_SIZE);
+    this.w.overflow = this;
   }
 
-  override ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    this.seal();
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_SIZE, n));
-    this.pos = this.base = 0;
+  /** The chunk is full: what it holds becomes a piece, and a new chunk takes the rest. */
+  room(w: ByteWriter, pos: number, n: number): number {
+    this.seal(pos);
+    w.replaceBuffer(Buffer.allocUnsafe(Math.max(CHUNK_SIZE, n + SLACK)));
+    this.base = 0;
+    return 0;
   }
 
-  override bytes(src: Uint8Array): void {
-    if (src.length < SMALL_RUN) return super.bytes(src);
+  /** A run of 4 KiB or more: into the chunk when short, else copied into a piece of its own. */
+  longRun(w: ByteWriter, src: Uint8Array, pos: number): number {
     if (src.length < OWN_PIECE) {
-      this.ensure(src.length);
-      this.buf.set(src, this.pos);
-      this.pos += src.length;
-      return;
+      if (pos + src.length > w.cap) pos = w.grow(pos, src.length);
+      return w.copyAt(src, pos);
     }
-    this.seal();
+    this.seal(pos);
     const copy = Buffer.allocUnsafe(src.length);
     copy.set(src);
     this.pieces.push(copy);
     this.total += copy.length;
+    return pos;
   }
 
-  private seal(): void {
-    if (this.pos === this.base) return;
-    this.pieces.push(this.buf.subarray(this.base, this.pos));
-    this.total += this.pos - this.base;
-    this.base = this.pos;
+  /** The bytes of the current chunk before `pos` become a piece. */
+  private seal(pos: number): void {
+    if (pos === this.base) return;
+    this.pieces.push(this.w.buf.subarray(this.base, pos));
+    this.total += pos - this.base;
+    this.base = pos;
   }
 
   /**
@@ -69,27 +70,29 @@ export class ChunkedTermWriter extends TermWriter {
    * writes the deep term.
    */
   write(term: Term): { pieces: Buffer[]; length: number } {
+    const w = this.w;
     this.pieces = [];
     this.total = 0;
-    this.base = this.pos = 0;
+    this.base = w.pos = 0;
+    let end: number;
     try {
-      this.term(term);
+      end = w.termAt(term, 0);
     } catch {
-      this.pos = this.base = 0;
+      this.base = w.pos = 0;
       const bytes = encode(term).subarray(1);
       return { pieces: [bytes], length: bytes.length };
     }
-    this.seal();
+    this.seal(end);
     const { pieces, total } = this;
     this.pieces = [];
+    this.base = w.pos = 0;
     if (total <= COPY_OUT) {
+      // Nothing refers to the chunk any more: it is reused.
       const one = pieces.length === 1 ? Buffer.from(pieces[0]!) : Buffer.concat(pieces, total);
-      this.pos = this.base = 0; // nothing refers to the chunk any more: reuse it
       return { pieces: [one], length: total };
     }
     // The pieces refer to the chunk until they are written: the next message gets a new one.
-    this.buf = Buffer.allocUnsafe(CHUNK_SIZE);
-    this.pos = this.base = 0;
+    w.replaceBuffer(Buffer.allocUnsafe(CHUNK_SIZE));
     return { pieces, length: total };
   }
 }

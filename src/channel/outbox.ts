@@ -200,6 +200,10 @@ export class Outbox {
     this.wrote = true;
   }
 
+  private readonly writeBlock = (bytes: Buffer, done: (err?: Error | null) => void): void => {
+    this.socket.write(bytes, done);
+  };
+
   private batched(): void {
     if (this.batch.pos >= BATCH_HIGH_WATER) this.writeBatch();
     this.scheduleFlush();
@@ -207,8 +211,7 @@ export class Outbox {
 
   private writeBatch(): void {
     if (this.batch.pos === 0 || this.socket.destroyed) return;
-    this.socket.write(this.batch.take());
-    this.batch.reset();
+    this.batch.flushTo(this.writeBlock);
     this.wrote = true;
   }
 

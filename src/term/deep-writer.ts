@@ -1,8 +1,9 @@
 /**
  * Writes terms nested deeper than the JS stack allows, as `DeepTermReader` reads them. `encode`
  * uses it only after the recursive `TermWriter` overflowed. Containers are written from an
- * explicit stack of pending work; leaves are written by `TermWriter` itself. A container that
- * contains itself has no Erlang form and is refused instead of written forever.
+ * explicit stack of pending work; leaves are written by a `TermWriter` (held, not extended: see
+ * `ByteWriter`). A container that contains itself has no Erlang form and is refused instead of
+ * written forever.
  */
 import { Tag } from './tags.js';
 import { isByteList, TermWriter, Unencodable } from './term-writer.js';
@@ -14,20 +15,24 @@ class Close {
 }
 
 /** @internal */
-export class DeepTermWriter extends TermWriter {
-  override term(root: TermInput): void {
+export class DeepTermWriter {
+  constructor(private readonly w: TermWriter) {}
+
+  /** Appends `root` to the writer. */
+  write(root: TermInput): void {
+    const w = this.w;
     const pending: (TermInput | Close)[] = [root];
     const open = new Set<object>();
     while (pending.length > 0) {
       const t = pending.pop();
       if (t instanceof Close) {
         open.delete(t.container);
-        if (t.nil) this.u8(Tag.NIL);
+        if (t.nil) w.u8(Tag.NIL);
         continue;
       }
       const children = this.header(t as TermInput);
       if (children === null) {
-        super.term(t as TermInput);
+        w.term(t as TermInput);
         continue;
       }
       const container = t as object;
@@ -43,24 +48,25 @@ export class DeepTermWriter extends TermWriter {
     if (Array.isArray(t)) {
       if (t instanceof Tuple) {
         if (t.length <= 255) {
-          this.u8(Tag.SMALL_TUPLE);
-          this.u8(t.length);
+          this.w.u8(Tag.SMALL_TUPLE);
+          this.w.u8(t.length);
         } else {
-          this.tagU32(Tag.LARGE_TUPLE, t.length);
+          this.w.tagU32(Tag.LARGE_TUPLE, t.length);
         }
         return t;
       }
       if (t.length === 0 || (t.length < 65536 && isByteList(t))) return null;
-      this.tagU32(Tag.LIST, t.length);
+      this.w.tagU32(Tag.LIST, t.length);
       return t;
     }
     if (t instanceof ImproperList) {
-      if (t.elements.length === 0) return null;
-      this.tagU32(Tag.LIST, t.elements.length);
+      // [ | T] is T itself (no header), which may be as deep as any term.
+      if (t.elements.length === 0) return [t.tail];
+      this.w.tagU32(Tag.LIST, t.elements.length);
       return [...t.elements, t.tail];
     }
     if (t instanceof Map) {
-      this.tagU32(Tag.MAP, t.size);
+      this.w.tagU32(Tag.MAP, t.size);
       const kv: TermInput[] = [];
       t.forEach((v, k) => kv.push(k, v));
       return kv;
@@ -69,7 +75,7 @@ export class DeepTermWriter extends TermWriter {
       const proto = Object.getPrototypeOf(t);
       if (proto !== Object.prototype && proto !== null) return null;
       const keys = Object.keys(t);
-      this.tagU32(Tag.MAP, keys.length);
+      this.w.tagU32(Tag.MAP, keys.length);
       return keys.flatMap((k) => [Atom.of(k), (t as Record<string, TermInput>)[k]]);
     }
     return null;

@@ -28,32 +28,34 @@ export interface EncodeOptions {
 /** Encodes `term` as `term_to_binary` would. Throws `EncodeError` naming where a value has no Erlang form. */
 export function encode(term: TermInput, options?: EncodeOptions): Buffer {
   const latin1 = options?.minorVersion === 1;
-  let w: TermWriter = scratch;
+  let w = scratch;
   try {
-    write(w, term, latin1);
+    start(w, latin1).term(term);
   } catch (e) {
     w.reset();
     if (!isStackOverflow(e)) throw asEncodeError(e, term);
     // Deeper than the JS stack allows: write it again without recursion (slower, rarely needed).
-    w = new DeepTermWriter(INITIAL_DEEP_SIZE);
+    w = new TermWriter(INITIAL_DEEP_SIZE);
     try {
-      write(w, term, latin1);
+      new DeepTermWriter(start(w, latin1)).write(term);
     } catch (e) {
       throw asEncodeError(e, term);
     }
   }
-  const out = options?.compressed ? compress(w, options.compressed) : w.take();
+  // The scratch writer hands a small result out as a view of its buffer, without a copy.
+  const out = options?.compressed ? compress(w, options.compressed) : w === scratch ? w.takeShared() : w.take();
   w.reset();
   return out;
 }
 
 const INITIAL_DEEP_SIZE = 1024 * 1024;
 
-function write(w: TermWriter, term: TermInput, latin1: boolean): void {
+/** `w`, emptied, set for the minor version and with the version byte written. */
+function start(w: TermWriter, latin1: boolean): TermWriter {
   w.reset();
   w.latin1Atoms = latin1;
   w.u8(VERSION);
-  w.term(term);
+  return w;
 }
 
 function asEncodeError(e: unknown, term: TermInput): unknown {

@@ -67,6 +67,17 @@ export class Atom {
   readonly etfUtf8: Buffer;
   /** @internal */
   readonly etfLatin1: Buffer | null;
+  /**
+   * `etfUtf8` as big-endian signed 32-bit words (small integers to V8, never boxed), the last
+   * zero-padded: the term writer stores an atom as words rather than byte by byte, with the
+   * first two kept apart for the commonest atoms, of at most 8 such bytes.
+   * @internal
+   */
+  readonly etfWords: readonly number[];
+  /** @internal */
+  readonly etfWord0: number;
+  /** @internal */
+  readonly etfWord1: number;
 
   private constructor(name: string) {
     this.name = name;
@@ -76,6 +87,11 @@ export class Atom {
     this.etfUtf8 = Buffer.concat([Buffer.from(head), this.utf8]);
     const latin1 = /^[\u0000-\u00ff]*$/.test(name) ? Buffer.from(name, 'latin1') : null;
     this.etfLatin1 = latin1 && Buffer.concat([Buffer.from([Tag.ATOM, latin1.length >> 8, latin1.length & 255]), latin1]);
+    const padded = Buffer.alloc(Math.max(8, (this.etfUtf8.length + 3) & ~3));
+    this.etfUtf8.copy(padded);
+    this.etfWords = Array.from({ length: (this.etfUtf8.length + 3) >> 2 }, (_, i) => padded.readInt32BE(4 * i));
+    this.etfWord0 = padded.readInt32BE(0);
+    this.etfWord1 = padded.readInt32BE(4);
   }
 
   /** The one `Atom` for `name`. Throws a `RangeError` for names over 255 characters, as OTP does. */
