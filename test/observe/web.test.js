@@ -54,9 +54,10 @@ test('the page in Chromium: a circle per node, the link, the process table of th
   const { erl, js } = cluster;
   // A refresh under load may miss a node's connection counters for a round: take a later one then.
   let dom = '';
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 10; i++) {
     dom = await dumpDom(`${base}?node=${encodeURIComponent(erl.node)}`);
     if (/<line class="link hidden"/.test(dom) && /<line class="link visible"/.test(dom)) break;
+    await new Promise((r) => setTimeout(r, 1000));
   }
   assert.match(dom, new RegExp(`<g data-node="${erl.node}"><circle class="node beam up selected"`));
   assert.match(dom, new RegExp(`<g data-node="${js.name}"><circle class="node noderl up"`));
