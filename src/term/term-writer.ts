@@ -46,7 +46,9 @@ export class TermWriter extends ByteWriter {
   private writeElement(x: TermInput, pos: number): number {
     if (typeof x === 'number') {
       if (pos > this.cap) pos = this.grow(pos, 0);
-      return this.writeNumber(x, pos);
+      if ((x & 255) !== x) return this.writeNumber(x, pos);
+      this.view.setUint16(pos, (Tag.SMALL_INTEGER << 8) | x);
+      return pos + 2;
     }
     return this.termAt(x, pos);
   }
