@@ -42,17 +42,21 @@ export function encode(term: TermInput, options?: EncodeOptions): Buffer {
       throw asEncodeError(e, term);
     }
   }
+  if (options?.compressed) {
+    try {
+      return compress(w, options.compressed);
+    } finally {
+      w.reset();
+    }
+  }
   // The scratch writer hands a small result out as a view of its buffer, without a copy.
-  const out = options?.compressed ? compress(w, options.compressed) : w === scratch ? w.takeShared() : w.take();
-  w.reset();
-  return out;
+  return w === scratch ? w.takeShared() : w.take();
 }
 
 const INITIAL_DEEP_SIZE = 1024 * 1024;
 
-/** `w`, emptied, set for the minor version and with the version byte written. */
+/** `w` (empty: every way out of `encode` leaves the scratch writer so) set for the minor version, with the version byte written. */
 function start(w: TermWriter, latin1: boolean): TermWriter {
-  w.reset();
   w.latin1Atoms = latin1;
   w.u8(VERSION);
   return w;

@@ -4,7 +4,10 @@
  */
 import { Tag } from './tags.js';
 import { Atom, BitBinary, ErlFloat, ErlFun, ExportFun, ImproperList, Pid, Port, Ref, Tuple, type TermInput } from './types.js';
-import { ByteWriter } from './writer.js';
+import { ByteWriter, SLACK } from './writer.js';
+
+/** A binary this short fits, with its 5-byte header, in the room every term has (SLACK). */
+const SHORT_BINARY = SLACK - 5;
 
 /** Thrown for a value with no Erlang form; `encode` turns it into an `EncodeError` with the path. @internal */
 export class Unencodable extends Error {}
@@ -43,7 +46,9 @@ export class TermWriter extends ByteWriter {
   private writeElement(x: TermInput, pos: number): number {
     if (typeof x === 'number') {
       if (pos > this.cap) pos = this.grow(pos, 0);
-      return this.writeNumber(x, pos);
+      if ((x & 255) !== x) return this.writeNumber(x, pos);
+      this.view.setUint16(pos, (Tag.SMALL_INTEGER << 8) | x);
+      return pos + 2;
     }
     return this.termAt(x, pos);
   }
@@ -174,14 +179,15 @@ export class TermWriter extends ByteWriter {
 
   /** A typed array or DataView: a binary when it is bytes. */
   private writeView(t: ArrayBufferView, pos: number): number {
-    if (!(t instanceof Uint8Array)) throw new Unencodable(`a ${t.constructor.name} has no Erlang form`);
-    return this.writeBinary(t, pos);
-  }
-
-  private writeBinary(b: Uint8Array, pos: number): number {
+    if (!(t instanceof Uint8Array)) return noErlangForm(t);
+    const n = t.length;
     this.buf[pos] = Tag.BINARY;
-    this.view.setUint32(pos + 1, b.length);
-    return this.put(b, pos + 5);
+    this.view.setUint32(pos + 1, n);
+    if (n > SHORT_BINARY) return this.put(t, pos + 5);
+    // Within the SLACK bytes that follow a room check: no check, no call.
+    const b = this.buf;
+    for (let i = 0; i < n; i++) b[pos + 5 + i] = t[i]!;
+    return pos + 5 + n;
   }
 
   private writeTuple(t: Tuple, pos: number): number {
@@ -212,6 +218,12 @@ export class TermWriter extends ByteWriter {
         return pos + 3 + n;
       }
     }
+    return this.writeProperList(a, pos);
+  }
+
+  /** LIST_EXT: the elements, then NIL. */
+  private writeProperList(a: TermInput[], pos: number): number {
+    const n = a.length;
     this.buf[pos] = Tag.LIST;
     this.view.setUint32(pos + 1, n);
     pos += 5;
@@ -364,6 +376,11 @@ export class TermWriter extends ByteWriter {
     this.atom(f.name);
     this.integer(f.arity);
   }
+}
+
+/** Throws for an object of a class with no Erlang form. */
+function noErlangForm(t: object): never {
+  throw new Unencodable(`a ${t.constructor?.name ?? 'object'} has no Erlang form`);
 }
 
 function isU32(n: number): boolean {

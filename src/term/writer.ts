@@ -241,13 +241,14 @@ export class ByteWriter {
    * The bytes written so far, as a view of the writer's own buffer when they are few: the writer
    * never writes there again and carries on after them (8-byte aligned, as Node's pool does). A
    * small output so costs one view and no copy, as a Buffer from Node's pool does, and like one
-   * it keeps its whole block of memory alive. Longer outputs are copied out, as by `take`.
+   * it keeps its whole block of memory alive. Longer outputs are copied out, as by `take`. The
+   * writer is left empty either way.
    */
   takeShared(): Buffer {
     const from = this.start, end = this.pos;
     if (this.deferred.length > 0 || end - from > SHARE_MAX) {
       const out = this.take();
-      this.pos = from;
+      this.reset();
       return out;
     }
     const out = new SharedBuffer(this.memory, this.memoryOffset + from, end - from) as Buffer;

@@ -99,3 +99,8 @@ test("an Atom's words are its encoded bytes", () => {
 function erlAtom(name) {
   return `'${[...name].map((c) => (c === "'" || c === '\\' ? `\\${c}` : c.codePointAt(0) > 126 ? `\\x{${c.codePointAt(0).toString(16)}}` : c)).join('')}'`;
 }
+
+test('encode stays usable after a compression that fails', () => {
+  assert.throws(() => encode(tuple(atom('x'), 'y'.repeat(100)), { compressed: 12 }), RangeError);
+  assert.equal(encode(tuple(atom('ok'), 1)).toString('hex'), '83680277026f6b6101');
+});
