@@ -17,6 +17,7 @@ import { NodeMonitors } from './node-monitors.js';
 import { genCall } from './gen-call.js';
 import { localPid, localRef, type LocalIdentity, pidKey } from './local-identity.js';
 import { exitReasonOf, NotAliveError } from './exceptions.js';
+import { SmallMap } from './small-map.js';
 import { NOCONNECTION, NODEDOWN, NOPROC, NORMAL } from '../term/atoms.js';
 
 /** What the table needs from the node: its connections. */
@@ -38,7 +39,8 @@ export class ProcessTable implements SignalRouter {
   private refCounter = 0;
   private readonly random = Buffer.alloc(RANDOM_POOL);
   private randomAt = RANDOM_POOL;
-  private readonly initialCalls = new Map<string, Term>();
+  /** A SmallMap: every remote spawn (each rpc:call served here) adds one and its end takes it (small-map.ts). */
+  private readonly initialCalls = new SmallMap<Term>();
   private readonly dictionaries = new Map<string, ProcessDictionary>();
   /** The group leader of processes started from outside any process (the node's `user`). */
   defaultGroupLeader?: Pid;
@@ -189,13 +191,11 @@ export class ProcessTable implements SignalRouter {
       else queueMicrotask(() => (to instanceof Pid ? this.deliverLocal(to, signal) : this.deliverToName(to.name, signal)));
       return;
     }
+    const conn = this.links.connection(node.name);
+    if (conn) return conn.sendSignal(to, signal); // the usual case: no closures made for it
     // Only these signals make a connection; the others need one already up.
-    if (signal.kind !== 'message' && signal.kind !== 'link' && signal.kind !== 'monitor') {
-      const conn = this.links.connection(node.name);
-      conn?.sendSignal(to, signal);
-      return;
-    }
-    this.withConnection(node, (conn) => conn.sendSignal(to, signal), () => this.unreachable(to, signal, NOCONNECTION));
+    if (signal.kind !== 'message' && signal.kind !== 'link' && signal.kind !== 'monitor') return;
+    this.withConnection(node, (c) => c.sendSignal(to, signal), () => this.unreachable(to, signal, NOCONNECTION));
   }
 
   /**
