@@ -43,6 +43,9 @@ interface OutgoingMonitor {
   alias?: boolean;
 }
 
+/** A receive of any message, waiting for ever (one object, not one per receive). */
+const ANY_MESSAGE: ReceiveOptions = Object.freeze({});
+
 /** `spawnMonitorRemote`'s default options, and what it asks for then (one object, not one per call). */
 const NO_OPTIONS: Omit<SpawnOptions, 'monitor'> = Object.freeze({});
 const MONITOR_ONLY: SpawnOptions = Object.freeze({ monitor: true });
@@ -174,7 +177,7 @@ export class Process {
   receive(options: ReceiveOptions & { timeout?: undefined }): Promise<Term>;
   receive(options?: ReceiveOptions): Promise<Term | Timeout>;
   receive(options?: ReceiveOptions): Promise<Term | Timeout> {
-    return this.#mailbox.receive(options ?? {});
+    return this.#mailbox.receive(options ?? ANY_MESSAGE);
   }
 
   /** `Dest ! Msg`: to a pid, a registered name (atom or string), `tuple(name, node)`, or an alias (a `Ref`; dropped when inactive). */
