@@ -86,7 +86,8 @@ export class Cluster {
 
   /** A noderl node in its own Node process. */
   async noderl({ ticktime, hidden } = {}) {
-    const child = track(fork(NODERL_PEER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const execArgv = [...process.execArgv, ...(process.env.NODERL_BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
+    const child = track(fork(NODERL_PEER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv }));
     const peer = new NoderlPeer(child);
     await peer.ready;
     const { node } = await peer.request('start', { sname: uniqueName('js'), cookie: this.cookie, epmdPort: this.epmdPort, ticktime, hidden, tls: this.pki?.optfileText });
