@@ -19,10 +19,12 @@
 %%                          -> ok <ns> <received> <bad>
 %%        Senders processes send Total messages between them to {Name, Node}, then each sends
 %%        {done, Self} and waits for {ack, Received, Bad}; timed from the first send to the last ack.
-%%   {roundtrips, Kind, Node, Name, Warmup, Count, Passes}.
-%%                          -> ok <p50> <p99> <p999> <max> (one group of 4 per pass, ns)
+%%   {roundtrips, Kind, Node, Name, Warmup, Count, Passes, Slowest}.
+%%                          -> ok <p50> <p99> <p999> <max> ... / <start> <ns> ...
 %%        Kind: ping (to the echo), call (gen_server:call to the echo_server), rpc
-%%        (rpc:call(Node, erlang, node, [])); Name is ignored for rpc.
+%%        (rpc:call(Node, erlang, node, [])); Name is ignored for rpc. Before the slash one group
+%%        of 4 per pass (ns); after it the Slowest slowest round trips of each pass, each as the
+%%        unix µs it started at and its ns, slowest first (to line up with a noderl peer's GC pauses).
 %%   {probe_rpc, Node}.     -> ok yes | ok no   does Node answer rpc:call(Node, erlang, node, []) within 2 s
 %%   {watch, Node}.         -> ok            monitor_node(Node, true) in a watcher process
 %%   {nodedown_at, Node, TimeoutMs}.
@@ -85,12 +87,12 @@ handle({send, Node, Name, Shape, Total, Senders}) ->
     receive reset_ok -> ok after 30000 -> exit(sink_does_not_answer) end,
     {Ns, Received, Bad} = send_all(Dest, Shape, Total, Senders),
     ["ok ", join([Ns, Received, Bad])];
-handle({roundtrips, Kind, Node, Name, Warmup, Count, Passes}) ->
+handle({roundtrips, Kind, Node, Name, Warmup, Count, Passes, Slowest}) ->
     true = net_kernel:connect_node(Node),
     Trip = trip(Kind, Node, Name),
     _ = [Trip(I) || I <- lists:seq(1, Warmup)],
-    Stats = [percentiles([timed(Trip, I) || I <- lists:seq(1, Count)]) || _ <- lists:seq(1, Passes)],
-    ["ok ", join(lists:append(Stats))];
+    Results = [roundtrip_pass(Trip, Count, Slowest) || _ <- lists:seq(1, Passes)],
+    ["ok ", join(lists:append([S || {S, _} <- Results])), " / ", join(lists:append([W || {_, W} <- Results]))];
 handle({probe_rpc, Node}) ->
     case rpc:call(Node, erlang, node, [], 2000) of
         Node -> "ok yes";
@@ -256,10 +258,19 @@ trip(call, Node, Name) ->
 trip(rpc, Node, _Name) ->
     fun(_) -> Node = rpc:call(Node, erlang, node, [], 10000) end.
 
+%% One pass: its percentiles, and its Slowest slowest round trips as [StartUnixUs, Ns, ...].
+roundtrip_pass(Trip, Count, Slowest) ->
+    Wall0 = os:system_time(microsecond),
+    Mono0 = erlang:monotonic_time(nanosecond),
+    Samples = [timed(Trip, I) || I <- lists:seq(1, Count)],
+    Slow = lists:sublist(lists:reverse(lists:sort(Samples)), Slowest),
+    {percentiles([Ns || {Ns, _} <- Samples]), lists:append([[Wall0 + (T0 - Mono0) div 1000, Ns] || {Ns, T0} <- Slow])}.
+
+%% {Ns, StartMonotonicNs} of one round trip.
 timed(Trip, I) ->
     T0 = erlang:monotonic_time(nanosecond),
     Trip(I),
-    erlang:monotonic_time(nanosecond) - T0.
+    {erlang:monotonic_time(nanosecond) - T0, T0}.
 
 %% p50, p99, p99.9 and max, by rank in the sorted sample (as bench/lib/stats.js does).
 percentiles(Samples) ->

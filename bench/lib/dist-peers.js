@@ -14,7 +14,7 @@
 
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,7 +86,8 @@ export class Cluster {
 
   /** A noderl node in its own Node process. */
   async noderl({ ticktime, hidden } = {}) {
-    const child = track(fork(NODERL_PEER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const execArgv = [...process.execArgv, ...(process.env.NODERL_BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
+    const child = track(fork(NODERL_PEER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv }));
     const peer = new NoderlPeer(child);
     await peer.ready;
     const { node } = await peer.request('start', { sname: uniqueName('js'), cookie: this.cookie, epmdPort: this.epmdPort, ticktime, hidden, tls: this.pki?.optfileText });
@@ -133,6 +134,27 @@ class OsProcess {
   wchar() {
     const io = readFileSync(`/proc/${this.pid}/io`, 'utf8');
     return Number(/^wchar: (\d+)/m.exec(io)[1]);
+  }
+
+  /**
+   * The scheduler's account of the OS process so far, summed over its threads (Linux
+   * /proc/PID/task/TID/schedstat): ns on a CPU, ns waiting on a run queue while runnable, and
+   * timeslices; undefined where the kernel does not say. The wait is the machine's noise as this
+   * process felt it: time it was ready to run and another process had the core.
+   */
+  schedstat() {
+    try {
+      const total = { cpuNs: 0, waitNs: 0, slices: 0 };
+      for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
+        const [cpu, wait, slices] = readFileSync(`/proc/${this.pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+        total.cpuNs += cpu;
+        total.waitNs += wait;
+        total.slices += slices;
+      }
+      return total;
+    } catch {
+      return undefined; // not Linux, or a thread ended between the listing and the read
+    }
   }
 }
 
@@ -184,11 +206,17 @@ class BeamPeer extends OsProcess {
     return { ns, received, bad };
   }
 
-  async roundtrips({ kind, peer, name, warmup, count, passes }) {
-    const flat = await this.#ask(`{roundtrips, ${kind}, ${atomText(peer)}, ${name}, ${warmup}, ${count}, ${passes}}`);
-    const out = [];
-    for (let i = 0; i < flat.length; i += 4) out.push(flat.slice(i, i + 4));
-    return { passes: out };
+  /**
+   * Per pass [p50, p99, p99.9, max] in ns and, with `slowest` > 0, that many of the pass's slowest
+   * round trips as [unix µs it started, ns], slowest first.
+   */
+  async roundtrips({ kind, peer, name, warmup, count, passes, slowest = 0 }) {
+    const term = `{roundtrips, ${kind}, ${atomText(peer)}, ${name}, ${warmup}, ${count}, ${passes}, ${slowest}}`;
+    const reply = await this.server.request(`${term}.`, { timeoutMs: 900_000 });
+    if (!reply.startsWith('ok ')) throw new Error(`${this.node} answered "${reply}" to ${term}`);
+    const [stats, slow] = reply.slice(3).split('/').map((part) => part.trim().split(' ').filter(Boolean).map(Number));
+    const chunk = (flat, n) => Array.from({ length: flat.length / n }, (_, i) => flat.slice(i * n, i * n + n));
+    return { passes: chunk(stats, 4), slowest: chunk(chunk(slow, 2), slowest || 1).slice(0, slowest ? passes : 0) };
   }
 
   async watch(peer) {
@@ -302,6 +330,16 @@ class NoderlPeer extends OsProcess {
 
   roundtrips(args) {
     return this.request('roundtrips', args);
+  }
+
+  /** Starts recording GC pauses and event-loop delay in the node's process. */
+  async traceStart() {
+    await this.request('trace_start');
+  }
+
+  /** { gc: [[unix µs, µs, kind]], eld: { p50, p99, p999, max, count } (µs) } since traceStart. */
+  traceStop() {
+    return this.request('trace_stop');
   }
 
   async watch(peer) {

@@ -9,6 +9,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 const MODULE = process.env.NODERL_BENCH_MODULE
   ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href
@@ -38,6 +39,7 @@ let node;
 const watchers = new Map(); // peer node -> { at?: number, waiting?: (us) => void }
 let pgWatch; // { at?: number, waiting: ((us) => void)[] }: the pg_watch of the current run
 let flood; // { peer, sent, stop, done }: the flood of the current run
+let tracing; // { stop(): { gc, eld } } between trace_start and trace_stop
 
 const commands = {
   async start({ sname, cookie, epmdPort, ticktime, hidden, tls }) {
@@ -90,7 +92,8 @@ const commands = {
     });
   },
 
-  async roundtrips({ kind, peer, name, warmup, count, passes }) {
+  /** As dist_bench.erl's roundtrips: per pass [p50, p99, p99.9, max] in ns, and the `slowest` slowest as [unix µs, ns]. */
+  async roundtrips({ kind, peer, name, warmup, count, passes, slowest = 0 }) {
     if (!(await node.connect(peer))) throw new Error(`cannot connect to ${peer}`);
     const dest = tuple(atom(name), atom(peer));
     return runInProcess(async (self) => {
@@ -98,17 +101,41 @@ const commands = {
       if (!trip) return callSlot(kind);
       for (let i = 1; i <= warmup; i++) await trip(i);
       const stats = [];
+      const slow = [];
       const samples = new Float64Array(count);
+      const starts = new Float64Array(count); // ns since `origin`
       for (let p = 0; p < passes; p++) {
+        const wall0 = wallMicros();
+        const origin = process.hrtime.bigint();
         for (let i = 0; i < count; i++) {
           const t0 = process.hrtime.bigint();
           await trip(i + 1);
           samples[i] = Number(process.hrtime.bigint() - t0);
+          starts[i] = Number(t0 - origin);
         }
         stats.push(percentiles(samples));
+        if (slowest > 0) slow.push(slowestOf(samples, starts, slowest).map((i) => [wall0 + Math.round(starts[i] / 1000), samples[i]]));
       }
-      return { passes: stats };
+      return { passes: stats, slowest: slow };
     });
+  },
+
+  /**
+   * Starts recording this node's GC pauses (`perf_hooks` 'gc' entries) and its event-loop delay
+   * (`monitorEventLoopDelay`, sampled every 10 ms), for `trace_stop` to report.
+   */
+  trace_start() {
+    tracing?.stop();
+    tracing = startTrace();
+    return {};
+  },
+
+  /** What was recorded since trace_start: `gc` as [unix µs start, µs, kind], `eld` percentiles in µs. */
+  trace_stop() {
+    const t = tracing;
+    tracing = undefined;
+    if (!t) throw new Error('no trace_start');
+    return t.stop();
   },
 
   /** The echo gen_server of dist_bench.erl (every call answered with its request), when noderl has GenServer. */
@@ -333,6 +360,34 @@ function percentiles(samples) {
   const n = sorted.length;
   const rank = (p) => sorted[Math.min(n - 1, Math.floor(p * n))];
   return [rank(0.5), rank(0.99), rank(0.999), sorted[n - 1]];
+}
+
+/** Indices of the `k` largest samples, largest first. */
+function slowestOf(samples, starts, k) {
+  const order = Array.from(samples.keys()).sort((a, b) => samples[b] - samples[a] || starts[a] - starts[b]);
+  return order.slice(0, k);
+}
+
+const GC_KINDS = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak-callbacks' };
+
+function startTrace() {
+  const gc = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc.push([Math.round((performance.timeOrigin + e.startTime) * 1000), Math.round(e.duration * 1000), GC_KINDS[e.detail?.kind] ?? String(e.detail?.kind)]);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  eld.enable();
+  return {
+    stop() {
+      // Entries of the last GCs are delivered on a later turn: take what is still buffered.
+      for (const e of observer.takeRecords?.() ?? []) gc.push([Math.round((performance.timeOrigin + e.startTime) * 1000), Math.round(e.duration * 1000), GC_KINDS[e.detail?.kind] ?? String(e.detail?.kind)]);
+      observer.disconnect();
+      eld.disable();
+      const us = (ns) => Math.round(ns / 1000);
+      return { gc, eld: { p50: us(eld.percentile(50)), p99: us(eld.percentile(99)), p999: us(eld.percentile(99.9)), max: us(eld.max), count: eld.count } };
+    },
+  };
 }
 
 /** Wall-clock µs, comparable with the coordinator's and with the BEAM's os:system_time(microsecond). */

@@ -125,17 +125,16 @@ export interface Incoming {
  * (SPAWN_REQUEST: see {@link decodeSpawnRequest}) or a malformed one.
  */
 export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | undefined {
-  const pid = (i: number): Pid | undefined => (c[i] instanceof Pid ? (c[i] as Pid) : undefined);
-  const from = pid(1);
+  const from = pidAt(c, 1);
   if (payload === undefined && CARRIES_PAYLOAD.has(c[0] as number)) return undefined;
   switch (c[0]) {
     case Op.SEND:
     case Op.SEND_TT:
       // SEND has no sender; the message still arrives (`from` is only used for replies we never make).
-      return pid(2) && { to: pid(2)!, signal: { kind: 'message', from: pid(2)!, message: payload! } };
+      return pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'message', from: pidAt(c, 2)!, message: payload! } };
     case Op.SEND_SENDER:
     case Op.SEND_SENDER_TT:
-      return from && pid(2) && { to: pid(2)!, signal: { kind: 'message', from, message: payload! } };
+      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'message', from, message: payload! } };
     case Op.ALIAS_SEND:
     case Op.ALIAS_SEND_TT:
       return from && c[2] instanceof Ref ? { to: c[2], signal: { kind: 'message', from, message: payload! } } : undefined;
@@ -143,24 +142,24 @@ export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | un
     case Op.REG_SEND_TT:
       return from && c[3] instanceof Atom ? { to: c[3], signal: { kind: 'message', from, message: payload! } } : undefined;
     case Op.LINK:
-      return from && pid(2) && { to: pid(2)!, signal: { kind: 'link', from } };
+      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'link', from } };
     case Op.UNLINK: // old protocol: no id, no ack expected
-      return from && pid(2) && { to: pid(2)!, signal: { kind: 'unlink', from, id: 0 } };
+      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'unlink', from, id: 0 } };
     case Op.UNLINK_ID:
-      return pid(2) && pid(3) && { to: pid(3)!, signal: { kind: 'unlink', from: pid(2)!, id: c[1] as number | bigint } };
+      return pidAt(c, 2) && pidAt(c, 3) && { to: pidAt(c, 3)!, signal: { kind: 'unlink', from: pidAt(c, 2)!, id: c[1] as number | bigint } };
     case Op.UNLINK_ID_ACK:
-      return pid(2) && pid(3) && { to: pid(3)!, signal: { kind: 'unlink_ack', from: pid(2)!, id: c[1] as number | bigint } };
+      return pidAt(c, 2) && pidAt(c, 3) && { to: pidAt(c, 3)!, signal: { kind: 'unlink_ack', from: pidAt(c, 2)!, id: c[1] as number | bigint } };
     case Op.EXIT:
     case Op.EXIT2:
-      return from && pid(2) && { to: pid(2)!, signal: { kind: 'exit', from, reason: c[3]!, link: c[0] === Op.EXIT } };
+      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'exit', from, reason: c[3]!, link: c[0] === Op.EXIT } };
     case Op.EXIT_TT:
     case Op.EXIT2_TT:
-      return from && pid(2) && { to: pid(2)!, signal: { kind: 'exit', from, reason: c[4]!, link: c[0] === Op.EXIT_TT } };
+      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'exit', from, reason: c[4]!, link: c[0] === Op.EXIT_TT } };
     case Op.PAYLOAD_EXIT:
     case Op.PAYLOAD_EXIT2:
     case Op.PAYLOAD_EXIT_TT:
     case Op.PAYLOAD_EXIT2_TT:
-      return from && pid(2) && { to: pid(2)!, signal: { kind: 'exit', from, reason: payload!, link: c[0] === Op.PAYLOAD_EXIT || c[0] === Op.PAYLOAD_EXIT_TT } };
+      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'exit', from, reason: payload!, link: c[0] === Op.PAYLOAD_EXIT || c[0] === Op.PAYLOAD_EXIT_TT } };
     case Op.MONITOR_P:
     case Op.DEMONITOR_P: {
       const target = c[2];
@@ -169,23 +168,28 @@ export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | un
       return { to: target as Pid | Atom, signal: { kind, from, ref: c[3], target: target as Pid | Atom } };
     }
     case Op.GROUP_LEADER: // {7, NewGroupLeader, Pid}: element 1 is the new group leader, not a sender (§5)
-      return from && pid(2) && { to: pid(2)!, signal: { kind: 'group_leader', from } };
+      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'group_leader', from } };
     case Op.SPAWN_REPLY:
     case Op.SPAWN_REPLY_TT: {
       const flags = c[3];
-      if (!(c[1] instanceof Ref) || !pid(2) || typeof flags !== 'number' || c[4] === undefined) return undefined;
-      return { to: pid(2)!, signal: { kind: 'spawn_reply', ref: c[1], flags, result: c[4] } };
+      if (!(c[1] instanceof Ref) || !pidAt(c, 2) || typeof flags !== 'number' || c[4] === undefined) return undefined;
+      return { to: pidAt(c, 2)!, signal: { kind: 'spawn_reply', ref: c[1], flags, result: c[4] } };
     }
     case Op.MONITOR_P_EXIT:
     case Op.PAYLOAD_MONITOR_P_EXIT: {
       const object = c[1];
-      if (!pid(2) || !(c[3] instanceof Ref) || !(object instanceof Pid || isAtomTerm(object))) return undefined;
+      if (!pidAt(c, 2) || !(c[3] instanceof Ref) || !(object instanceof Pid || isAtomTerm(object))) return undefined;
       const reason = c[0] === Op.MONITOR_P_EXIT ? c[4]! : payload!;
-      return { to: pid(2)!, signal: { kind: 'down', from: object as Pid | Atom, ref: c[3], reason } };
+      return { to: pidAt(c, 2)!, signal: { kind: 'down', from: object as Pid | Atom, ref: c[3], reason } };
     }
     default:
       return undefined;
   }
+}
+
+function pidAt(c: Tuple, i: number): Pid | undefined {
+  const x = c[i];
+  return x instanceof Pid ? x : undefined;
 }
 
 /** The ops whose frame must carry a payload term after the control tuple (§5). */
@@ -217,7 +221,8 @@ export interface SpawnRequest {
 /** The SPAWN_REQUEST in a control message, or undefined when the op is another or the message is malformed. */
 export function decodeSpawnRequest(c: Tuple, payload: Term | undefined): SpawnRequest | undefined {
   if (c[0] !== Op.SPAWN_REQUEST && c[0] !== Op.SPAWN_REQUEST_TT) return undefined;
-  const [, reqId, from, groupLeader, mfa, options] = c;
+  // Indexed, not destructured: a Tuple is an Array subclass, and destructuring one makes an iterator.
+  const reqId = c[1], from = c[2], groupLeader = c[3], mfa = c[4], options = c[5];
   if (!(reqId instanceof Ref) || !(from instanceof Pid) || !(groupLeader instanceof Pid)) return undefined;
   if (!isTuple(mfa) || mfa.length !== 3 || !(mfa[0] instanceof Atom) || !(mfa[1] instanceof Atom)) return undefined;
   if (!isList(options) || !isList(payload)) return undefined;

@@ -226,12 +226,22 @@ export class Outbox {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(this.flushNow);
   }
+
+  /** {@link flush}, bound once rather than a new closure every turn. */
+  private readonly flushNow = (): void => this.flush();
 
   private flush(): void {
     this.flushScheduled = false;
     if (this.closed || this.socket.destroyed) return;
+    // The usual turn is one write of the batch: corking it would only queue it in the stream
+    // first (an entry object, and a new buffer list when uncorked) on every round trip.
+    if (this.active.length === 0) {
+      this.writeBatch();
+      this.onFlush?.();
+      return;
+    }
     const socket = this.socket;
     socket.cork();
     this.writeBatch();

@@ -160,11 +160,16 @@ async function serve<S>(self: Process, spec: GenServerSpec<S>, initial: S): Prom
       if (isTuple(message) && message.length === 3 && message[0] === GEN_CALL && isTuple(message[1]) && message[1].length === 2 && message[1][0] instanceof Pid) {
         from = callerOf(self, message[1][0], message[1][1]!);
         if (!spec.handleCall) result = { stop: tuple(atom('bad_call'), message[2]!), state };
-        else result = await spec.handleCall(message[2]!, from, state, self);
+        else {
+          const r = spec.handleCall(message[2]!, from, state, self);
+          result = isThenable(r) ? await r : r;
+        }
       } else if (isTuple(message) && message.length === 2 && message[0] === GEN_CAST) {
-        result = spec.handleCast ? await spec.handleCast(message[1]!, state, self) : { noreply: true, state };
+        const r = spec.handleCast ? spec.handleCast(message[1]!, state, self) : { noreply: true as const, state };
+        result = isThenable(r) ? await r : r;
       } else {
-        result = spec.handleInfo ? await spec.handleInfo(message, state, self) : { noreply: true, state };
+        const r = spec.handleInfo ? spec.handleInfo(message, state, self) : { noreply: true as const, state };
+        result = isThenable(r) ? await r : r;
       }
     } catch (err) {
       await stop(self, spec, exitReasonOf(err), state);
@@ -180,6 +185,14 @@ async function serve<S>(self: Process, spec: GenServerSpec<S>, initial: S): Prom
     // stopped reading cannot make the server queue without end.
     if (from && 'reply' in result) await from.reply(result.reply);
   }
+}
+
+/**
+ * A callback's result is awaited only when it is a promise: `await` on a plain value still costs a
+ * promise and a trip through the microtask queue, on every call a server answers.
+ */
+function isThenable<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {
+  return typeof (x as { then?: unknown } | null)?.then === 'function';
 }
 
 /** `terminate/2`, then the process ends with `reason` (a terminate that throws ends it with its own reason, as in OTP). */
@@ -203,9 +216,11 @@ function callerOf(self: Process, pid: Pid, tag: Term): From {
 
 /** The alias in a gen call tag, `[alias|Ref]` (gen:call's, OTP 24+) or `[[alias|Ref]|_]` (gen:send_request's), or undefined for a plain tag. */
 export function aliasOf(tag: Term): Ref | undefined {
-  const plain = (t: Term | undefined): Ref | undefined =>
-    t instanceof ImproperList && t.elements.length === 1 && t.elements[0] === ALIAS && t.tail instanceof Ref ? t.tail : undefined;
-  if (tag instanceof ImproperList) return plain(tag) ?? plain(tag.elements[0]);
-  if (isList(tag)) return plain(tag[0]);
+  if (tag instanceof ImproperList) return plainAlias(tag) ?? plainAlias(tag.elements[0]);
+  if (isList(tag)) return plainAlias(tag[0]);
   return undefined;
+}
+
+function plainAlias(t: Term | undefined): Ref | undefined {
+  return t instanceof ImproperList && t.elements.length === 1 && t.elements[0] === ALIAS && t.tail instanceof Ref ? t.tail : undefined;
 }

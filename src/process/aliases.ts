@@ -6,6 +6,7 @@
  */
 import type { Pid, Ref } from '../term/types.js';
 import { pidKey, refKey } from './local-identity.js';
+import { SmallMap } from './small-map.js';
 
 /**
  * How an alias ends besides `unalias/1` (OTP's UnaliasOpt): `explicit_unalias` only by unalias,
@@ -21,8 +22,9 @@ interface AliasEntry {
 
 /** The node's active aliases, by reference. */
 export class AliasTable {
-  private readonly entries = new Map<string, AliasEntry>();
-  private readonly byOwner = new Map<string, Set<string>>();
+  // SmallMaps: a gen_server call adds and removes an alias (see small-map.ts).
+  private readonly entries = new SmallMap<AliasEntry>();
+  private readonly byOwner = new Map<string, SmallMap<true>>();
 
   /** Makes `ref` an alias of `owner`. */
   add(ref: Ref, owner: Pid, mode: AliasMode): void {
@@ -30,8 +32,8 @@ export class AliasTable {
     this.entries.set(key, { owner, mode });
     const ownerKey = pidKey(owner);
     let refs = this.byOwner.get(ownerKey);
-    if (!refs) this.byOwner.set(ownerKey, (refs = new Set()));
-    refs.add(key);
+    if (!refs) this.byOwner.set(ownerKey, (refs = new SmallMap()));
+    refs.set(key, true);
   }
 
   /** `unalias/1`: true when `ref` was an active alias of `owner`. */
@@ -61,7 +63,7 @@ export class AliasTable {
   /** The owner ended: its aliases end with it. */
   forget(owner: Pid): void {
     const ownerKey = pidKey(owner);
-    for (const key of this.byOwner.get(ownerKey) ?? []) this.entries.delete(key);
+    for (const [key] of this.byOwner.get(ownerKey) ?? []) this.entries.delete(key);
     this.byOwner.delete(ownerKey);
   }
 }

@@ -9,9 +9,9 @@ import { atom, isTuple, ImproperList, Pid, Ref, tuple, type Atom, type Term, typ
 import { format } from '../term/format.js';
 import { type Process } from './process.js';
 import { handedOver } from './mailbox.js';
-import { refKey } from './local-identity.js';
+import { sameRef } from './local-identity.js';
 import { ProcessExit } from './exceptions.js';
-import { awaitReply, sendRequest } from './gen.js';
+import { awaitReply } from './gen.js';
 import { type NameAt } from '../channel/control.js';
 import { ALIAS, GEN_CALL, INFINITY, NOCONNECTION, NODEDOWN, NOPROC, TIMEOUT_REASON } from '../term/atoms.js';
 
@@ -58,26 +58,27 @@ export async function genCall(
   timeoutMs: number,
   whereis: (name: Atom) => Pid | undefined,
 ): Promise<Term> {
-  const fail = (reason: Term): CallError => new CallError(reason, handedOver(dest), handedOver(request), timeoutMs);
   let to: Pid | NameAt = target;
   if (!(to instanceof Pid) && to.node === self.pid.node) {
     const pid = whereis(to.name);
-    if (!pid) throw fail(NOPROC);
+    if (!pid) throw new CallError(NOPROC, handedOver(dest), handedOver(request), timeoutMs);
     to = pid;
   }
-  if (to instanceof Pid && to.equals(self.pid)) throw fail(CALLING_SELF);
+  if (to instanceof Pid && to.equals(self.pid)) throw new CallError(CALLING_SELF, handedOver(dest), handedOver(request), timeoutMs);
   const address = to instanceof Pid ? to : tuple(to.name, to.node);
-  const mref = sendRequest(self, address, (mref) => tuple(GEN_CALL, tuple(self.pid, new ImproperList([ALIAS], mref)), request), { alias: 'demonitor' });
+  // gen:do_call's send_request, written out: no closure for the request on every call.
+  const mref = self.monitor(address, ALIAS_DEMONITOR);
+  self.send(address, tuple(GEN_CALL, tuple(self.pid, new ImproperList([ALIAS], mref)), request));
   const outcome = await awaitReply(self, mref, replyTo(mref), Number.isFinite(timeoutMs) ? timeoutMs : undefined);
   if (outcome.kind === 'reply') return outcome.reply[1];
-  if (outcome.kind === 'timeout') throw fail(TIMEOUT_REASON);
-  if (outcome.reason === NOCONNECTION) throw fail(tuple(NODEDOWN, to.node));
-  throw fail(outcome.reason);
+  const reason = outcome.kind === 'timeout' ? TIMEOUT_REASON : outcome.reason === NOCONNECTION ? tuple(NODEDOWN, to.node) : outcome.reason;
+  throw new CallError(reason, handedOver(dest), handedOver(request), timeoutMs);
 }
+
+const ALIAS_DEMONITOR = Object.freeze({ alias: 'demonitor' as const });
 
 /** `{[alias|Mref], Reply}`: gen's reply to the call tagged `mref`. */
 function replyTo(mref: Ref): (m: Term) => m is Tuple<[ImproperList, Term]> {
-  const key = refKey(mref);
   return (m): m is Tuple<[ImproperList, Term]> =>
-    isTuple(m) && m.length === 2 && m[0] instanceof ImproperList && m[0].tail instanceof Ref && refKey(m[0].tail) === key;
+    isTuple(m) && m.length === 2 && m[0] instanceof ImproperList && m[0].tail instanceof Ref && sameRef(m[0].tail, mref);
 }

@@ -7,7 +7,7 @@
  */
 import { Ref, isTuple, type Atom, type Pid, type Term, type TermInput, type Tuple } from '../term/types.js';
 import { DOWN } from '../term/atoms.js';
-import { refKey } from './local-identity.js';
+import { sameRef } from './local-identity.js';
 import { TIMEOUT, type Receive } from './mailbox.js';
 
 /** `{'DOWN', Ref, process, Object, Reason}`: a monitor fired (Object is the pid or `{Name, Node}`). */
@@ -20,8 +20,12 @@ export function isDown(m: Term): m is DownMessage {
 
 /** A matcher for the DOWN message of the monitor `ref` (and no other). */
 export function downOf(ref: Ref): (m: Term) => m is DownMessage {
-  const key = refKey(ref); // refs compare by key: a local ref keeps its key across renames
-  return (m): m is DownMessage => isDown(m) && refKey(m[1]) === key;
+  return (m): m is DownMessage => isDownOf(m, ref);
+}
+
+/** True for the DOWN message of the monitor `ref` (refs compare as refKey does: a local ref keeps its identity across renames). */
+export function isDownOf(m: Term, ref: Ref): m is DownMessage {
+  return isDown(m) && sameRef(m[1], ref);
 }
 
 /** What the helpers need of the calling process (a `Process`; an interface so io.ts, which process.ts uses, needs no import of it). */
@@ -59,15 +63,14 @@ export async function awaitReply<R extends Term = never>(
   isReply: ((m: Term) => m is R) | undefined,
   timeoutMs?: number,
 ): Promise<ReplyOutcome<R>> {
-  const down = downOf(mref);
-  const replyOrDown = isReply ? (m: Term): m is R | DownMessage => isReply(m) || down(m) : down;
+  const replyOrDown = isReply ? (m: Term): m is R | DownMessage => isReply(m) || isDownOf(m, mref) : downOf(mref);
   const got = await self.receive({ match: replyOrDown, timeout: timeoutMs });
   if (got === TIMEOUT) {
     self.demonitor(mref);
     const late = isReply ? await self.receive({ match: isReply, timeout: 0 }) : TIMEOUT;
     return late === TIMEOUT ? { kind: 'timeout' } : { kind: 'reply', reply: late };
   }
-  if (down(got)) return { kind: 'down', reason: got[4] };
+  if (isDownOf(got, mref)) return { kind: 'down', reason: got[4] };
   self.demonitor(mref);
   return { kind: 'reply', reply: got };
 }

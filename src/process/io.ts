@@ -8,7 +8,7 @@ import { atom, isTuple, Ref, tuple, type Pid, type Term, type TermInput, type Tu
 import { ERROR, IO_REPLY, IO_REQUEST, OK, UNICODE } from '../term/atoms.js';
 import { ProcessExit } from './exceptions.js';
 import { handedOver } from './mailbox.js';
-import { refKey } from './local-identity.js';
+import { sameRef } from './local-identity.js';
 import { awaitReply, sendRequest, type GenCaller } from './gen.js';
 
 const PUT_CHARS = atom('put_chars');
@@ -32,8 +32,7 @@ export async function ioRequest(self: IoCaller, request: TermInput): Promise<Ter
 
 /** `{io_reply, Ref, Reply}` for the request tagged `ref`. */
 function ioReplyTo(ref: Ref): (m: Term) => m is Tuple<[typeof IO_REPLY, Ref, Term]> {
-  const key = refKey(ref);
-  return (m): m is Tuple<[typeof IO_REPLY, Ref, Term]> => isTuple(m) && m.length === 3 && m[0] === IO_REPLY && m[1] instanceof Ref && refKey(m[1]) === key;
+  return (m): m is Tuple<[typeof IO_REPLY, Ref, Term]> => isTuple(m) && m.length === 3 && m[0] === IO_REPLY && m[1] instanceof Ref && sameRef(m[1], ref);
 }
 
 /** `io:format(Fmt, Args)`: formatted here, sent as one `{put_chars, unicode, Binary}`. */

@@ -16,7 +16,8 @@ import { SpawnReplyFlag } from '../channel/control.js';
 import { ioFormatRequest, ioPrintRequest } from './io.js';
 import { spawnOptions, SpawnError, type SpawnOptions } from './spawn-options.js';
 import { pidKey, refKey } from './local-identity.js';
-import { ProcessExit } from './exceptions.js';
+import { exitWithoutStack, ProcessExit } from './exceptions.js';
+import { SmallMap } from './small-map.js';
 import type { Address, Signal } from '../channel/control.js';
 import { DOWN, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, PROCESS } from '../term/atoms.js';
 
@@ -49,24 +50,32 @@ interface OutgoingMonitor {
   alias?: boolean;
 }
 
+/** A receive of any message, waiting for ever (one object, not one per receive). */
+const ANY_MESSAGE: ReceiveOptions = Object.freeze({});
+
+/** `spawnMonitorRemote`'s default options, and what it asks for then (one object, not one per call). */
+const NO_OPTIONS: Omit<SpawnOptions, 'monitor'> = Object.freeze({});
+const MONITOR_ONLY: SpawnOptions = Object.freeze({ monitor: true });
+
 /** The handle an async process function gets as `self`. */
 export class Process {
   // The signal-handling half is private (`#` members, reached only through `processInternals`,
   // which the process table uses), so user code holding `self` cannot deliver signals or end it.
   readonly #mailbox = new Mailbox();
-  readonly #links = new Map<string, Pid>();
+  // SmallMaps, not Maps: a call adds and removes a monitor on both sides (see small-map.ts).
+  readonly #links = new SmallMap<Pid>();
   /** Links we unlinked and whose UNLINK_ID_ACK has not come yet: their exits are ignored. */
-  readonly #unlinking = new Map<string, { id: bigint | number; pid: Pid }>();
-  readonly #monitorsIn = new Map<string, { watcher: Pid; ref: Ref; target: Pid | Atom }>();
+  readonly #unlinking = new SmallMap<{ id: bigint | number; pid: Pid }>();
+  readonly #monitorsIn = new SmallMap<{ watcher: Pid; ref: Ref; target: Pid | Atom }>();
   // Plain `private` rather than `#`: test/rpc/call.test.js counts the monitors a node holds through them.
-  private readonly monitorsOut = new Map<string, OutgoingMonitor>();
+  private readonly monitorsOut = new SmallMap<OutgoingMonitor>();
   #trapping = false;
   #signals = 0;
   #nextUnlinkId = 1;
   #exitReason?: Term;
   #leader: Pid;
   /** Our SPAWN_REQUESTs awaiting their SPAWN_REPLY, by ReqId (`private` for the same test). */
-  private readonly spawning = new Map<string, { node: Atom; settle: (reply: { flags: number; result: Term }) => void }>();
+  private readonly spawning = new SmallMap<{ node: Atom; settle: (reply: { flags: number; result: Term }) => void }>();
   readonly #router: SignalRouter;
   /** This process's pid. */
   readonly pid: Pid;
@@ -123,19 +132,22 @@ export class Process {
   }
 
   /** `spawn_monitor(Node, M, F, Args)`: the pid and the monitor ref (the request's ReqId, as OTP makes it). */
-  spawnMonitorRemote(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: Omit<SpawnOptions, 'monitor'> = {}): Promise<[Pid, Ref]> {
-    return this.#requestSpawn(node, module, fn, args, { ...options, monitor: true });
+  spawnMonitorRemote(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: Omit<SpawnOptions, 'monitor'> = NO_OPTIONS): Promise<[Pid, Ref]> {
+    return this.#requestSpawn(node, module, fn, args, options === NO_OPTIONS ? MONITOR_ONLY : { ...options, monitor: true });
   }
 
+  // Every rpc:call to a peer is one of these: written to make no throwaway arrays or closures.
   async #requestSpawn(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnOptions): Promise<[Pid, Ref]> {
     const reqId = this.#router.newRef();
-    const [n, m, f] = [node, module, fn].map(toAtom);
+    const n = toAtom(node), m = toAtom(module), f = toAtom(fn);
     const opts = spawnOptions(options);
-    if (!this.alive) throw new SpawnError(NOPROC, n!.name, `${m!.name}:${f!.name}/${args.length}`);
-    const reply = new Promise<{ flags: number; result: Term }>((settle) => this.spawning.set(refKey(reqId), { node: n!, settle }));
-    this.#router.requestSpawn(n!, { reqId, from: this.pid, groupLeader: this.#leader, module: m!, function: f!, args: args.map(handedOver), options: opts });
+    if (!this.alive) throw new SpawnError(NOPROC, n.name, `${m.name}:${f.name}/${args.length}`);
+    let settle!: (reply: { flags: number; result: Term }) => void;
+    const reply = new Promise<{ flags: number; result: Term }>((s) => (settle = s));
+    this.spawning.set(refKey(reqId), { node: n, settle });
+    this.#router.requestSpawn(n, { reqId, from: this.pid, groupLeader: this.#leader, module: m, function: f, args: handedOver(args) as Term[], options: opts });
     const { result } = await reply;
-    if (!(result instanceof Pid)) throw new SpawnError(result, n!.name, `${m!.name}:${f!.name}/${args.length}`);
+    if (!(result instanceof Pid)) throw new SpawnError(result, n.name, `${m.name}:${f.name}/${args.length}`);
     return [result, reqId];
   }
 
@@ -172,7 +184,7 @@ export class Process {
   receive(options: ReceiveOptions & { timeout?: undefined }): Promise<Term>;
   receive(options?: ReceiveOptions): Promise<Term | Timeout>;
   receive(options?: ReceiveOptions): Promise<Term | Timeout> {
-    return this.#mailbox.receive(options ?? {});
+    return this.#mailbox.receive(options ?? ANY_MESSAGE);
   }
 
   /**
@@ -271,7 +283,7 @@ export class Process {
   demonitor(ref: Ref): boolean {
     const key = refKey(ref);
     const m = this.monitorsOut.get(key);
-    this.#mailbox.remove(downOf(ref));
+    if (this.#mailbox.size > 0) this.#mailbox.remove(downOf(ref));
     if (!m) return false;
     this.monitorsOut.delete(key);
     if (m.alias) this.#router.unalias(this.pid, ref);
@@ -396,7 +408,7 @@ export class Process {
   #end(reason: Term): void {
     if (!this.alive) return;
     this.#exitReason = reason;
-    this.#mailbox.close(new ProcessExit(reason));
+    this.#mailbox.close(exitWithoutStack(reason));
     for (const s of this.spawning.values()) s.settle({ flags: 0, result: NOPROC }); // a later reply finds no process (processes.ts)
     this.spawning.clear();
     for (const pid of this.#links.values()) this.#router.route(pid, { kind: 'exit', from: this.pid, reason, link: true });

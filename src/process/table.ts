@@ -18,6 +18,7 @@ import { NodeMonitors } from './node-monitors.js';
 import { genCall } from './gen-call.js';
 import { localPid, localRef, type LocalIdentity, pidKey } from './local-identity.js';
 import { exitReasonOf, NotAliveError } from './exceptions.js';
+import { SmallMap } from './small-map.js';
 import { NOCONNECTION, NODEDOWN, NOPROC, NORMAL } from '../term/atoms.js';
 
 /** What the table needs from the node: its connections. */
@@ -42,7 +43,8 @@ export class ProcessTable implements SignalRouter {
   private refCounter = 0;
   private readonly random = Buffer.alloc(RANDOM_POOL);
   private randomAt = RANDOM_POOL;
-  private readonly initialCalls = new Map<string, Term>();
+  /** A SmallMap: every remote spawn (each rpc:call served here) adds one and its end takes it (small-map.ts). */
+  private readonly initialCalls = new SmallMap<Term>();
   private readonly dictionaries = new Map<string, ProcessDictionary>();
   /**
    * What was sent to a node while its connection was being made, in sending order. Until the
@@ -216,12 +218,15 @@ export class ProcessTable implements SignalRouter {
       else queueMicrotask(() => (to instanceof Pid ? this.deliverLocal(to, signal) : this.deliverToName(to.name, signal)));
       return undefined;
     }
+    // The usual case, no closures made for it: a connection that is up, and nothing waiting for one.
+    const conn = this.links.connection(node.name);
+    if (conn && (this.connecting.size === 0 || !this.connecting.has(node.name))) {
+      return conn.sendSignal(to, signal) || signal.kind !== 'message' ? undefined : conn.whenNotBusy();
+    }
     // Only these signals make a connection; the others need one already up.
     if (signal.kind !== 'message' && signal.kind !== 'link' && signal.kind !== 'monitor') {
-      // While a connection is being made these wait behind what was sent before them.
-      const queued = this.connecting.get(node.name);
-      if (queued) queued.push((c) => void c?.sendSignal(to, signal));
-      else this.links.connection(node.name)?.sendSignal(to, signal);
+      // With no connection they are dropped; while one is being made they wait behind what was sent before them.
+      this.connecting.get(node.name)?.push((c) => void c?.sendSignal(to, signal));
       return undefined;
     }
     const send = (conn: Connection): Promise<void> | undefined => (conn.sendSignal(to, signal) || signal.kind !== 'message' ? undefined : conn.whenNotBusy());

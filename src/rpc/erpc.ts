@@ -17,9 +17,9 @@ import { SpawnError } from '../process/spawn-options.js';
 import { TIMEOUT } from '../process/mailbox.js';
 import { awaitReply } from '../process/gen.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
-import { callError, ErlangError, exitReasonOf, ProcessExit } from '../process/exceptions.js';
+import { callError, ErlangError, exitReasonOf, exitWithoutStack, ProcessExit } from '../process/exceptions.js';
 import { arities, type Apply, type BuiltinModule } from '../modules/registry.js';
-import { refKey } from '../process/local-identity.js';
+import { sameRef } from '../process/local-identity.js';
 import { BADARG, ERROR, INFINITY, KILLED, NOCONNECTION, OK, TIMEOUT_REASON } from '../term/atoms.js';
 
 export type { Spawner };
@@ -139,8 +139,8 @@ export function callOutcome(callers: CallerPool, node: string | Atom, m: string 
 async function callIn(self: Process, node: Atom, m: Atom, f: Atom, args: TermInput[], timeout: number | undefined): Promise<ErpcOutcome> {
   const deadline = timeout === undefined ? undefined : Date.now() + timeout;
   const ref = self.makeRef();
+  // Abandoned on timeout, it settles when this process ends; `within` takes its rejection then.
   const spawning = self.spawnMonitorRemote(node, ERPC, EXECUTE_CALL, [ref, m, f, args]);
-  spawning.catch(() => {}); // abandoned on timeout: it settles when this process ends
   let reqId: Ref;
   try {
     const spawned = await within(spawning, deadline);
@@ -158,7 +158,7 @@ async function callIn(self: Process, node: Atom, m: Atom, f: Atom, args: TermInp
 
 /** The outcome a DOWN reason carries (erpc.erl's `result/4`). */
 export function outcomeOfDown(ref: Ref, reason: Term): ErpcOutcome {
-  if (isTuple(reason) && reason[0] instanceof Ref && refKey(reason[0]) === refKey(ref)) {
+  if (isTuple(reason) && reason[0] instanceof Ref && sameRef(reason[0], ref)) {
     if (reason.length === 3 && reason[1] === RETURN) return { kind: 'return', value: reason[2]! };
     if (reason.length === 3 && reason[1] === THROW) return { kind: 'throw', value: reason[2]! };
     if (reason.length === 3 && reason[1] === EXIT) return { kind: 'exit', reason: reason[2]! };
@@ -186,17 +186,18 @@ export function cast(spawn: Spawner, node: string | Atom, m: string | Atom, f: s
 }
 
 /** Resolves to `promise`'s value, or TIMEOUT once `deadline` (ms since the epoch) passes. */
-export async function within<T>(promise: Promise<T>, deadline: number | undefined): Promise<T | typeof TIMEOUT> {
+export function within<T>(promise: Promise<T>, deadline: number | undefined): Promise<T | typeof TIMEOUT> {
   if (deadline === undefined) return promise;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<typeof TIMEOUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, deadline - Date.now()));
+  // One promise and one timer, not Promise.race's array, second promise and async frame: every
+  // rpc with a timeout waits for its spawn reply through here. A rejection that comes after the
+  // timeout is taken here too (it settles nothing then).
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), TIMEOUT);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (err: unknown) => (clearTimeout(timer), reject(err)),
+    );
   });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function isAtomLike(x: unknown): x is string | Atom {
@@ -286,7 +287,7 @@ export function erpcModule(apply: Apply, client: Erpc): BuiltinModule {
       } catch (err) {
         reply = executeFailure(ref!, err);
       }
-      throw new ProcessExit(reply); // the result travels as the exit reason in the monitor's DOWN
+      throw exitWithoutStack(reply); // the result travels as the exit reason in the monitor's DOWN
     },
     execute_cast: async (self, m, f, a) => {
       if (!(m instanceof Atom) || !(f instanceof Atom) || !isList(a)) throw callError(BADARG, 'erpc', 'execute_cast', [m!, f!, a!]);

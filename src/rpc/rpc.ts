@@ -75,7 +75,9 @@ export class Rpc {
 
   /** `rpc:call(Node, M, F, Args, Timeout)`: the value, or `{badrpc, Reason}`. */
   async call(node: string | Atom, m: string | Atom, f: string | Atom, args: TermInput[], options: CallOptions = {}): Promise<Term> {
-    return rpcResult(await callOutcome(this.callers, node, m, f, args, options), nameOf(node), mfaName(m, f, args));
+    const outcome = await callOutcome(this.callers, node, m, f, args, options);
+    // A value comes back as it is; the node and M:F/A are named only for the error that needs them.
+    return outcome.kind === 'return' ? outcome.value : rpcResult(outcome, nameOf(node), mfaName(m, f, args));
   }
 
   /** `rpc:cast(Node, M, F, Args)`: runs it there, no answer; returns true. */
