@@ -54,7 +54,10 @@ test('the page in Chromium: a circle per node, the link, the process table of th
   const { erl, js } = cluster;
   // A refresh under load may miss a node's connection counters for a round: take a later one then.
   let dom = '';
+  const hiddenLinkKnown = async () => (await snapshot()).cluster.find((x) => x.node === erl.node)?.connections.some((k) => k.peer === ops.node && k.type === 'hidden');
   for (let i = 0; i < 10; i++) {
+    // The page draws what /snapshot.json holds: load it once a refresh has the erl–ops link.
+    for (let t = 0; t < 100 && !(await hiddenLinkKnown()); t++) await new Promise((r) => setTimeout(r, 200));
     dom = await dumpDom(`${base}?node=${encodeURIComponent(erl.node)}`);
     if (/<line class="link hidden"/.test(dom) && /<line class="link visible"/.test(dom)) break;
     await new Promise((r) => setTimeout(r, 1000));
