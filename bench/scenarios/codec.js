@@ -330,6 +330,12 @@ function distEncoder(noderl, writers, value) {
         if (batch.pos < BATCH_BYTES) return batch.pos;
         let out;
         // As the outbox's socket.write: the bytes are written, then the buffer is handed back.
+        // (Builds before FrameBatch.flushTo copied the batch out instead.)
+        if (!batch.flushTo) {
+          out = batch.take();
+          batch.reset();
+          return out;
+        }
         batch.flushTo((bytes, done) => {
           out = bytes;
           done();

@@ -64,10 +64,10 @@ export class TermWriter extends ByteWriter {
   }
 
   private writeOtherObject(t: object, pos: number): number {
+    // Pids first: every control message of the distribution holds one or two.
+    if (t instanceof Pid) return this.writePid(t, pos);
     if (t instanceof Map) return this.writeMap(t, pos);
     if (t instanceof ErlFloat) return this.writeFloat(t.value, pos);
-    // Every control message of the distribution holds pids, and many hold refs.
-    if (t instanceof Pid) return this.writePid(t, pos);
     if (t instanceof Ref) return this.writeRef(t, pos);
     this.pos = pos;
     this.rareObject(t);
