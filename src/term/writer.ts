@@ -9,6 +9,8 @@
  * one big-endian store each instead of a store per byte (measured: a quarter of the encoder's time
  * on nested terms was byte stores).
  */
+import { markAsUntransferable } from 'node:worker_threads';
+
 const INITIAL_SIZE = 64 * 1024;
 /** Room past `cap` that every buffer keeps, so short writes after one check need no other. */
 export const SLACK = 32;
@@ -63,6 +65,8 @@ class SharedBuffer extends Uint8Array {
   }
 }
 Object.setPrototypeOf(SharedBuffer.prototype, Buffer.prototype);
+// As Node's FastBuffer: `constructor` is Buffer (what util.inspect prints, what subarray makes).
+Object.defineProperty(SharedBuffer.prototype, 'constructor', { value: Buffer, writable: true, configurable: true });
 
 /**
  * Every writer of terms is this one class (and `TermWriter`), never a subclass: V8 then sees one
@@ -94,6 +98,8 @@ export class ByteWriter {
   /** `buf.buffer` and `buf.byteOffset`, kept: the getters are calls into the runtime (measured). */
   private memory!: ArrayBuffer;
   private memoryOffset = 0;
+  /** The last `memory` that `takeShared` handed views of. */
+  private shared: ArrayBuffer | null = null;
 
   /** `size`: the bytes the output will most likely need; the buffer grows past it when they do not fit. */
   constructor(size = INITIAL_SIZE) {
@@ -250,6 +256,12 @@ export class ByteWriter {
       const out = this.take();
       this.reset();
       return out;
+    }
+    if (this.shared !== this.memory) {
+      // As Node does with its pool: a holder of one view must not detach everyone's memory by
+      // transferring it to a worker (it is copied instead).
+      markAsUntransferable(this.memory);
+      this.shared = this.memory;
     }
     const out = new SharedBuffer(this.memory, this.memoryOffset + from, end - from) as Buffer;
     const next = (end + 7) & ~7;

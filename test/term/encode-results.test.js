@@ -3,6 +3,7 @@
 // never changes after it is returned, whatever is encoded next, and the bytes stay OTP's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { Atom, EncodeError, atom, decode, encode, float, tuple } from '../../dist/index.js';
 import { useErl } from '../support/erl.js';
 import { hex } from '../support/terms.js';
@@ -63,6 +64,9 @@ test('a result is a real Buffer', () => {
   assert.ok(out.subarray(1, 3).equals(Buffer.from([104, 3])));
   assert.ok(Buffer.concat([out, out]).subarray(out.length).equals(out));
   assert.equal(out.byteOffset % 8, 0, 'aligned as Node aligns pooled Buffers');
+  assert.equal(out.constructor, Buffer);
+  assert.match(inspect(out), /^<Buffer 83 68 03/);
+  assert.equal(Object.getPrototypeOf(out.subarray(1)), Buffer.prototype);
 });
 
 test('atoms of every length encode to OTP bytes, in both minor versions (real erl)', { skip }, async () => {
@@ -103,4 +107,17 @@ function erlAtom(name) {
 test('encode stays usable after a compression that fails', () => {
   assert.throws(() => encode(tuple(atom('x'), 'y'.repeat(100)), { compressed: 12 }), RangeError);
   assert.equal(encode(tuple(atom('ok'), 1)).toString('hex'), '83680277026f6b6101');
+});
+
+test("transferring a result's memory to a worker copies it, and encode goes on", async () => {
+  const { MessageChannel } = await import('node:worker_threads');
+  const out = encode(tuple(atom('sent'), 1));
+  const { port1, port2 } = new MessageChannel();
+  const got = new Promise((resolve) => port2.once('message', resolve));
+  port1.postMessage(out.buffer, [out.buffer]);
+  const received = await got;
+  port1.close();
+  assert.ok(received.byteLength >= out.length);
+  assert.equal(out.toString('hex'), encode(tuple(atom('sent'), 1)).toString('hex'), 'the result was not detached');
+  assert.deepEqual(decode(encode(tuple(atom('after'), 2))), tuple(atom('after'), 2));
 });
