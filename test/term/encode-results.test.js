@@ -11,7 +11,7 @@ import { hex } from '../support/terms.js';
 const oracle = useErl();
 const { skip } = oracle;
 
-/** Terms whose encodings run from 2 bytes to past the 16 KiB a view may be, and past 4 KiB runs. */
+/** Terms whose encodings run from 2 bytes to past the 1 KiB a view may be, past 64 KiB blocks, and past 4 KiB runs. */
 function termOfSize(i) {
   switch (i % 7) {
     case 0:
