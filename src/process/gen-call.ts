@@ -11,7 +11,7 @@ import { type Process } from './process.js';
 import { handedOver } from './mailbox.js';
 import { sameRef } from './local-identity.js';
 import { ProcessExit } from './exceptions.js';
-import { awaitReply } from './gen.js';
+import { awaitReply, sendRequest } from './gen.js';
 import { type NameAt } from '../channel/control.js';
 import { ALIAS, GEN_CALL, INFINITY, NOCONNECTION, NODEDOWN, NOPROC, TIMEOUT_REASON } from '../term/atoms.js';
 
@@ -66,15 +66,14 @@ export async function genCall(
   }
   if (to instanceof Pid && to.equals(self.pid)) throw new CallError(CALLING_SELF, handedOver(dest), handedOver(request), timeoutMs);
   const address = to instanceof Pid ? to : tuple(to.name, to.node);
-  // gen:do_call's send_request, written out: no closure for the request on every call.
-  const mref = self.monitor(address, ALIAS_DEMONITOR);
-  self.send(address, tuple(GEN_CALL, tuple(self.pid, new ImproperList([ALIAS], mref)), request));
+  const mref = sendRequest(self, address, (mref) => tuple(GEN_CALL, tuple(self.pid, new ImproperList([ALIAS], mref)), request), ALIAS_DEMONITOR);
   const outcome = await awaitReply(self, mref, replyTo(mref), Number.isFinite(timeoutMs) ? timeoutMs : undefined);
   if (outcome.kind === 'reply') return outcome.reply[1];
   const reason = outcome.kind === 'timeout' ? TIMEOUT_REASON : outcome.reason === NOCONNECTION ? tuple(NODEDOWN, to.node) : outcome.reason;
   throw new CallError(reason, handedOver(dest), handedOver(request), timeoutMs);
 }
 
+/** gen:do_call's monitor option (one object, not one per call). */
 const ALIAS_DEMONITOR = Object.freeze({ alias: 'demonitor' as const });
 
 /** `{[alias|Mref], Reply}`: gen's reply to the call tagged `mref`. */

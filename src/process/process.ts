@@ -145,7 +145,7 @@ export class Process {
     let settle!: (reply: { flags: number; result: Term }) => void;
     const reply = new Promise<{ flags: number; result: Term }>((s) => (settle = s));
     this.spawning.set(refKey(reqId), { node: n, settle });
-    this.#router.requestSpawn(n, { reqId, from: this.pid, groupLeader: this.#leader, module: m, function: f, args: handedOver(args) as Term[], options: opts });
+    this.#router.requestSpawn(n, { reqId, from: this.pid, groupLeader: this.#leader, module: m, function: f, args: handedOver(args.slice()) as Term[], options: opts });
     const { result } = await reply;
     if (!(result instanceof Pid)) throw new SpawnError(result, n.name, `${m.name}:${f.name}/${args.length}`);
     return [result, reqId];
