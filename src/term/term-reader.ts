@@ -389,10 +389,20 @@ export class TermReader {
     const wide = tag === Tag.NEWER_REFERENCE;
     this.need((wide ? 4 : 1) + 4 * len, tag);
     const creation = wide ? this.u32() : this.oldCreation(tag);
-    const ids: number[] = [];
-    for (let i = 0; i < len; i++) ids.push(this.u32());
+    const ids = this.refWords(len);
     if (!wide) this.oldRefWord(ids[0], tag);
     return new Ref(node, ids, creation);
+  }
+
+  /**
+   * A ref's words in an array of exactly their number: a local ref has 3 (OTP 25) or 4, and a
+   * push onto `[]` would reserve room for 17, ~150 bytes of garbage per ref on every call's reply.
+   */
+  private refWords(len: number): number[] {
+    if (len === 3) return [this.u32(), this.u32(), this.u32()];
+    const ids = new Array<number>(len);
+    for (let i = 0; i < len; i++) ids[i] = this.u32();
+    return ids;
   }
 
   private oldRefBody(): Ref {
