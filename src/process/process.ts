@@ -14,7 +14,7 @@ import { downOf } from './gen.js';
 import type { Destination, MonitorOptions, ProcessInternals, Router, SendOptions } from './router.js';
 import { SpawnReplyFlag } from '../channel/control.js';
 import { ioFormatRequest, ioPrintRequest } from './io.js';
-import { spawnOptions, SpawnError, type SpawnOptions } from './spawn-options.js';
+import { spawnOptions, SpawnError, type SpawnOptions, type SpawnRequestOptions } from './spawn-options.js';
 import { pidKey, refKey } from './local-identity.js';
 import { exitWithoutStack, ProcessExit } from './exceptions.js';
 import { SmallMap } from './small-map.js';
@@ -50,6 +50,21 @@ interface OutgoingMonitor {
   alias?: boolean;
 }
 
+/**
+ * A SPAWN_REQUEST of ours whose SPAWN_REPLY has not come: a promise waits for it (`settle`), or
+ * (spawn_request/5) the answer goes to the mailbox as its `reply` option says.
+ */
+interface PendingSpawn {
+  node: Atom;
+  reqId: Ref;
+  settle?: (reply: { flags: number; result: Term }) => void;
+  reply?: SpawnRequestOptions['reply'];
+}
+
+const SPAWN_REPLY = atom('spawn_reply');
+const OK = atom('ok');
+const ERROR = atom('error');
+
 /** A receive of any message, waiting for ever (one object, not one per receive). */
 const ANY_MESSAGE: ReceiveOptions = Object.freeze({});
 
@@ -75,7 +90,7 @@ export class Process {
   #exitReason?: Term;
   #leader: Pid;
   /** Our SPAWN_REQUESTs awaiting their SPAWN_REPLY, by ReqId (`private` for the same test). */
-  private readonly spawning = new SmallMap<{ node: Atom; settle: (reply: { flags: number; result: Term }) => void }>();
+  private readonly spawning = new SmallMap<PendingSpawn>();
   readonly #router: SignalRouter;
   /** This process's pid. */
   readonly pid: Pid;
@@ -136,6 +151,22 @@ export class Process {
     return this.#requestSpawn(node, module, fn, args, options === NO_OPTIONS ? MONITOR_ONLY : { ...options, monitor: true });
   }
 
+  /**
+   * `erlang:spawn_request(Node, M, F, Args, Opts)`: sends the SPAWN_REQUEST and returns its ReqId
+   * at once; the answer comes as a message, as {@link SpawnRequestOptions.reply} says
+   * (`{spawn_reply, ReqId, ok, Pid}`, `{spawn_reply, ReqId, error, Reason}`). With `monitor` the
+   * monitor's ref is the ReqId. erpc calls so: `reply: 'error_only'` and `monitor`, then one
+   * receive for the error or the DOWN that carries the result.
+   */
+  spawnRequest(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnRequestOptions = NO_OPTIONS): Ref {
+    const reqId = this.#router.newRef();
+    const n = toAtom(node);
+    if (!this.alive) throw new SpawnError(NOPROC, n.name, `${toAtom(module).name}:${toAtom(fn).name}/${args.length}`);
+    this.spawning.set(refKey(reqId), { node: n, reqId, reply: options.reply ?? 'yes' });
+    this.#router.requestSpawn(n, { reqId, from: this.pid, groupLeader: this.#leader, module: toAtom(module), function: toAtom(fn), args: handedOver(args.slice()) as Term[], options: spawnOptions(options) });
+    return reqId;
+  }
+
   // Every rpc:call to a peer is one of these: written to make no throwaway arrays or closures.
   async #requestSpawn(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnOptions): Promise<[Pid, Ref]> {
     const reqId = this.#router.newRef();
@@ -144,7 +175,7 @@ export class Process {
     if (!this.alive) throw new SpawnError(NOPROC, n.name, `${m.name}:${f.name}/${args.length}`);
     let settle!: (reply: { flags: number; result: Term }) => void;
     const reply = new Promise<{ flags: number; result: Term }>((s) => (settle = s));
-    this.spawning.set(refKey(reqId), { node: n, settle });
+    this.spawning.set(refKey(reqId), { node: n, reqId, settle });
     this.#router.requestSpawn(n, { reqId, from: this.pid, groupLeader: this.#leader, module: m, function: f, args: handedOver(args.slice()) as Term[], options: opts });
     const { result } = await reply;
     if (!(result instanceof Pid)) throw new SpawnError(result, n.name, `${m.name}:${f.name}/${args.length}`);
@@ -387,7 +418,7 @@ export class Process {
     for (const [key, s] of this.spawning) {
       if (s.node !== node) continue;
       this.spawning.delete(key);
-      s.settle({ flags: 0, result: NOCONNECTION });
+      this.#answerSpawn(s, 0, NOCONNECTION);
     }
     for (const [key, m] of this.monitorsOut) {
       if (m.target.node !== node) continue;
@@ -409,7 +440,7 @@ export class Process {
     if (!this.alive) return;
     this.#exitReason = reason;
     this.#mailbox.close(exitWithoutStack(reason));
-    for (const s of this.spawning.values()) s.settle({ flags: 0, result: NOPROC }); // a later reply finds no process (processes.ts)
+    for (const s of this.spawning.values()) s.settle?.({ flags: 0, result: NOPROC }); // a later reply finds no process (processes.ts)
     this.spawning.clear();
     for (const pid of this.#links.values()) this.#router.route(pid, { kind: 'exit', from: this.pid, reason, link: true });
     this.#links.clear();
@@ -432,7 +463,16 @@ export class Process {
       if (flags & SpawnReplyFlag.LINK) this.#links.set(pidKey(result), result);
       if (flags & SpawnReplyFlag.MONITOR) this.monitorsOut.set(key, { ref, target: result, object: result });
     }
-    pending.settle({ flags, result });
+    this.#answerSpawn(pending, flags, result);
+  }
+
+  /** A SPAWN_REPLY (or its stand-in when the node went down) to whoever waits for it. */
+  #answerSpawn(pending: PendingSpawn, flags: number, result: Term): void {
+    if (pending.settle) return pending.settle({ flags, result });
+    const ok = result instanceof Pid;
+    if (ok ? pending.reply === 'yes' || pending.reply === 'success_only' : pending.reply === 'yes' || pending.reply === 'error_only') {
+      this.#mailbox.push(tuple(SPAWN_REPLY, pending.reqId, ok ? OK : ERROR, result));
+    }
   }
 
   #onExitSignal(from: Pid, reason: Term, link: boolean, alreadyUnlinked = false): void {

@@ -19,6 +19,17 @@ export interface SpawnOptions {
   extra?: Term[];
 }
 
+/**
+ * `erlang:spawn_request/5`'s options: those of a remote spawn, and `reply`, which says which
+ * answers come as messages: `yes` (default) both `{spawn_reply, ReqId, ok, Pid}` and
+ * `{spawn_reply, ReqId, error, Reason}`, `error_only`, `success_only`, or `no`. The SPAWN_REPLY
+ * still crosses the wire in every case (it sets up the link and the monitor); `reply` only
+ * decides what reaches the mailbox.
+ */
+export interface SpawnRequestOptions extends SpawnOptions {
+  reply?: 'yes' | 'no' | 'error_only' | 'success_only';
+}
+
 /** The spawn_opt list for a SPAWN_REQUEST, in the order OTP writes it (`[monitor, link]`). */
 export function spawnOptions(o: SpawnOptions): Term[] {
   const out: Term[] = [];

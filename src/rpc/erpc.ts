@@ -10,12 +10,12 @@
  * that comes too late — as erpc does, the remote process itself is left running, not killed
  * (§7.4 "Timeout").
  */
-import { Atom, atom, isList, isTuple, Ref, tuple, type Term, type TermInput, toAtom } from '../term/types.js';
+import { Atom, atom, isList, isTuple, Ref, tuple, type Term, type TermInput, type Tuple, toAtom } from '../term/types.js';
 import { format } from '../term/format.js';
 import { type Process } from '../process/process.js';
-import { SpawnError } from '../process/spawn-options.js';
+import { SpawnError, type SpawnRequestOptions } from '../process/spawn-options.js';
 import { TIMEOUT } from '../process/mailbox.js';
-import { awaitReply } from '../process/gen.js';
+import { isDownOf } from '../process/gen.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
 import { callError, ErlangError, exitReasonOf, exitWithoutStack, ProcessExit } from '../process/exceptions.js';
 import { arities, type Apply, type BuiltinModule } from '../modules/registry.js';
@@ -136,24 +136,34 @@ export function callOutcome(callers: CallerPool, node: string | Atom, m: string 
   });
 }
 
+// As erpc.erl's call/5: a spawn_request with `monitor` and `{reply, error_only}`, then one receive
+// for the spawn error or the DOWN that carries the result, under one timeout. A timeout takes the
+// monitor down (DEMONITOR_P) and leaves the remote process running; a caller that timed out ends
+// (callOutcome), which drops a spawn reply still to come.
 async function callIn(self: Process, node: Atom, m: Atom, f: Atom, args: TermInput[], timeout: number | undefined): Promise<ErpcOutcome> {
-  const deadline = timeout === undefined ? undefined : Date.now() + timeout;
   const ref = self.makeRef();
-  // Abandoned on timeout, it settles when this process ends; `within` takes its rejection then.
-  const spawning = self.spawnMonitorRemote(node, ERPC, EXECUTE_CALL, [ref, m, f, args]);
   let reqId: Ref;
   try {
-    const spawned = await within(spawning, deadline);
-    if (spawned === TIMEOUT) return { kind: 'erpc', reason: TIMEOUT_REASON };
-    reqId = spawned[1];
+    reqId = self.spawnRequest(node, ERPC, EXECUTE_CALL, [ref, m, f, args], ERPC_SPAWN);
   } catch (err) {
     if (err instanceof SpawnError) return { kind: 'erpc', reason: err.reason };
     throw err;
   }
-  // The result is the monitor's DOWN; a timeout demonitors (DEMONITOR_P) and leaves the remote process running.
-  const down = await awaitReply(self, reqId, undefined, deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
-  if (down.kind !== 'down') return { kind: 'erpc', reason: TIMEOUT_REASON };
-  return outcomeOfDown(ref, down.reason);
+  const got = await self.receive({ match: (msg) => isSpawnErrorOf(msg, reqId) || isDownOf(msg, reqId), timeout });
+  if (got === TIMEOUT) {
+    self.demonitor(reqId);
+    return { kind: 'erpc', reason: TIMEOUT_REASON };
+  }
+  const answer = got as Tuple;
+  return isDownOf(answer, reqId) ? outcomeOfDown(ref, answer[4]!) : { kind: 'erpc', reason: answer[3]! };
+}
+
+const ERPC_SPAWN: SpawnRequestOptions = Object.freeze({ monitor: true, reply: 'error_only' });
+const SPAWN_REPLY = atom('spawn_reply');
+
+/** `{spawn_reply, ReqId, error, Reason}` of the request `reqId`. */
+function isSpawnErrorOf(m: Term, reqId: Ref): boolean {
+  return isTuple(m) && m.length === 4 && m[0] === SPAWN_REPLY && m[1] instanceof Ref && sameRef(m[1], reqId);
 }
 
 /** The outcome a DOWN reason carries (erpc.erl's `result/4`). */

@@ -162,3 +162,37 @@ test('noderl spawns on noderl: the same request served by the other side', { ski
   assert.equal(format(got.undef[4]), '{undef,[{echo,hello,[' + format(got.undef[4][1][0][2][0]) + '],[]}]}');
   assert.equal(format(got.hello[1]), format(got.local));
 });
+
+test("self.spawnRequest as erlang:spawn_request/5: the ReqId at once, {spawn_reply, ...} messages as the reply option says", { skip }, async () => {
+  const SPAWN_REPLY = atom('spawn_reply');
+  const replyOf = (ref) => (m) => isTuple(m) && m[0] === SPAWN_REPLY && format(m[1]) === format(ref);
+  const BADOPT = [tuple(atom('no_such_option'), 1)];
+  const got = await run(async (self) => {
+    const yes = self.spawnRequest(erl.node, 'erlang', 'node', []);
+    const yesReply = await self.receive({ match: replyOf(yes), timeout: 5000 });
+    const failed = self.spawnRequest(erl.node, 'erlang', 'node', [], { extra: BADOPT });
+    const failedReply = await self.receive({ match: replyOf(failed), timeout: 5000 });
+    // error_only with monitor (erpc's way): success sends nothing, the result is the DOWN.
+    const quiet = self.spawnRequest(erl.node, 'erlang', 'exit', [atom('done')], { monitor: true, reply: 'error_only' });
+    const down = await self.receive({ match: (m) => isTuple(m) && m[0] === atom('DOWN') && format(m[1]) === format(quiet), timeout: 5000 });
+    const quietErr = self.spawnRequest(erl.node, 'erlang', 'node', [], { reply: 'error_only', extra: BADOPT });
+    const quietErrReply = await self.receive({ match: replyOf(quietErr), timeout: 5000 });
+    // success_only: an error sends nothing.
+    const noErr = self.spawnRequest(erl.node, 'erlang', 'node', [], { reply: 'success_only', extra: BADOPT });
+    const okOnly = self.spawnRequest(erl.node, 'erlang', 'node', [], { reply: 'success_only' });
+    const okOnlyReply = await self.receive({ match: replyOf(okOnly), timeout: 5000 });
+    const unreachable = self.spawnRequest(uniqueName('nobody') + '@localhost', 'erlang', 'node', []);
+    const unreachableReply = await self.receive({ match: replyOf(unreachable), timeout: 10000 });
+    await new Promise((r) => setTimeout(r, 200));
+    const stray = await self.receive({ match: (m) => replyOf(quiet)(m) || replyOf(noErr)(m), timeout: 0 });
+    return { yesReply, failedReply, down, quietErrReply, okOnlyReply, unreachableReply, stray };
+  });
+  assert.equal(got.yesReply[2], atom('ok'));
+  assert.ok(got.yesReply[3] instanceof Pid && got.yesReply[3].node === atom(erl.node));
+  assert.equal(format(got.failedReply.slice(2)), '{error,badopt}');
+  assert.equal(format(got.down[4]), 'done');
+  assert.equal(format(got.quietErrReply.slice(2)), '{error,badopt}');
+  assert.equal(got.okOnlyReply[2], atom('ok'));
+  assert.equal(format(got.unreachableReply.slice(2)), '{error,noconnection}');
+  assert.equal(typeof got.stray, 'symbol', 'no reply for a success under error_only or an error under success_only');
+});
