@@ -15,7 +15,7 @@
  */
 import { Atom, atom, ImproperList, isList, isTuple, Pid, Ref, tuple, type Term, type TermInput } from '../term/types.js';
 import { format } from '../term/format.js';
-import { type Process } from '../process/process.js';
+import { SENT, type Process } from '../process/process.js';
 import { exitReasonOf, ProcessExit } from '../process/exceptions.js';
 import { handedOver } from '../process/mailbox.js';
 import { ALIAS, GEN_CALL, GEN_CAST } from '../term/atoms.js';
@@ -158,7 +158,7 @@ async function serve<S>(self: Process, spec: GenServerSpec<S>, initial: S): Prom
     let from: From | undefined;
     try {
       if (isTuple(message) && message.length === 3 && message[0] === GEN_CALL && isTuple(message[1]) && message[1].length === 2 && message[1][0] instanceof Pid) {
-        from = callerOf(self, message[1][0], message[1][1]!);
+        from = new Caller(self, message[1][0], message[1][1]!);
         if (!spec.handleCall) result = { stop: tuple(atom('bad_call'), message[2]!), state };
         else {
           const r = spec.handleCall(message[2]!, from, state, self);
@@ -181,9 +181,12 @@ async function serve<S>(self: Process, spec: GenServerSpec<S>, initial: S): Prom
       await stop(self, spec, result.stop, state);
       return;
     }
-    // A reply to a busy connection suspends the server, as it would on BEAM: a caller's node that
-    // stopped reading cannot make the server queue without end.
-    if (from && 'reply' in result) await from.reply(result.reply);
+    if (from && 'reply' in result) {
+      // A reply to a busy connection suspends the server, as it would on BEAM: a caller's node
+      // that stopped reading cannot make the server queue without end. Not busy, no await.
+      const sent = from.reply(result.reply);
+      if (sent !== SENT) await sent;
+    }
   }
 }
 
@@ -201,17 +204,24 @@ async function stop<S>(self: Process, spec: GenServerSpec<S>, reason: Term, stat
   throw new ProcessExit(reason);
 }
 
-function callerOf(self: Process, pid: Pid, tag: Term): From {
-  return {
-    pid,
-    tag,
-    reply(value: TermInput): Promise<void> {
-      // gen:reply/2: an alias tag is answered through the alias (ALIAS_SEND over the wire), so a
-      // reply after the caller gave up is dropped; any other tag goes to the caller's pid.
-      const alias = aliasOf(tag);
-      return self.send(alias ?? pid, tuple(tag, handedOver(value)));
-    },
-  };
+/** The `From` of one call: a class, so a call served makes one object and no closure. */
+class Caller implements From {
+  readonly #self: Process;
+
+  constructor(
+    self: Process,
+    readonly pid: Pid,
+    readonly tag: Term,
+  ) {
+    this.#self = self;
+  }
+
+  reply(value: TermInput): Promise<void> {
+    // gen:reply/2: an alias tag is answered through the alias (ALIAS_SEND over the wire), so a
+    // reply after the caller gave up is dropped; any other tag goes to the caller's pid.
+    const alias = aliasOf(this.tag);
+    return this.#self.send(alias ?? this.pid, tuple(this.tag, handedOver(value)));
+  }
 }
 
 /** The alias in a gen call tag, `[alias|Ref]` (gen:call's, OTP 24+) or `[[alias|Ref]|_]` (gen:send_request's), or undefined for a plain tag. */

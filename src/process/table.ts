@@ -34,6 +34,12 @@ const RANDOM_POOL = 4096;
 /** What waits for a connection being made: each runs with it, or with undefined when it failed. */
 type ConnectingQueue = ((conn: Connection | undefined) => void)[];
 
+/**
+ * Settled once: `then` on it queues a microtask. Node's `queueMicrotask` makes an AsyncResource
+ * and a bound function per call, and local signals and process starts queue one each.
+ */
+const RESOLVED = Promise.resolve();
+
 export class ProcessTable implements SignalRouter {
   readonly registry = new Registry();
   private readonly aliases = new AliasTable();
@@ -76,14 +82,11 @@ export class ProcessTable implements SignalRouter {
     const proc = processInternals.create(pid, this, groupLeader ?? this.defaultGroupLeader);
     this.processes.set(pidKey(pid), proc);
     if (initialCall !== undefined) this.initialCalls.set(pidKey(pid), initialCall);
-    queueMicrotask(() => {
-      Promise.resolve()
-        .then(() => fn(proc))
-        .then(
-          () => processInternals.end(proc, NORMAL),
-          (err: unknown) => processInternals.end(proc, exitReasonOf(err)),
-        );
-    });
+    // It starts on a later microtask, as a BEAM process starts after spawn returns.
+    void RESOLVED.then(() => fn(proc)).then(
+      () => processInternals.end(proc, NORMAL),
+      (err: unknown) => processInternals.end(proc, exitReasonOf(err)),
+    );
     return pid;
   }
 
@@ -122,7 +125,7 @@ export class ProcessTable implements SignalRouter {
   /** Sends a SPAWN_REQUEST (serves it here when `node` is this node); a node we cannot reach answers `noconnection`. */
   requestSpawn(node: Atom, request: SpawnRequest): void {
     if (node === this.nodeAtom) {
-      queueMicrotask(() => this.onSpawnRequest?.(request));
+      void RESOLVED.then(() => this.onSpawnRequest?.(request));
       return;
     }
     this.withConnection(
@@ -214,8 +217,8 @@ export class ProcessTable implements SignalRouter {
     const node = to.node;
     if (node === this.nodeAtom) {
       // Local signals are asynchronous, as in ERTS: no re-entry into a process that is sending.
-      if (to instanceof Ref) queueMicrotask(() => this.deliverToAlias(to, signal));
-      else queueMicrotask(() => (to instanceof Pid ? this.deliverLocal(to, signal) : this.deliverToName(to.name, signal)));
+      if (to instanceof Ref) void RESOLVED.then(() => this.deliverToAlias(to, signal));
+      else void RESOLVED.then(() => (to instanceof Pid ? this.deliverLocal(to, signal) : this.deliverToName(to.name, signal)));
       return undefined;
     }
     // The usual case, no closures made for it: a connection that is up, and nothing waiting for one.
