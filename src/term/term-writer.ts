@@ -267,9 +267,12 @@ export class TermWriter extends ByteWriter {
     this.buf[pos] = Tag.MAP;
     this.view.setUint32(pos + 1, m.size);
     pos += 5;
-    for (const [k, v] of m) {
-      pos = this.writeElement(k, pos);
-      pos = this.termAt(v, pos);
+    // Two iterators side by side rather than `for (const [k, v] of m)`, whose entry arrays V8
+    // allocated (measured: 15% of writing map10).
+    const keys = m.keys(), values = m.values();
+    for (let i = m.size; i > 0; i--) {
+      pos = this.writeElement(keys.next().value as TermInput, pos);
+      pos = this.termAt(values.next().value as TermInput, pos);
     }
     return pos;
   }
