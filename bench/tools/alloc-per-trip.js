@@ -81,7 +81,7 @@ async function childB() {
   process.on('message', async (m) => {
     if (m.cmd === 'start') session = await startSampling(Number(interval));
     if (m.cmd === 'stop') {
-      process.send({ text: await report(session, `B (${m.kind}, the echo)`, m.trips, m.top) });
+      process.send({ text: await report(session, `B (${m.kind}, the served side)`, m.trips, m.top) });
       return;
     }
     process.send({ done: m.cmd });

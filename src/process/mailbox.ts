@@ -3,6 +3,7 @@
  * message that matches, in order; the rest stay queued for a later receive).
  */
 import type { Term, TermInput } from '../term/types.js';
+import { exitWithoutStack } from './exceptions.js';
 
 /** What {@link Mailbox.receive} resolves to when the timeout passes first (`after T -> …`). */
 export const TIMEOUT: unique symbol = Symbol('noderl.timeout');
@@ -57,7 +58,9 @@ export function handedOver(value: TermInput): Term {
 export class Mailbox {
   private readonly queue: Term[] = [];
   private waiter?: Waiter;
-  private closedWith?: unknown;
+  /** The exit reason of the process, once it is gone. */
+  private closed = false;
+  private closedReason: Term = 0;
   /**
    * One timer per mailbox, re-armed (`refresh`) by each receive with the same timeout rather than
    * made and cleared: a `gen_server:call` waits with a timeout every time, and a new Timeout per
@@ -85,7 +88,7 @@ export class Mailbox {
 
   /** Delivers a message; a waiting receive that matches it takes it at once. */
   push(message: Term): void {
-    if (this.closedWith !== undefined) return;
+    if (this.closed) return;
     const w = this.waiter;
     if (w && (!w.match || w.match(message))) {
       this.waiter = undefined;
@@ -103,7 +106,7 @@ export class Mailbox {
   receive(options: ReceiveOptions & { timeout?: undefined }): Promise<Term>;
   receive(options?: ReceiveOptions): Promise<Term | Timeout>;
   receive(options: ReceiveOptions = {}): Promise<Term | Timeout> {
-    if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
+    if (this.closed) return Promise.reject(exitWithoutStack(this.closedReason));
     if (this.waiter) return Promise.reject(new Error('a process can run one receive at a time'));
     const { match, timeout } = options;
     for (let i = 0; i < this.queue.length; i += 1) {
@@ -146,15 +149,19 @@ export class Mailbox {
     for (let i = this.queue.length - 1; i >= 0; i -= 1) if (drop(this.queue[i]!)) this.queue.splice(i, 1);
   }
 
-  /** The process is gone: drop the queue and fail a waiting receive with `err`. */
-  close(err: unknown): void {
-    if (this.closedWith !== undefined) return;
-    this.closedWith = err;
+  /**
+   * The process is gone with `reason`: drop the queue and fail a waiting receive with its
+   * ProcessExit (made only then: most processes end with nobody waiting, an rpc served each time).
+   */
+  close(reason: Term): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closedReason = reason;
     this.queue.length = 0;
     const w = this.waiter;
     this.waiter = undefined;
     this.timed = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    if (w) w.reject(err);
+    if (w) w.reject(exitWithoutStack(reason));
   }
 }

@@ -16,7 +16,7 @@ import { SpawnReplyFlag } from '../channel/control.js';
 import { ioFormatRequest, ioPrintRequest } from './io.js';
 import { spawnOptions, SpawnError, type SpawnOptions, type SpawnRequestOptions } from './spawn-options.js';
 import { pidKey, refKey } from './local-identity.js';
-import { exitWithoutStack, ProcessExit } from './exceptions.js';
+import { ProcessExit } from './exceptions.js';
 import { SmallMap } from './small-map.js';
 import type { Address, Signal } from '../channel/control.js';
 import { DOWN, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, PROCESS } from '../term/atoms.js';
@@ -439,7 +439,7 @@ export class Process {
   #end(reason: Term): void {
     if (!this.alive) return;
     this.#exitReason = reason;
-    this.#mailbox.close(exitWithoutStack(reason));
+    this.#mailbox.close(reason);
     for (const s of this.spawning.values()) s.settle?.({ flags: 0, result: NOPROC }); // a later reply finds no process (processes.ts)
     this.spawning.clear();
     for (const pid of this.#links.values()) this.#router.route(pid, { kind: 'exit', from: this.pid, reason, link: true });

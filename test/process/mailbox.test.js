@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Mailbox, TIMEOUT } from '../../dist/process/mailbox.js';
+import { atom } from '../../dist/term/types.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,8 +58,10 @@ test('selective receive with a timeout: an unmatched message neither ends the wa
 test('close rejects a waiting receive and leaves no timer behind', async () => {
   const box = new Mailbox();
   const waiting = box.receive({ timeout: 10_000 });
-  box.close(new Error('gone'));
-  await assert.rejects(waiting, /gone/);
+  box.close(atom('gone'));
+  await assert.rejects(waiting, (e) => e.name === 'ProcessExit' && e.reason === atom('gone'));
+  // A receive after the end fails the same way.
+  await assert.rejects(box.receive(), (e) => e.name === 'ProcessExit' && e.reason === atom('gone'));
 });
 
 test('a receive that got its message leaves no timer keeping Node running', () => {
