@@ -14,12 +14,12 @@ import { downOf } from './gen.js';
 import type { Destination, MonitorOptions, ProcessInternals, Router, SendOptions } from './router.js';
 import { SpawnReplyFlag } from '../channel/control.js';
 import { ioFormatRequest, ioPrintRequest } from './io.js';
-import { spawnOptions, SpawnError, type SpawnOptions, type SpawnRequestOptions } from './spawn-options.js';
+import { mfaName, spawnOptions, SpawnError, type SpawnOptions, type SpawnRequestOptions } from './spawn-options.js';
 import { pidKey, refKey } from './local-identity.js';
 import { ProcessExit } from './exceptions.js';
 import { SmallMap } from './small-map.js';
 import type { Address, Signal } from '../channel/control.js';
-import { DOWN, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, PROCESS } from '../term/atoms.js';
+import { DOWN, ERROR, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, OK, PROCESS, SPAWN_REPLY } from '../term/atoms.js';
 
 export type { Destination, MonitorOptions, SendOptions } from './router.js';
 
@@ -60,10 +60,6 @@ interface PendingSpawn {
   settle?: (reply: { flags: number; result: Term }) => void;
   reply?: SpawnRequestOptions['reply'];
 }
-
-const SPAWN_REPLY = atom('spawn_reply');
-const OK = atom('ok');
-const ERROR = atom('error');
 
 /** A receive of any message, waiting for ever (one object, not one per receive). */
 const ANY_MESSAGE: ReceiveOptions = Object.freeze({});
@@ -159,27 +155,30 @@ export class Process {
    * receive for the error or the DOWN that carries the result.
    */
   spawnRequest(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnRequestOptions = NO_OPTIONS): Ref {
-    const reqId = this.#router.newRef();
-    const n = toAtom(node);
-    if (!this.alive) throw new SpawnError(NOPROC, n.name, `${toAtom(module).name}:${toAtom(fn).name}/${args.length}`);
-    this.spawning.set(refKey(reqId), { node: n, reqId, reply: options.reply ?? 'yes' });
-    this.#router.requestSpawn(n, { reqId, from: this.pid, groupLeader: this.#leader, module: toAtom(module), function: toAtom(fn), args: handedOver(args.slice()) as Term[], options: spawnOptions(options) });
-    return reqId;
+    return this.#sendSpawnRequest(node, module, fn, args, options, options.reply ?? 'yes');
   }
 
-  // Every rpc:call to a peer is one of these: written to make no throwaway arrays or closures.
+  // spawnRemote and spawnMonitorRemote: the reply awaited as a promise, no throwaway arrays or closures.
   async #requestSpawn(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnOptions): Promise<[Pid, Ref]> {
-    const reqId = this.#router.newRef();
-    const n = toAtom(node), m = toAtom(module), f = toAtom(fn);
-    const opts = spawnOptions(options);
-    if (!this.alive) throw new SpawnError(NOPROC, n.name, `${m.name}:${f.name}/${args.length}`);
     let settle!: (reply: { flags: number; result: Term }) => void;
     const reply = new Promise<{ flags: number; result: Term }>((s) => (settle = s));
-    this.spawning.set(refKey(reqId), { node: n, reqId, settle });
-    this.#router.requestSpawn(n, { reqId, from: this.pid, groupLeader: this.#leader, module: m, function: f, args: handedOver(args.slice()) as Term[], options: opts });
+    const reqId = this.#sendSpawnRequest(node, module, fn, args, options, settle);
     const { result } = await reply;
-    if (!(result instanceof Pid)) throw new SpawnError(result, n.name, `${m.name}:${f.name}/${args.length}`);
+    if (!(result instanceof Pid)) throw new SpawnError(result, toAtom(node).name, mfaName(module, fn, args));
     return [result, reqId];
+  }
+
+  /**
+   * Sends a SPAWN_REQUEST and records who waits for its SPAWN_REPLY: a promise's `settle`, or
+   * the mailbox under a `reply` mode. Throws `noproc` when this process has ended.
+   */
+  #sendSpawnRequest(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnOptions, answer: PendingSpawn['settle'] | SpawnRequestOptions['reply']): Ref {
+    const n = toAtom(node);
+    if (!this.alive) throw new SpawnError(NOPROC, n.name, mfaName(module, fn, args));
+    const reqId = this.#router.newRef();
+    this.spawning.set(refKey(reqId), typeof answer === 'function' ? { node: n, reqId, settle: answer } : { node: n, reqId, reply: answer });
+    this.#router.requestSpawn(n, { reqId, from: this.pid, groupLeader: this.#leader, module: toAtom(module), function: toAtom(fn), args: handedOver(args.slice()) as Term[], options: spawnOptions(options) });
+    return reqId;
   }
 
   /** `io:format(Fmt, Args)` through the group leader; resolves when the group leader answered. */

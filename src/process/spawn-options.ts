@@ -2,7 +2,7 @@
  * The options of a remote spawn (`spawn_opt/5`) as they travel in a SPAWN_REQUEST, and the error a
  * refused one raises. A leaf module: processes import it, and it imports nothing of theirs.
  */
-import { Atom, atom, isTuple, tuple, type Term } from '../term/types.js';
+import { Atom, atom, isTuple, toAtom, tuple, type Term } from '../term/types.js';
 
 const LINK = atom('link');
 const MONITOR = atom('monitor');
@@ -38,6 +38,11 @@ export function spawnOptions(o: SpawnOptions): Term[] {
   if (o.link) out.push(LINK);
   if (o.extra) out.push(...o.extra);
   return out;
+}
+
+/** `M:F/Arity` for messages (a refused spawn's, an rpc's error). */
+export function mfaName(m: string | Atom, f: string | Atom, args: readonly unknown[]): string {
+  return `${toAtom(m).name}:${toAtom(f).name}/${Array.isArray(args) ? args.length : '?'}`;
 }
 
 /** A remote spawn answered with an error atom (`badopt`, `notsup`, `system_limit`, `noconnection`, ...). */

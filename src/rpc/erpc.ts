@@ -13,16 +13,17 @@
 import { Atom, atom, isList, isTuple, Ref, tuple, type Term, type TermInput, type Tuple, toAtom } from '../term/types.js';
 import { format } from '../term/format.js';
 import { type Process } from '../process/process.js';
-import { SpawnError, type SpawnRequestOptions } from '../process/spawn-options.js';
+import { mfaName, SpawnError, type SpawnRequestOptions } from '../process/spawn-options.js';
 import { TIMEOUT } from '../process/mailbox.js';
 import { isDownOf } from '../process/gen.js';
 import { CallerPool, type Spawner } from './caller-pool.js';
 import { callError, ErlangError, exitReasonOf, exitWithoutStack, ProcessExit } from '../process/exceptions.js';
 import { arities, type Apply, type BuiltinModule } from '../modules/registry.js';
 import { sameRef } from '../process/local-identity.js';
-import { BADARG, ERROR, INFINITY, KILLED, NOCONNECTION, OK, TIMEOUT_REASON } from '../term/atoms.js';
+import { BADARG, ERROR, INFINITY, KILLED, NOCONNECTION, OK, SPAWN_REPLY, TIMEOUT_REASON } from '../term/atoms.js';
 
 export type { Spawner };
+export { mfaName };
 
 const ERPC = atom('erpc');
 const EXECUTE_CALL = atom('execute_call');
@@ -102,11 +103,6 @@ export function multicallElement(outcome: ErpcOutcome): Term {
   return tuple(atom(err.class), err.raised);
 }
 
-/** `M:F/Arity` for messages. */
-export function mfaName(m: string | Atom, f: string | Atom, args: readonly TermInput[]): string {
-  return `${toAtom(m).name}:${toAtom(f).name}/${Array.isArray(args) ? args.length : '?'}`;
-}
-
 /**
  * Runs one erpc call in a caller process of `callers` and resolves to its outcome. Arguments that
  * are not an atom, atom and list are erpc's `badarg`, refused before anything is sent; a timeout
@@ -159,7 +155,6 @@ async function callIn(self: Process, node: Atom, m: Atom, f: Atom, args: TermInp
 }
 
 const ERPC_SPAWN: SpawnRequestOptions = Object.freeze({ monitor: true, reply: 'error_only' });
-const SPAWN_REPLY = atom('spawn_reply');
 
 /** `{spawn_reply, ReqId, error, Reason}` of the request `reqId`. */
 function isSpawnErrorOf(m: Term, reqId: Ref): boolean {

@@ -33,6 +33,8 @@ export const DOWN = atom('DOWN');
 export const PROCESS = atom('process');
 export const NODEUP = atom('nodeup');
 export const NODEDOWN = atom('nodedown');
+/** `{spawn_reply, ReqId, ok | error, PidOrReason}`: `erlang:spawn_request/5`'s answer. */
+export const SPAWN_REPLY = atom('spawn_reply');
 
 // gen and the I/O protocol.
 export const GEN_CALL = atom('$gen_call');
