@@ -125,16 +125,17 @@ export interface Incoming {
  * (SPAWN_REQUEST: see {@link decodeSpawnRequest}) or a malformed one.
  */
 export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | undefined {
-  const from = pidAt(c, 1);
+  // Element 1 is the sender of most ops, element 2 their target (the sender of UNLINK_ID and its ack).
+  const from = pidAt(c, 1), pid2 = pidAt(c, 2);
   if (payload === undefined && CARRIES_PAYLOAD.has(c[0] as number)) return undefined;
   switch (c[0]) {
     case Op.SEND:
     case Op.SEND_TT:
       // SEND has no sender; the message still arrives (`from` is only used for replies we never make).
-      return pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'message', from: pidAt(c, 2)!, message: payload! } };
+      return pid2 && { to: pid2, signal: { kind: 'message', from: pid2, message: payload! } };
     case Op.SEND_SENDER:
     case Op.SEND_SENDER_TT:
-      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'message', from, message: payload! } };
+      return from && pid2 && { to: pid2, signal: { kind: 'message', from, message: payload! } };
     case Op.ALIAS_SEND:
     case Op.ALIAS_SEND_TT:
       return from && c[2] instanceof Ref ? { to: c[2], signal: { kind: 'message', from, message: payload! } } : undefined;
@@ -142,24 +143,24 @@ export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | un
     case Op.REG_SEND_TT:
       return from && c[3] instanceof Atom ? { to: c[3], signal: { kind: 'message', from, message: payload! } } : undefined;
     case Op.LINK:
-      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'link', from } };
+      return from && pid2 && { to: pid2, signal: { kind: 'link', from } };
     case Op.UNLINK: // old protocol: no id, no ack expected
-      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'unlink', from, id: 0 } };
+      return from && pid2 && { to: pid2, signal: { kind: 'unlink', from, id: 0 } };
     case Op.UNLINK_ID:
-      return pidAt(c, 2) && pidAt(c, 3) && { to: pidAt(c, 3)!, signal: { kind: 'unlink', from: pidAt(c, 2)!, id: c[1] as number | bigint } };
+      return pid2 && pidAt(c, 3) && { to: pidAt(c, 3)!, signal: { kind: 'unlink', from: pid2, id: c[1] as number | bigint } };
     case Op.UNLINK_ID_ACK:
-      return pidAt(c, 2) && pidAt(c, 3) && { to: pidAt(c, 3)!, signal: { kind: 'unlink_ack', from: pidAt(c, 2)!, id: c[1] as number | bigint } };
+      return pid2 && pidAt(c, 3) && { to: pidAt(c, 3)!, signal: { kind: 'unlink_ack', from: pid2, id: c[1] as number | bigint } };
     case Op.EXIT:
     case Op.EXIT2:
-      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'exit', from, reason: c[3]!, link: c[0] === Op.EXIT } };
+      return from && pid2 && { to: pid2, signal: { kind: 'exit', from, reason: c[3]!, link: c[0] === Op.EXIT } };
     case Op.EXIT_TT:
     case Op.EXIT2_TT:
-      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'exit', from, reason: c[4]!, link: c[0] === Op.EXIT_TT } };
+      return from && pid2 && { to: pid2, signal: { kind: 'exit', from, reason: c[4]!, link: c[0] === Op.EXIT_TT } };
     case Op.PAYLOAD_EXIT:
     case Op.PAYLOAD_EXIT2:
     case Op.PAYLOAD_EXIT_TT:
     case Op.PAYLOAD_EXIT2_TT:
-      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'exit', from, reason: payload!, link: c[0] === Op.PAYLOAD_EXIT || c[0] === Op.PAYLOAD_EXIT_TT } };
+      return from && pid2 && { to: pid2, signal: { kind: 'exit', from, reason: payload!, link: c[0] === Op.PAYLOAD_EXIT || c[0] === Op.PAYLOAD_EXIT_TT } };
     case Op.MONITOR_P:
     case Op.DEMONITOR_P: {
       const target = c[2];
@@ -168,19 +169,19 @@ export function decodeSignal(c: Tuple, payload: Term | undefined): Incoming | un
       return { to: target as Pid | Atom, signal: { kind, from, ref: c[3], target: target as Pid | Atom } };
     }
     case Op.GROUP_LEADER: // {7, NewGroupLeader, Pid}: element 1 is the new group leader, not a sender (§5)
-      return from && pidAt(c, 2) && { to: pidAt(c, 2)!, signal: { kind: 'group_leader', from } };
+      return from && pid2 && { to: pid2, signal: { kind: 'group_leader', from } };
     case Op.SPAWN_REPLY:
     case Op.SPAWN_REPLY_TT: {
       const flags = c[3];
-      if (!(c[1] instanceof Ref) || !pidAt(c, 2) || typeof flags !== 'number' || c[4] === undefined) return undefined;
-      return { to: pidAt(c, 2)!, signal: { kind: 'spawn_reply', ref: c[1], flags, result: c[4] } };
+      if (!(c[1] instanceof Ref) || !pid2 || typeof flags !== 'number' || c[4] === undefined) return undefined;
+      return { to: pid2, signal: { kind: 'spawn_reply', ref: c[1], flags, result: c[4] } };
     }
     case Op.MONITOR_P_EXIT:
     case Op.PAYLOAD_MONITOR_P_EXIT: {
       const object = c[1];
-      if (!pidAt(c, 2) || !(c[3] instanceof Ref) || !(object instanceof Pid || isAtomTerm(object))) return undefined;
+      if (!pid2 || !(c[3] instanceof Ref) || !(object instanceof Pid || isAtomTerm(object))) return undefined;
       const reason = c[0] === Op.MONITOR_P_EXIT ? c[4]! : payload!;
-      return { to: pidAt(c, 2)!, signal: { kind: 'down', from: object as Pid | Atom, ref: c[3], reason } };
+      return { to: pid2, signal: { kind: 'down', from: object as Pid | Atom, ref: c[3], reason } };
     }
     default:
       return undefined;
