@@ -10,11 +10,13 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { ECHO_SERVER, echo, roundTrip } from './round-trip.js';
 
 const MODULE = process.env.NODERL_BENCH_MODULE
   ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href
   : new URL('../../dist/index.js', import.meta.url).href;
-const { Node, atom, tuple, isTuple, Pid } = await import(MODULE);
+const lib = await import(MODULE);
+const { Node, atom, tuple, isTuple, Pid } = lib;
 
 const SEQ = atom('seq');
 const ORDER = atom('order');
@@ -22,8 +24,6 @@ const RESET = atom('reset');
 const RESET_OK = atom('reset_ok');
 const DONE = atom('done');
 const ACK = atom('ack');
-const PING = atom('ping');
-const PONG = atom('pong');
 const EURUSD = atom('EURUSD');
 const BUY = atom('buy');
 const LIMIT = atom('limit');
@@ -59,7 +59,7 @@ const commands = {
   },
 
   echo({ name }) {
-    node.register(name, node.spawn(echo));
+    node.register(name, node.spawn(echo(lib)));
     return {};
   },
 
@@ -97,7 +97,7 @@ const commands = {
     if (!(await node.connect(peer))) throw new Error(`cannot connect to ${peer}`);
     const dest = tuple(atom(name), atom(peer));
     return runInProcess(async (self) => {
-      const trip = roundTrip(kind, self, dest);
+      const trip = roundTrip(lib, node, kind, self, dest);
       if (!trip) return callSlot(kind);
       for (let i = 1; i <= warmup; i++) await trip(i);
       const stats = [];
@@ -141,7 +141,7 @@ const commands = {
   /** The echo gen_server of dist_bench.erl (every call answered with its request), when noderl has GenServer. */
   async echo_server({ name }) {
     if (typeof node.startGenServer !== 'function') return { unsupported: 'noderl GenServer: not built yet' };
-    await node.startGenServer({ init: () => null, handleCall: (request, _from, state) => ({ reply: request, state }) }, { name });
+    await node.startGenServer(ECHO_SERVER, { name });
     return {};
   },
 
@@ -263,33 +263,6 @@ const commands = {
   },
 };
 
-/** One timed round trip of `kind` from process `self` to `dest`, or undefined when noderl cannot make it yet. */
-function roundTrip(kind, self, dest) {
-  if (kind === 'ping') {
-    return async (i) => {
-      self.send(dest, tuple(PING, self.pid, i));
-      const reply = await self.receive({ timeout: 10_000 });
-      if (!isTuple(reply) || reply[0] !== PONG || reply[1] !== i) throw new Error(`round trip ${i}: got ${String(reply)}`);
-    };
-  }
-  // gen_server:call, when noderl has it (self.call, issue 5): the same echo as dist_bench.erl's.
-  if (kind === 'call' && typeof self.call === 'function') {
-    return async (i) => {
-      const reply = await self.call(dest, i, 10_000);
-      if (reply !== i) throw new Error(`call ${i}: got ${String(reply)}`);
-    };
-  }
-  // rpc:call(B, erlang, node, []) through noderl's rpc client (node.rpc, issue 6).
-  if (kind === 'rpc' && node.rpc) {
-    const peer = dest[1];
-    return async (i) => {
-      const reply = await node.rpc.call(peer.name, 'erlang', 'node', [], { timeout: 10_000 });
-      if (reply !== peer) throw new Error(`rpc ${i}: got ${String(reply)}`);
-    };
-  }
-  return undefined;
-}
-
 /** What a kind of round trip reports when this build of noderl cannot make it. */
 function callSlot(kind) {
   return { unsupported: `${kind} from noderl: not built` };
@@ -330,13 +303,6 @@ function isOrder(m) {
     m.length === 10 && m[2] === EURUSD && m[3] === BUY && m[4] === 1000000 && m[5] === -42 &&
     Buffer.isBuffer(m[6]) && m[6].equals(CLIENT) && m[7] === true && m[8] === LIMIT && m[9] === 1700000000
   );
-}
-
-async function echo(self) {
-  for (;;) {
-    const m = await self.receive();
-    if (isTuple(m) && m.length === 3 && m[0] === PING) self.send(m[1], tuple(PONG, m[2]));
-  }
 }
 
 async function sendMany(self, dest, shape, n) {

@@ -7,17 +7,20 @@
 //   node bench/tools/alloc-per-trip.js [ping|call|rpc ...] [--trips N] [--interval BYTES] [--top K]
 //
 // NODERL_BENCH_MODULE points at another build's dist/index.js (to compare two commits).
-// A's figure includes this harness's own trip code (about 1 KB: the request, the await).
+// The trips are the latency scenario's own (bench/lib/round-trip.js); A's figure includes their
+// code (about 1 KB: the request, the await, the check of the reply).
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ECHO_SERVER, echo, roundTrip } from '../lib/round-trip.js';
 
 const MODULE = process.env.NODERL_BENCH_MODULE
   ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href
   : new URL('../../dist/index.js', import.meta.url).href;
-const { Node, atom, tuple, isTuple } = await import(MODULE);
+const lib = await import(MODULE);
+const { Node, atom, tuple } = lib;
 
 const WARMUP = 30_000; // a fresh node keeps optimizing for its first ~20,000 round trips
 const KINDS = ['ping', 'call', 'rpc'];
@@ -70,13 +73,8 @@ async function report(session, label, trips, top) {
 async function childB() {
   const [sname, cookie, interval] = process.argv.slice(3);
   const node = await Node.start({ sname, cookie, log: () => {} });
-  node.register('echo', node.spawn(async (self) => {
-    for (;;) {
-      const m = await self.receive();
-      if (isTuple(m) && m.length === 3) self.send(m[1], tuple(atom('pong'), m[2]));
-    }
-  }));
-  await node.startGenServer({ init: () => null, handleCall: (r, _f, s) => ({ reply: r, state: s }) }, { name: 'echo_server' });
+  node.register('echo', node.spawn(echo(lib)));
+  await node.startGenServer(ECHO_SERVER, { name: 'echo_server' });
   let session;
   process.on('message', async (m) => {
     if (m.cmd === 'start') session = await startSampling(Number(interval));
@@ -106,7 +104,7 @@ async function mainA() {
       if (!(await node.connect(peer))) throw new Error(`cannot connect to ${peer}`);
       const text = await new Promise((res, rej) => node.spawn(async (self) => {
         try {
-          const trip = roundTrip(kind, node, self, peer);
+          const trip = roundTrip(lib, node, kind, self, tuple(atom(kind === 'call' ? 'echo_server' : 'echo'), atom(peer)));
           for (let i = 0; i < WARMUP; i++) await trip(i);
           await ask({ cmd: 'start' });
           const session = await startSampling(o.interval);
@@ -126,15 +124,6 @@ async function mainA() {
       await node?.stop();
     }
   }
-}
-
-function roundTrip(kind, node, self, peer) {
-  const PING = atom('ping');
-  const echo = tuple(atom('echo'), atom(peer));
-  const server = tuple(atom('echo_server'), atom(peer));
-  if (kind === 'ping') return async (i) => { self.send(echo, tuple(PING, self.pid, i)); await self.receive({ timeout: 10_000 }); };
-  if (kind === 'call') return (i) => self.call(server, i, 10_000);
-  return () => node.rpc.call(peer, 'erlang', 'node', [], { timeout: 10_000 });
 }
 
 if (process.argv[2] === 'B') await childB();
