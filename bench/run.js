@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { killAll, otpRelease } from './lib/erl.js';
+import { noderlNodeFlags } from './lib/dist-peers.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCENARIOS_DIR = join(HERE, 'scenarios');
@@ -53,6 +54,8 @@ async function describeMachine() {
     os: `${platform()} ${release()}`,
     node: process.version,
     otp,
+    // How the scenarios' noderl nodes start Node (a process of their own; codec runs in this one).
+    noderlNodeFlags: (await noderlNodeFlags()).join(' ') || '(Node defaults)',
   };
 }
 
@@ -83,7 +86,7 @@ async function main() {
 
   const machine = await describeMachine();
   console.log(`noderl bench, ${new Date().toISOString()}`);
-  console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.os}, Node ${machine.node}, OTP ${machine.otp}`);
+  console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.os}, Node ${machine.node}, OTP ${machine.otp}; noderl nodes: node ${machine.noderlNodeFlags}`);
 
   const failed = [];
   for (const name of selected) {

@@ -72,3 +72,4 @@ export { HandshakeError } from './channel/handshake.js';
 export { TlsOptionError, readOptfile, distOptsText, type TlsDistOptions, type TlsDistConfig, type TlsSide, type PeerChecks } from './channel/tls-options.js';
 export { TlsRefusal } from './channel/tls-transport.js';
 export { DEFAULT_DIST_BUF_BUSY_LIMIT } from './channel/busy-limit.js';
+export { NODEJS_FLAGS, SEMI_SPACE_MB } from './node/node-flags.js';

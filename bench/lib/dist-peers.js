@@ -15,8 +15,8 @@
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { compileErlang, ErlLineServer, kill, track } from './erl.js';
 import { accepts, freePort } from './net.js';
@@ -26,6 +26,19 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ERL_MODULE = join(HERE, '../erl/dist_bench.erl');
 const LINE_SERVER = join(HERE, '../erl/bench_line.erl');
 const NODERL_PEER = join(HERE, 'noderl-peer.js');
+
+/**
+ * The Node.js flags of a noderl node: the ones the `noderl` command runs with (NODEJS_FLAGS, a
+ * 64 MiB young generation), so the bench times nodes as they run; NODERL_BENCH_NODE_FLAGS
+ * replaces them ('' for Node's defaults).
+ */
+export async function noderlNodeFlags() {
+  const given = process.env.NODERL_BENCH_NODE_FLAGS;
+  if (given !== undefined) return given.split(/\s+/).filter(Boolean);
+  const module = process.env.NODERL_BENCH_MODULE ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href : new URL('../../dist/index.js', import.meta.url).href;
+  const { NODEJS_FLAGS } = await import(module);
+  return NODEJS_FLAGS ?? [];
+}
 
 let counter = 0;
 /** A node name no other run on this machine uses. */
@@ -86,7 +99,7 @@ export class Cluster {
 
   /** A noderl node in its own Node process. */
   async noderl({ ticktime, hidden } = {}) {
-    const execArgv = [...process.execArgv, ...(process.env.NODERL_BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
+    const execArgv = [...process.execArgv, ...(await noderlNodeFlags())];
     const child = track(fork(NODERL_PEER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv }));
     const peer = new NoderlPeer(child);
     await peer.ready;

@@ -15,6 +15,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { noderlNodeFlags } from '../lib/dist-peers.js';
 import { compileErlang, makeTempDir, track } from '../lib/erl.js';
 import { bytes, table } from '../lib/format.js';
 import { createTopology } from '../../test/support/netns.js';
@@ -44,6 +45,7 @@ export async function run({ quick }) {
   const cookie = `soak${Math.floor(random() * 1e9)}`;
   // Throws with the reason when this machine cannot make namespaces (not root, no iproute2).
   const net = createTopology(KINDS.map((_, i) => `n${i + 1}`));
+  const nodeFlags = await noderlNodeFlags();
   const nodes = KINDS.map((kind, i) => ({ kind, name: `${kind === 'beam' ? 'b' : 'n'}${i + 1}@${net.address(`n${i + 1}`)}`, label: `n${i + 1}`, incs: 0 }));
   const stop = join(dir, 'stop');
   const log = [];
@@ -106,7 +108,7 @@ export async function run({ quick }) {
         '-eval', `soak_node:start(${peerList}, ${RATE}, "${inc}", "${statsFile(n)}", "${stop}")`], { stdio: 'ignore' });
     } else {
       const config = { name: n.name, cookie, ticktime: TICKTIME, peers, rate: RATE, inc, out: statsFile(n), stop };
-      n.child = net.spawn(n.label, process.execPath, [SOAK_NODE_JS, JSON.stringify(config)], { stdio: 'ignore' });
+      n.child = net.spawn(n.label, process.execPath, [...nodeFlags, SOAK_NODE_JS, JSON.stringify(config)], { stdio: 'ignore' });
     }
     track(n.child);
   }
