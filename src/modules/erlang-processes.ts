@@ -1,18 +1,18 @@
 /**
  * The `erlang` BIFs about processes, as evaluated code and peers call them on a noderl node
  * (erlang.erl and erl_bif_*.c's behaviour in OTP 25): `spawn`, `spawn_link`, `spawn_monitor`
- * (a fun or `M, F, A`, here or on a node), `link`, `unlink`, `monitor`, `demonitor`, `exit/2`,
+ * (a fun or `M, F, A`, here or on a node), `spawn_request` and `spawn_request_abandon`, `link`, `unlink`, `monitor`, `demonitor`, `exit/2`,
  * `process_flag(trap_exit, _)`, `register`, `unregister`, `whereis`, `registered`, `processes`,
  * `is_process_alive`, `process_info`, `group_leader`, `make_ref`, `monitor_node`, and the process
  * dictionary (`put`, `get`, `get_keys`, `erase`). Each runs in
  * the calling process (`self`), as a BIF runs in its caller on BEAM.
  */
-import { Atom, atom, ErlFun, ExportFun, isList, Pid, Ref, tuple, type Term } from '../term/types.js';
-import { BADARG, NOCONNECTION, PROCESS, UNDEFINED } from '../term/atoms.js';
+import { Atom, atom, ErlFun, ExportFun, isList, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
+import { BADARG, ERROR, NOCONNECTION, OK, PROCESS, SPAWN_REPLY, UNDEFINED } from '../term/atoms.js';
 import { bifError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { isDestination } from '../process/router.js';
-import { SpawnError } from '../process/spawn-options.js';
+import { SpawnError, type SpawnRequestOptions } from '../process/spawn-options.js';
 import { processInfo, processInfoAll } from '../process/process-info.js';
 import type { ProcessTable } from '../process/table.js';
 import { arities, type Apply, type ApplyFun, type BuiltinModule } from './registry.js';
@@ -44,6 +44,11 @@ export function erlangProcessBifs(host: ProcessBifHost): BuiltinModule {
     spawn: spawner('spawn'),
     spawn_link: spawner('spawn_link'),
     spawn_monitor: spawner('spawn_monitor'),
+    spawn_request: arities([1, 2, 3, 4, 5], (self: Process, ...args: Term[]) => spawnRequest(host, self, args)),
+    spawn_request_abandon: (self, reqId) => {
+      if (!(reqId instanceof Ref)) throw bifError(BADARG, 'erlang', 'spawn_request_abandon', [reqId!]);
+      return self.abandonSpawn(reqId);
+    },
     link: (self, pid) => (self.link(pidArg('link', pid, [pid!])), true),
     unlink: (self, pid) => (self.unlink(pidArg('unlink', pid, [pid!])), true),
     monitor: (self, type, target) => {
@@ -124,8 +129,7 @@ async function spawnAny(host: ProcessBifHost, self: Process, kind: SpawnKind, ar
   const call = spawnCall(kind, args);
   const local = call.node === undefined || call.node === host.table.nodeAtom;
   if (local) {
-    const run = call.fn === APPLY && call.module === ERLANG && call.args.length === 2 ? (p: Process) => host.applyFun(p, call.args[0]!, []) : (p: Process) => host.apply(p, call.module, call.fn, call.args);
-    const pid = host.table.spawnWith(run, self.groupLeader, tuple(call.module, call.fn, call.args.length));
+    const pid = host.table.spawnWith(runner(host, call), self.groupLeader, tuple(call.module, call.fn, call.args.length));
     if (kind === 'spawn_link') self.link(pid);
     if (kind === 'spawn_monitor') return tuple(pid, self.monitor(pid));
     return pid;
@@ -140,4 +144,96 @@ async function spawnAny(host: ProcessBifHost, self: Process, kind: SpawnKind, ar
     if (kind === 'spawn_monitor') return tuple(nowhere, self.monitor(nowhere));
     return nowhere;
   }
+}
+
+/**
+ * The arguments of `spawn_request/1..5`, told apart as erlang.erl tells them: a fun or `M, F, A`,
+ * with or without a node before and options after. Null for arguments no clause takes (badarg).
+ */
+function spawnRequestCall(args: Term[]): (SpawnCall & { options: Term[] }) | null {
+  const fun0 = (f: Term | undefined): boolean => (f instanceof ErlFun || f instanceof ExportFun) && f.arity === 0;
+  const applyOf = (f: Term) => ({ module: ERLANG, fn: APPLY, args: [f, [] as Term[]] });
+  const [a, b, c, d, e] = args;
+  switch (args.length) {
+    case 1:
+      return fun0(a) ? { ...applyOf(a!), options: [] } : null;
+    case 2:
+      if (fun0(a) && isList(b)) return { ...applyOf(a!), options: b };
+      return a instanceof Atom && fun0(b) ? { node: a, ...applyOf(b!), options: [] } : null;
+    case 3:
+      if (a instanceof Atom && fun0(b) && isList(c)) return { node: a, ...applyOf(b!), options: c };
+      return a instanceof Atom && b instanceof Atom && isList(c) ? { module: a, fn: b, args: c, options: [] } : null;
+    case 4:
+      if (a instanceof Atom && b instanceof Atom && c instanceof Atom && isList(d)) return { node: a, module: b, fn: c, args: d, options: [] };
+      return a instanceof Atom && b instanceof Atom && isList(c) && isList(d) ? { module: a, fn: b, args: c, options: d } : null;
+    case 5:
+      return a instanceof Atom && b instanceof Atom && c instanceof Atom && isList(d) && isList(e) ? { node: a, module: b, fn: c, args: d, options: e } : null;
+  }
+  return null;
+}
+
+const REPLY_MODES = new Map<Term, SpawnRequestOptions['reply']>(['yes', 'no', 'error_only', 'success_only'].map((m) => [atom(m), m as SpawnRequestOptions['reply']]));
+const LINK = atom('link');
+const MONITOR = atom('monitor');
+const REPLY = atom('reply');
+const REPLY_TAG = atom('reply_tag');
+const BADOPT = atom('badopt');
+/** spawn_opt options a local spawn takes and noderl has no use for (one scheduler, one heap per node). */
+const IGNORED_LOCAL = new Set(['priority', 'fullsweep_after', 'min_heap_size', 'min_bin_vheap_size', 'max_heap_size', 'message_queue_data', 'async_dist'].map(atom));
+
+/**
+ * The options of a spawn request, and whether one is refused (`badopt`, which comes as the
+ * request's error answer, as on BEAM): a local request refuses what `spawn_opt` refuses and a
+ * `reply` mode that is none; a remote one sends what it does not know to the peer, which answers
+ * `badopt` for what it refuses.
+ */
+function spawnRequestOptions(list: Term[], local: boolean): { options: SpawnRequestOptions; badopt: boolean } {
+  const options: SpawnRequestOptions & { extra: Term[] } = { extra: [] };
+  let badopt = false;
+  for (const x of list) {
+    if (x === LINK) options.link = true;
+    else if (x === MONITOR) options.monitor = true;
+    else if (isTuple(x) && x.length === 2 && x[0] === REPLY) {
+      const mode = REPLY_MODES.get(x[1]!);
+      if (mode === undefined) badopt = true;
+      else options.reply = mode;
+    } else if (isTuple(x) && x.length === 2 && x[0] === REPLY_TAG) options.replyTag = x[1];
+    else if (!local) options.extra.push(x);
+    else if (!(isTuple(x) && x.length === 2 && x[0] instanceof Atom && IGNORED_LOCAL.has(x[0]))) badopt = true;
+  }
+  return { options, badopt };
+}
+
+/**
+ * `erlang:spawn_request/1..5`: the request id at once, the answer as a message
+ * (`{ReplyTag, ReqId, ok, Pid}` or `{ReplyTag, ReqId, error, Reason}`, as `reply` says). On this
+ * node the process starts at once, linked or monitored (the monitor's ref is the ReqId) before
+ * it runs, and the success message is in the caller's mailbox before anything the new process
+ * sends; elsewhere it is a SPAWN_REQUEST (`noconnection` comes as an error message).
+ */
+function spawnRequest(host: ProcessBifHost, self: Process, args: Term[]): Ref {
+  const call = spawnRequestCall(args);
+  if (call === null) throw bifError(BADARG, 'erlang', 'spawn_request', args);
+  const local = call.node === undefined || call.node === host.table.nodeAtom;
+  const { options, badopt } = spawnRequestOptions(call.options, local);
+  const answer = (reqId: Ref, ok: boolean, result: Term): void => {
+    const mode = options.reply ?? 'yes';
+    if (mode === 'yes' || mode === (ok ? 'success_only' : 'error_only')) self.send(self.pid, tuple(options.replyTag ?? SPAWN_REPLY, reqId, ok ? OK : ERROR, result));
+  };
+  if (badopt) {
+    const reqId = self.makeRef();
+    answer(reqId, false, BADOPT);
+    return reqId;
+  }
+  if (!local) return self.spawnRequest(call.node!, call.module, call.fn, call.args, options);
+  const pid = host.table.spawnWith(runner(host, call), self.groupLeader, tuple(call.module, call.fn, call.args.length));
+  if (options.link) self.link(pid);
+  const reqId = options.monitor ? self.monitor(pid) : self.makeRef();
+  answer(reqId, true, pid);
+  return reqId;
+}
+
+/** What a process spawned here runs: a fun applied to `[]`, or `M:F(A...)`. */
+function runner(host: ProcessBifHost, call: SpawnCall): (p: Process) => Promise<Term> {
+  return call.fn === APPLY && call.module === ERLANG && call.args.length === 2 ? (p) => host.applyFun(p, call.args[0]!, []) : (p) => host.apply(p, call.module, call.fn, call.args);
 }

@@ -59,10 +59,14 @@ interface PendingSpawn {
   reqId: Ref;
   settle?: (reply: { flags: number; result: Term }) => void;
   reply?: SpawnRequestOptions['reply'];
+  replyTag?: Term;
+  /** `spawn_request_abandon/1` was called: no answer is wanted, and a new process is told `abandoned`. */
+  abandoned?: boolean;
 }
 
 /** A receive of any message, waiting for ever (one object, not one per receive). */
 const ANY_MESSAGE: ReceiveOptions = Object.freeze({});
+const ABANDONED = atom('abandoned');
 
 /** `spawnMonitorRemote`'s default options, and what it asks for then (one object, not one per call). */
 const NO_OPTIONS: Omit<SpawnOptions, 'monitor'> = Object.freeze({});
@@ -155,7 +159,19 @@ export class Process {
    * receive for the error or the DOWN that carries the result.
    */
   spawnRequest(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnRequestOptions = NO_OPTIONS): Ref {
-    return this.#sendSpawnRequest(node, module, fn, args, options, options.reply ?? 'yes');
+    return this.#sendSpawnRequest(node, module, fn, args, options, options.reply ?? 'yes', options.replyTag);
+  }
+
+  /**
+   * `erlang:spawn_request_abandon(ReqId)`: true when `reqId` is a {@link spawnRequest} of this
+   * process still waiting for its answer; no answer message comes then, and a process the
+   * request did start gets an exit signal `abandoned` and no link or monitor to this one.
+   */
+  abandonSpawn(reqId: Ref): boolean {
+    const pending = this.spawning.get(refKey(reqId));
+    if (!pending || pending.settle || pending.abandoned) return false;
+    pending.abandoned = true;
+    return true;
   }
 
   // spawnRemote and spawnMonitorRemote: the reply awaited as a promise, no throwaway arrays or closures.
@@ -170,13 +186,13 @@ export class Process {
 
   /**
    * Sends a SPAWN_REQUEST and records who waits for its SPAWN_REPLY: a promise's `settle`, or
-   * the mailbox under a `reply` mode. Throws `noproc` when this process has ended.
+   * the mailbox under a `reply` mode (and `replyTag`). Throws `noproc` when this process has ended.
    */
-  #sendSpawnRequest(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnOptions, answer: PendingSpawn['settle'] | SpawnRequestOptions['reply']): Ref {
+  #sendSpawnRequest(node: string | Atom, module: string | Atom, fn: string | Atom, args: TermInput[], options: SpawnOptions, answer: PendingSpawn['settle'] | SpawnRequestOptions['reply'], replyTag?: Term): Ref {
     const n = toAtom(node);
     if (!this.alive) throw new SpawnError(NOPROC, n.name, mfaName(module, fn, args));
     const reqId = this.#router.newRef();
-    this.spawning.set(refKey(reqId), typeof answer === 'function' ? { node: n, reqId, settle: answer } : { node: n, reqId, reply: answer });
+    this.spawning.set(refKey(reqId), typeof answer === 'function' ? { node: n, reqId, settle: answer } : { node: n, reqId, reply: answer, replyTag });
     this.#router.requestSpawn(n, { reqId, from: this.pid, groupLeader: this.#leader, module: toAtom(module), function: toAtom(fn), args: handedOver(args.slice()) as Term[], options: spawnOptions(options) });
     return reqId;
   }
@@ -458,6 +474,20 @@ export class Process {
     const pending = this.spawning.get(key);
     if (!pending) return;
     this.spawning.delete(key);
+    if (pending.abandoned) {
+      if (!(result instanceof Pid)) return;
+      // The peer set up its end of the link and the monitor: taken down as unlink/1 and demonitor/1 do.
+      if (flags & SpawnReplyFlag.LINK) {
+        this.#links.set(pidKey(result), result);
+        this.unlink(result);
+      }
+      if (flags & SpawnReplyFlag.MONITOR) {
+        this.monitorsOut.set(key, { ref, target: result, object: result });
+        this.demonitor(ref);
+      }
+      this.#router.route(result, { kind: 'exit', from: this.pid, reason: ABANDONED, link: false });
+      return;
+    }
     if (result instanceof Pid) {
       if (flags & SpawnReplyFlag.LINK) this.#links.set(pidKey(result), result);
       if (flags & SpawnReplyFlag.MONITOR) this.monitorsOut.set(key, { ref, target: result, object: result });
@@ -470,7 +500,7 @@ export class Process {
     if (pending.settle) return pending.settle({ flags, result });
     const ok = result instanceof Pid;
     if (ok ? pending.reply === 'yes' || pending.reply === 'success_only' : pending.reply === 'yes' || pending.reply === 'error_only') {
-      this.#mailbox.push(tuple(SPAWN_REPLY, pending.reqId, ok ? OK : ERROR, result));
+      this.#mailbox.push(tuple(pending.replyTag ?? SPAWN_REPLY, pending.reqId, ok ? OK : ERROR, result));
     }
   }
 

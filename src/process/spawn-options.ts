@@ -28,6 +28,8 @@ export interface SpawnOptions {
  */
 export interface SpawnRequestOptions extends SpawnOptions {
   reply?: 'yes' | 'no' | 'error_only' | 'success_only';
+  /** `{reply_tag, Tag}`: the first element of the answer messages instead of `spawn_reply`. */
+  replyTag?: Term;
 }
 
 /** The spawn_opt list for a SPAWN_REQUEST, in the order OTP writes it (`[monitor, link]`). */

@@ -52,6 +52,29 @@ test('spawn, spawn_link, spawn_monitor, monitor, exit/2, register and unregister
   await same(`R(erlang, group_leader, []) =:= group_leader()`); // rpc runs with the caller's group leader
 });
 
+test('spawn_request/1..5 and spawn_request_abandon/1 in a fun, here and on another node, as on BEAM', { skip }, async () => {
+  // Each runs as a shell fun on the node asked (noderl, then the BEAM oracle); N is the caller's node.
+  const inFun = (body) => same(`begin N = node(), R(erlang, apply, [fun() -> ${body} end, []]) end`);
+  await inFun(`Ref = spawn_request(fun() -> ok end), receive {spawn_reply, Ref, ok, P} -> {is_pid(P), node(P) =:= node()} after 2000 -> timeout end`);
+  await inFun(`Ref = spawn_request(erlang, node, [], [monitor, {reply_tag, tag}]), P = receive {tag, Ref, ok, P0} -> P0 after 2000 -> timeout end, receive {'DOWN', Ref, process, P, Why} -> Why after 2000 -> no_down end`);
+  await inFun(`process_flag(trap_exit, true), Ref = spawn_request(fun() -> exit(boom) end, [link]), receive {spawn_reply, Ref, ok, P} -> receive {'EXIT', P, Why} -> Why after 2000 -> no_exit end after 2000 -> timeout end`);
+  await inFun(`Ref = spawn_request(N, erlang, node, [], [monitor, {reply_tag, rt}]), P = receive {rt, Ref, ok, P0} -> P0 after 2000 -> timeout end, receive {'DOWN', Ref, process, P, Why} -> {node(P) =:= N, Why} after 2000 -> no_down end`);
+  await inFun(`Ref = spawn_request(N, fun() -> node() end, [monitor, {reply, error_only}]), receive {spawn_reply, Ref, _, _} -> got_reply after 300 -> no_reply end`);
+  await inFun(`Ref = spawn_request(N, erlang, node, [], [{reply, success_only}, bogus_option]), receive {spawn_reply, Ref, What, Why} -> {What, Why} after 300 -> no_reply end`);
+  await inFun(`Ref = spawn_request(N, erlang, node, [], [bogus_option]), receive {spawn_reply, Ref, What, Why} -> {What, Why} after 2000 -> no_reply end`);
+  await inFun(`Ref = spawn_request('no_such_node@127.0.0.1', erlang, node, []), receive {spawn_reply, Ref, What, Why} -> {What, Why} after 5000 -> no_reply end`);
+  await inFun(`[try spawn_request(A) catch error:E -> E end || A <- [1, fun(X) -> X end]]`);
+  // Refused options come as the request's error answer; arguments no clause takes raise badarg.
+  await inFun(`[try Ref = erlang:apply(erlang, spawn_request, A), receive {spawn_reply, Ref, W, Y} -> {W, is_pid(Y) orelse Y} after 2000 -> no_reply end catch error:E -> E end || A <- [[erlang, node, [], [bogus]], [erlang, node, [], [{reply, maybe}]], [N, erlang, node, [], [{reply, maybe}]], [erlang, node, [], [{priority, high}, {fullsweep_after, 3}]], [1, erlang, node, [], []], [erlang, node, [], x], [N, erlang, node, [], x]]]`);
+  await inFun(`Ref = spawn_request(erlang, node, [], [{reply_tag, t}, {reply, no}]), receive M -> M after 300 -> none end`);
+  await inFun(`Ref = spawn_request(N, timer, sleep, [infinity], [link, monitor]), A = spawn_request_abandon(Ref), B = spawn_request_abandon(Ref), receive M -> {A, B, M} after 300 -> {A, B, none} end`);
+  // The process an abandoned request started is told `abandoned` (and is not linked to the caller).
+  await same(`begin N = node(), Probe = list_to_atom("abandon_probe_" ++ integer_to_list(erlang:unique_integer([positive]))),
+    R(erlang, apply, [fun() -> Ref = spawn_request(N, fun() -> register(Probe, self()), timer:sleep(infinity) end, [link]), true = spawn_request_abandon(Ref),
+      timer:sleep(300), {rpc:call(N, erlang, whereis, [Probe]), process_info(self(), links)} end, []]) end`);
+  await inFun(`Ref = spawn_request(fun() -> ok end), {spawn_request_abandon(Ref), spawn_request_abandon(make_ref()), try spawn_request_abandon(x) catch error:E -> E end}`);
+});
+
 test('os, time, statistics, memory and system_info: the shapes BEAM gives', { skip }, async () => {
   await same(`R(os, type, [])`);
   await same(`io_lib:printable_list(R(os, getpid, []))`);
