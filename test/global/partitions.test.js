@@ -13,12 +13,21 @@ const { skip } = setup(async (cl) => {
 
 const mesh = () => erlPairWithNoderl(c);
 
-test('noderl drops a: b, told by both ends, drops both (three partitions of one node)', { skip }, async () => {
+test('noderl drops a: b, told by both ends, drops both, or one when the reports race', { skip }, async () => {
   const { a, b, n } = await mesh();
   n.disconnect(a.node);
-  await eventually('b alone', async () => (await erlNodes(b)).length === 0);
-  await eventually('a alone', async () => (await erlNodes(a)).length === 0);
-  await eventually('n alone', () => n.nodes().length === 0);
+  // Both ends report the lost connection to b, and b disconnects from the other end of each
+  // report. Racy (each report travels over the sender's connection to b): one that leaves after b
+  // acted on the other finds that connection closed and is lost, so b may keep one of the two
+  // (seen once under CI's load). Usually b drops both: three partitions of one node.
+  const state = async () => ({ a: await erlNodes(a), b: await erlNodes(b), n: [...n.nodes()].sort() });
+  const settled = await eventually('a and n apart, b with one of them at most, each link seen from both ends', async () => {
+    const s = await state();
+    const apart = !s.a.includes(n.name) && !s.n.includes(a.node);
+    const agreed = s.b.includes(a.node) === s.a.includes(b.node) && s.b.includes(n.name) === s.n.includes(b.node);
+    return apart && agreed && s.b.length <= 1 && s;
+  });
+  assert.ok(settled.b.length === 0 || settled.b[0] === a.node || settled.b[0] === n.name, JSON.stringify(settled));
   assert.equal(await b.eval('global:sync()'), 'ok');
   await n.global.sync();
 });
