@@ -86,9 +86,11 @@ export function startDaemon(options: DaemonOptions = {}): Promise<{ pid?: number
       child.unref();
     };
     child.on('message', (report: DaemonReport) => {
+      // Refused because another port mapper holds the port: the child exits 0 next, and the
+      // exit resolves, so that no process of ours is left when the caller looks (as epmd -daemon).
+      if (!report.ready && report.inUse) return;
       settle();
       if (report.ready) resolve({ pid: child.pid });
-      else if (report.inUse) resolve({});
       else reject(new EpmdStartError(`noderl epmd could not start on port ${port}: ${report.error}`, port));
     });
     child.on('error', (err) => {
