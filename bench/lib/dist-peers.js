@@ -15,11 +15,12 @@
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { compileErlang, ErlLineServer, kill, track } from './erl.js';
 import { accepts, freePort } from './net.js';
+import { NODERL_MODULE } from './noderl-module.js';
 import { makePki } from './tls-certs.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -35,8 +36,7 @@ const NODERL_PEER = join(HERE, 'noderl-peer.js');
 export async function noderlNodeFlags() {
   const given = process.env.NODERL_BENCH_NODE_FLAGS;
   if (given !== undefined) return given.split(/\s+/).filter(Boolean);
-  const module = process.env.NODERL_BENCH_MODULE ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href : new URL('../../dist/index.js', import.meta.url).href;
-  const { NODEJS_FLAGS } = await import(module);
+  const { NODEJS_FLAGS } = await import(NODERL_MODULE);
   return NODEJS_FLAGS ?? [];
 }
 

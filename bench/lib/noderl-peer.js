@@ -7,15 +7,11 @@
 // { id, ok: false, error }. A noderl node gets a process of its own so that noderl↔noderl pairs
 // do not share one event loop, as two BEAM nodes do not share schedulers.
 
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { NODERL_MODULE } from './noderl-module.js';
 import { ECHO_SERVER, echo, roundTrip } from './round-trip.js';
 
-const MODULE = process.env.NODERL_BENCH_MODULE
-  ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href
-  : new URL('../../dist/index.js', import.meta.url).href;
-const lib = await import(MODULE);
+const lib = await import(NODERL_MODULE);
 const { Node, atom, tuple, isTuple, Pid } = lib;
 
 const SEQ = atom('seq');

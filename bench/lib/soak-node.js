@@ -6,13 +6,9 @@
 //     "peers":["n1@10.0.0.1"],"rate":200,"inc":"x1","out":"/tmp/d/n3.json","stop":"/tmp/d/stop"}'
 
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { NODERL_MODULE } from './noderl-module.js';
 
-const MODULE = process.env.NODERL_BENCH_MODULE
-  ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href
-  : new URL('../../dist/index.js', import.meta.url).href;
-const { Node, atom, tuple, isTuple, TIMEOUT } = await import(MODULE);
+const { Node, atom, tuple, isTuple, TIMEOUT } = await import(NODERL_MODULE);
 
 const config = JSON.parse(process.argv[2]);
 const SOAK = atom('soak');

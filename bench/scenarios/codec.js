@@ -10,12 +10,13 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { compileErlang, erlString, ErlLineServer, makeTempDir } from '../lib/erl.js';
 import { bytes as fmtBytes, rate, table, times } from '../lib/format.js';
 import { FULL, measure, opsPerSecond, QUICK } from '../lib/measure.js';
+import { NODERL_MODULE } from '../lib/noderl-module.js';
 import { loadPeers } from '../lib/peers.js';
 import { writeTermSet } from '../lib/term-set.js';
 
@@ -25,11 +26,6 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
 // shared/ sits beside the repository, both here and in CI's clone; NODERL_BENCH_TERMS overrides.
 const TERMS_DIR = process.env.NODERL_BENCH_TERMS ?? resolve(REPO, '../shared/bench/terms');
-// The built package. NODERL_BENCH_MODULE points the bench at another build of the same API
-// (a stand-in while developing the harness, or an older build to compare with).
-const NODERL_MODULE = process.env.NODERL_BENCH_MODULE
-  ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href
-  : new URL('../../dist/index.js', import.meta.url).href;
 const ERL_MODULE = join(HERE, '../erl/codec_bench.erl');
 const LINE_SERVER = join(HERE, '../erl/bench_line.erl');
 const PROBE = join(HERE, '../lib/peer-probe.js');

@@ -12,14 +12,11 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { NODERL_MODULE } from '../lib/noderl-module.js';
 import { ECHO_SERVER, echo, roundTrip } from '../lib/round-trip.js';
 
-const MODULE = process.env.NODERL_BENCH_MODULE
-  ? pathToFileURL(resolve(process.env.NODERL_BENCH_MODULE)).href
-  : new URL('../../dist/index.js', import.meta.url).href;
-const lib = await import(MODULE);
+const lib = await import(NODERL_MODULE);
 const { Node, atom, tuple } = lib;
 
 const WARMUP = 30_000; // a fresh node keeps optimizing for its first ~20,000 round trips
