@@ -1,18 +1,18 @@
 /**
  * The `erlang` BIFs about processes, as evaluated code and peers call them on a noderl node
  * (erlang.erl and erl_bif_*.c's behaviour in OTP 25): `spawn`, `spawn_link`, `spawn_monitor`
- * (a fun or `M, F, A`, here or on a node), `spawn_request` and `spawn_request_abandon`, `link`, `unlink`, `monitor`, `demonitor`, `exit/2`,
- * `process_flag(trap_exit, _)`, `register`, `unregister`, `whereis`, `registered`, `processes`,
+ * (a fun or `M, F, A`, here or on a node), `spawn_request` and `spawn_request_abandon`, `link`,
+ * `unlink`, `monitor`, `demonitor`, `exit/2`, `process_flag(trap_exit, _)`, `register`, `unregister`, `whereis`, `registered`, `processes`,
  * `is_process_alive`, `process_info`, `group_leader`, `make_ref`, `monitor_node`, and the process
  * dictionary (`put`, `get`, `get_keys`, `erase`). Each runs in
  * the calling process (`self`), as a BIF runs in its caller on BEAM.
  */
 import { Atom, atom, ErlFun, ExportFun, isList, isTuple, Pid, Ref, tuple, type Term } from '../term/types.js';
-import { BADARG, ERROR, NOCONNECTION, OK, PROCESS, SPAWN_REPLY, UNDEFINED } from '../term/atoms.js';
+import { BADARG, NOCONNECTION, PROCESS, UNDEFINED } from '../term/atoms.js';
 import { bifError } from '../process/exceptions.js';
 import type { Process } from '../process/process.js';
 import { isDestination } from '../process/router.js';
-import { SpawnError, type SpawnRequestOptions } from '../process/spawn-options.js';
+import { spawnAnswer, SpawnError, type SpawnRequestOptions } from '../process/spawn-options.js';
 import { processInfo, processInfoAll } from '../process/process-info.js';
 import type { ProcessTable } from '../process/table.js';
 import { arities, type Apply, type ApplyFun, type BuiltinModule } from './registry.js';
@@ -110,11 +110,20 @@ interface SpawnCall {
   args: Term[];
 }
 
+/** A fun a spawn can run: of arity 0. */
+function isFun0(f: Term | undefined): boolean {
+  return (f instanceof ErlFun || f instanceof ExportFun) && f.arity === 0;
+}
+
+/** The spawn of a fun: `erlang:apply(Fun, [])`. */
+function applyOf(fun: Term): SpawnCall {
+  return { module: ERLANG, fn: APPLY, args: [fun, []] };
+}
+
 function spawnCall(kind: SpawnKind, args: Term[]): SpawnCall {
-  const isFun = (f: Term | undefined): boolean => (f instanceof ErlFun || f instanceof ExportFun) && f.arity === 0;
   const [a, b, c, d] = args;
-  if (args.length === 1 && isFun(a)) return { module: ERLANG, fn: APPLY, args: [a!, []] };
-  if (args.length === 2 && a instanceof Atom && isFun(b)) return { node: a, module: ERLANG, fn: APPLY, args: [b!, []] };
+  if (args.length === 1 && isFun0(a)) return applyOf(a!);
+  if (args.length === 2 && a instanceof Atom && isFun0(b)) return { node: a, ...applyOf(b!) };
   if (args.length === 3 && a instanceof Atom && b instanceof Atom && isList(c)) return { module: a, fn: b, args: c };
   if (args.length === 4 && a instanceof Atom && b instanceof Atom && c instanceof Atom && isList(d)) return { node: a, module: b, fn: c, args: d };
   throw bifError(BADARG, 'erlang', kind, args);
@@ -151,17 +160,15 @@ async function spawnAny(host: ProcessBifHost, self: Process, kind: SpawnKind, ar
  * with or without a node before and options after. Null for arguments no clause takes (badarg).
  */
 function spawnRequestCall(args: Term[]): (SpawnCall & { options: Term[] }) | null {
-  const fun0 = (f: Term | undefined): boolean => (f instanceof ErlFun || f instanceof ExportFun) && f.arity === 0;
-  const applyOf = (f: Term) => ({ module: ERLANG, fn: APPLY, args: [f, [] as Term[]] });
   const [a, b, c, d, e] = args;
   switch (args.length) {
     case 1:
-      return fun0(a) ? { ...applyOf(a!), options: [] } : null;
+      return isFun0(a) ? { ...applyOf(a!), options: [] } : null;
     case 2:
-      if (fun0(a) && isList(b)) return { ...applyOf(a!), options: b };
-      return a instanceof Atom && fun0(b) ? { node: a, ...applyOf(b!), options: [] } : null;
+      if (isFun0(a) && isList(b)) return { ...applyOf(a!), options: b };
+      return a instanceof Atom && isFun0(b) ? { node: a, ...applyOf(b!), options: [] } : null;
     case 3:
-      if (a instanceof Atom && fun0(b) && isList(c)) return { node: a, ...applyOf(b!), options: c };
+      if (a instanceof Atom && isFun0(b) && isList(c)) return { node: a, ...applyOf(b!), options: c };
       return a instanceof Atom && b instanceof Atom && isList(c) ? { module: a, fn: b, args: c, options: [] } : null;
     case 4:
       if (a instanceof Atom && b instanceof Atom && c instanceof Atom && isList(d)) return { node: a, module: b, fn: c, args: d, options: [] };
@@ -216,20 +223,20 @@ function spawnRequest(host: ProcessBifHost, self: Process, args: Term[]): Ref {
   if (call === null) throw bifError(BADARG, 'erlang', 'spawn_request', args);
   const local = call.node === undefined || call.node === host.table.nodeAtom;
   const { options, badopt } = spawnRequestOptions(call.options, local);
-  const answer = (reqId: Ref, ok: boolean, result: Term): void => {
-    const mode = options.reply ?? 'yes';
-    if (mode === 'yes' || mode === (ok ? 'success_only' : 'error_only')) self.send(self.pid, tuple(options.replyTag ?? SPAWN_REPLY, reqId, ok ? OK : ERROR, result));
+  const answer = (reqId: Ref, result: Term): void => {
+    const message = spawnAnswer(options.reply, options.replyTag, reqId, result);
+    if (message !== null) self.send(self.pid, message);
   };
   if (badopt) {
     const reqId = self.makeRef();
-    answer(reqId, false, BADOPT);
+    answer(reqId, BADOPT);
     return reqId;
   }
   if (!local) return self.spawnRequest(call.node!, call.module, call.fn, call.args, options);
   const pid = host.table.spawnWith(runner(host, call), self.groupLeader, tuple(call.module, call.fn, call.args.length));
   if (options.link) self.link(pid);
   const reqId = options.monitor ? self.monitor(pid) : self.makeRef();
-  answer(reqId, true, pid);
+  answer(reqId, pid);
   return reqId;
 }
 

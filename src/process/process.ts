@@ -14,12 +14,12 @@ import { downOf } from './gen.js';
 import type { Destination, MonitorOptions, ProcessInternals, Router, SendOptions } from './router.js';
 import { SpawnReplyFlag } from '../channel/control.js';
 import { ioFormatRequest, ioPrintRequest } from './io.js';
-import { mfaName, spawnOptions, SpawnError, type SpawnOptions, type SpawnRequestOptions } from './spawn-options.js';
+import { mfaName, spawnAnswer, spawnOptions, SpawnError, type SpawnOptions, type SpawnRequestOptions } from './spawn-options.js';
 import { pidKey, refKey } from './local-identity.js';
 import { ProcessExit } from './exceptions.js';
 import { SmallMap } from './small-map.js';
 import type { Address, Signal } from '../channel/control.js';
-import { DOWN, ERROR, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, OK, PROCESS, SPAWN_REPLY } from '../term/atoms.js';
+import { DOWN, EXIT, KILL, KILLED, NOCONNECTION, NOPROC, NORMAL, PROCESS } from '../term/atoms.js';
 
 export type { Destination, MonitorOptions, SendOptions } from './router.js';
 
@@ -474,34 +474,24 @@ export class Process {
     const pending = this.spawning.get(key);
     if (!pending) return;
     this.spawning.delete(key);
-    if (pending.abandoned) {
-      if (!(result instanceof Pid)) return;
-      // The peer set up its end of the link and the monitor: taken down as unlink/1 and demonitor/1 do.
-      if (flags & SpawnReplyFlag.LINK) {
-        this.#links.set(pidKey(result), result);
-        this.unlink(result);
-      }
-      if (flags & SpawnReplyFlag.MONITOR) {
-        this.monitorsOut.set(key, { ref, target: result, object: result });
-        this.demonitor(ref);
-      }
-      this.#router.route(result, { kind: 'exit', from: this.pid, reason: ABANDONED, link: false });
-      return;
-    }
     if (result instanceof Pid) {
       if (flags & SpawnReplyFlag.LINK) this.#links.set(pidKey(result), result);
       if (flags & SpawnReplyFlag.MONITOR) this.monitorsOut.set(key, { ref, target: result, object: result });
+      if (pending.abandoned) {
+        // The peer set up its end of the link and the monitor: taken down as unlink/1 and demonitor/1 do.
+        if (flags & SpawnReplyFlag.LINK) this.unlink(result);
+        if (flags & SpawnReplyFlag.MONITOR) this.demonitor(ref);
+        this.#router.route(result, { kind: 'exit', from: this.pid, reason: ABANDONED, link: false });
+      }
     }
-    this.#answerSpawn(pending, flags, result);
+    if (!pending.abandoned) this.#answerSpawn(pending, flags, result);
   }
 
   /** A SPAWN_REPLY (or its stand-in when the node went down) to whoever waits for it. */
   #answerSpawn(pending: PendingSpawn, flags: number, result: Term): void {
     if (pending.settle) return pending.settle({ flags, result });
-    const ok = result instanceof Pid;
-    if (ok ? pending.reply === 'yes' || pending.reply === 'success_only' : pending.reply === 'yes' || pending.reply === 'error_only') {
-      this.#mailbox.push(tuple(pending.replyTag ?? SPAWN_REPLY, pending.reqId, ok ? OK : ERROR, result));
-    }
+    const answer = spawnAnswer(pending.reply, pending.replyTag, pending.reqId, result);
+    if (answer !== null) this.#mailbox.push(answer);
   }
 
   #onExitSignal(from: Pid, reason: Term, link: boolean, alreadyUnlinked = false): void {

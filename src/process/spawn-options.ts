@@ -1,8 +1,9 @@
 /**
- * The options of a remote spawn (`spawn_opt/5`) as they travel in a SPAWN_REQUEST, and the error a
- * refused one raises. A leaf module: processes import it, and it imports nothing of theirs.
+ * The options of a remote spawn (`spawn_opt/5`) as they travel in a SPAWN_REQUEST, the answer
+ * message a `spawn_request` gets, and the error a refused spawn raises. A leaf module: processes import it, and it imports nothing of theirs.
  */
-import { Atom, atom, isTuple, toAtom, tuple, type Term } from '../term/types.js';
+import { Atom, atom, isTuple, Pid, toAtom, tuple, type Term, type Tuple } from '../term/types.js';
+import { ERROR, OK, SPAWN_REPLY } from '../term/atoms.js';
 
 const LINK = atom('link');
 const MONITOR = atom('monitor');
@@ -30,6 +31,17 @@ export interface SpawnRequestOptions extends SpawnOptions {
   reply?: 'yes' | 'no' | 'error_only' | 'success_only';
   /** `{reply_tag, Tag}`: the first element of the answer messages instead of `spawn_reply`. */
   replyTag?: Term;
+}
+
+/**
+ * The message a `spawn_request` answers with, `{ReplyTag, ReqId, ok, Pid}` or
+ * `{ReplyTag, ReqId, error, Reason}` (a pid is a success), or null when its `reply` mode wants
+ * none of that kind.
+ */
+export function spawnAnswer(reply: SpawnRequestOptions['reply'] = 'yes', replyTag: Term | undefined, reqId: Term, result: Term): Tuple | null {
+  const ok = result instanceof Pid;
+  if (reply !== 'yes' && reply !== (ok ? 'success_only' : 'error_only')) return null;
+  return tuple(replyTag ?? SPAWN_REPLY, reqId, ok ? OK : ERROR, result);
 }
 
 /** The spawn_opt list for a SPAWN_REQUEST, in the order OTP writes it (`[monitor, link]`). */
